@@ -1,0 +1,125 @@
+//! The `tandem` binary, run as a user would run it, on a fake machine.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn tandem(home: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"));
+    command.args(args).env_clear().env("HOME", home);
+    for (key, value) in extra_env {
+        command.env(key, value);
+    }
+    command.output().expect("the tandem binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "status {:?}, stderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let home = tempfile::tempdir().unwrap();
+    let text = stdout(&tandem(home.path(), &["--help"], &[]));
+    assert!(text.contains("Usage: tandem"), "{text}");
+    assert!(text.contains("paths"), "{text}");
+    assert!(text.contains("TANDEM_LOG"), "{text}");
+}
+
+#[test]
+fn version_is_the_crate_version() {
+    let home = tempfile::tempdir().unwrap();
+    let text = stdout(&tandem(home.path(), &["--version"], &[]));
+    assert_eq!(text.trim(), format!("tandem {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn paths_follow_home_and_xdg_variables() {
+    let machine = tempfile::tempdir().unwrap();
+    let home = machine.path().join("home/ada");
+    let config = machine.path().join("xdg-config");
+    let state = machine.path().join("xdg-state");
+    let system = machine.path().join("system");
+    let output = tandem(
+        &home,
+        &["paths", "--json"],
+        &[
+            ("XDG_CONFIG_HOME", config.to_str().unwrap()),
+            ("XDG_STATE_HOME", state.to_str().unwrap()),
+            ("TANDEM_SYSTEM_ROOT", system.to_str().unwrap()),
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let path = |key: &str| json[key].as_str().unwrap().to_owned();
+    assert_eq!(path("home"), home.to_str().unwrap());
+    assert_eq!(path("config_dir"), config.join("tandem").to_str().unwrap());
+    assert_eq!(
+        path("data_dir"),
+        home.join(".local/share/tandem").to_str().unwrap()
+    );
+    assert_eq!(
+        path("cache_dir"),
+        home.join(".cache/tandem").to_str().unwrap()
+    );
+    assert_eq!(path("log_dir"), state.join("tandem/logs").to_str().unwrap());
+    assert_eq!(path("system_root"), system.to_str().unwrap());
+    assert!(
+        !machine.path().join("xdg-config/tandem").exists(),
+        "listing paths must not create them"
+    );
+}
+
+#[test]
+fn relative_system_root_is_refused_with_a_reason() {
+    let home = tempfile::tempdir().unwrap();
+    let output = tandem(
+        home.path(),
+        &["paths"],
+        &[("TANDEM_SYSTEM_ROOT", "not/absolute")],
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("TANDEM_SYSTEM_ROOT must be an absolute path"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unknown_command_fails_with_usage() {
+    let home = tempfile::tempdir().unwrap();
+    let output = tandem(home.path(), &["frobnicate"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Usage"));
+}
+
+/// The CLI must start in milliseconds and run without a display, so it must
+/// never link the GUI stack that the app needs.
+#[cfg(target_os = "linux")]
+#[test]
+fn links_no_gui_library() {
+    let output = Command::new("ldd")
+        .arg(env!("CARGO_BIN_EXE_tandem"))
+        .output()
+        .expect("ldd runs");
+    let libraries = String::from_utf8_lossy(&output.stdout);
+    assert!(libraries.contains("libc.so"), "ldd output: {libraries}");
+    for gui in [
+        "gtk",
+        "webkit",
+        "gdk",
+        "javascriptcore",
+        "soup",
+        "appindicator",
+    ] {
+        assert!(
+            !libraries.to_lowercase().contains(gui),
+            "tandem links {gui}: {libraries}"
+        );
+    }
+}

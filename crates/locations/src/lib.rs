@@ -1,0 +1,258 @@
+//! Every file-system location Tandem reads or writes comes from this crate.
+//!
+//! User locations follow `HOME` and the XDG base-directory variables (through the
+//! `directories` crate, so macOS and Windows get their native folders). System
+//! locations, such as policy folders, sit under `TANDEM_SYSTEM_ROOT`, which
+//! defaults to `/`. A test can therefore build a whole fake machine in a temporary
+//! folder ([`Locations::under`]) or point a child process at one through the
+//! environment, and never touch the real one.
+
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// The variable that moves every system location under another folder.
+pub const SYSTEM_ROOT_VAR: &str = "TANDEM_SYSTEM_ROOT";
+
+/// Reverse-DNS parts of Tandem's identity. They must agree with `identifier` in
+/// `tauri.conf.json`, so that the OS sees one application, not two.
+const QUALIFIER: &str = "dev";
+const ORGANIZATION: &str = "Tandem";
+const APPLICATION: &str = "Tandem";
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LocationError {
+    #[error(
+        "cannot find your home folder: set HOME to an absolute path (Tandem keeps its settings and logs there)"
+    )]
+    NoHome,
+    #[error("{SYSTEM_ROOT_VAR} must be an absolute path, but it is {0:?}")]
+    RelativeSystemRoot(PathBuf),
+    #[error(
+        "{0:?} is not an absolute system path without '..' (a bug in Tandem: please report it)"
+    )]
+    InvalidSystemPath(String),
+}
+
+/// Where Tandem keeps its own files, and where the system-wide files it reads live.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Locations {
+    /// The user's home folder.
+    #[ts(type = "string")]
+    home: PathBuf,
+    /// Settings the user chose.
+    #[ts(type = "string")]
+    config_dir: PathBuf,
+    /// Data Tandem must keep (links, account index), never secrets.
+    #[ts(type = "string")]
+    data_dir: PathBuf,
+    /// Data Tandem can rebuild at any time.
+    #[ts(type = "string")]
+    cache_dir: PathBuf,
+    /// Rolling log files.
+    #[ts(type = "string")]
+    log_dir: PathBuf,
+    /// The folder every system location is resolved under; `/` on a real machine.
+    #[ts(type = "string")]
+    system_root: PathBuf,
+}
+
+impl Locations {
+    /// The locations of the current user, from `HOME`, the XDG variables and
+    /// `TANDEM_SYSTEM_ROOT`.
+    pub fn from_env() -> Result<Self, LocationError> {
+        let system_root = parse_system_root(std::env::var_os(SYSTEM_ROOT_VAR))?;
+        let base = directories::BaseDirs::new().ok_or(LocationError::NoHome)?;
+        let project = directories::ProjectDirs::from(QUALIFIER, ORGANIZATION, APPLICATION)
+            .ok_or(LocationError::NoHome)?;
+        let home = base.home_dir().to_path_buf();
+        if !home.is_absolute() {
+            return Err(LocationError::NoHome);
+        }
+        let log_dir = native_log_dir(&home, &project);
+        Ok(Self {
+            config_dir: project.config_dir().to_path_buf(),
+            data_dir: project.data_dir().to_path_buf(),
+            cache_dir: project.cache_dir().to_path_buf(),
+            log_dir,
+            home,
+            system_root,
+        })
+    }
+
+    /// A whole machine under `root`, laid out as a Linux desktop with the XDG
+    /// defaults: the home folder is `root/home/user` and system paths are under
+    /// `root`. Tests use it to work on a fake machine in a temporary folder.
+    pub fn under(root: &Path) -> Self {
+        let home = root.join("home").join("user");
+        Self {
+            config_dir: home.join(".config").join("tandem"),
+            data_dir: home.join(".local/share").join("tandem"),
+            cache_dir: home.join(".cache").join("tandem"),
+            log_dir: home.join(".local/state").join("tandem").join("logs"),
+            home,
+            system_root: root.to_path_buf(),
+        }
+    }
+
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    pub fn config_dir(&self) -> &Path {
+        &self.config_dir
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn cache_dir(&self) -> &Path {
+        &self.cache_dir
+    }
+
+    pub fn log_dir(&self) -> &Path {
+        &self.log_dir
+    }
+
+    pub fn system_root(&self) -> &Path {
+        &self.system_root
+    }
+
+    /// Resolves an absolute system path (as the OS documents it, such as
+    /// `/etc/opt/edge/policies/managed`) under the system root.
+    pub fn system_path(&self, absolute: &str) -> Result<PathBuf, LocationError> {
+        let path = Path::new(absolute);
+        let invalid = || LocationError::InvalidSystemPath(absolute.to_owned());
+        if !path.has_root() {
+            return Err(invalid());
+        }
+        let mut resolved = self.system_root.clone();
+        for component in path.components() {
+            match component {
+                Component::Normal(part) => resolved.push(part),
+                Component::RootDir | Component::CurDir => {}
+                Component::Prefix(_) | Component::ParentDir => return Err(invalid()),
+            }
+        }
+        Ok(resolved)
+    }
+
+    /// Every folder Tandem itself may create for this user: what "remove all my
+    /// data" and the uninstaller must clean, and nothing else.
+    pub fn owned_dirs(&self) -> [&Path; 4] {
+        [
+            &self.config_dir,
+            &self.data_dir,
+            &self.cache_dir,
+            &self.log_dir,
+        ]
+    }
+}
+
+fn parse_system_root(value: Option<OsString>) -> Result<PathBuf, LocationError> {
+    match value {
+        None => Ok(PathBuf::from("/")),
+        Some(value) if value.is_empty() => Ok(PathBuf::from("/")),
+        Some(value) => {
+            let path = PathBuf::from(value);
+            if path.is_absolute() {
+                Ok(path)
+            } else {
+                Err(LocationError::RelativeSystemRoot(path))
+            }
+        }
+    }
+}
+
+/// Logs are state, not data: XDG puts them under `XDG_STATE_HOME`, macOS under
+/// `~/Library/Logs`, and Windows beside the local (non-roaming) data.
+fn native_log_dir(home: &Path, project: &directories::ProjectDirs) -> PathBuf {
+    if cfg!(target_os = "macos") {
+        home.join("Library/Logs").join(APPLICATION)
+    } else if let Some(state) = project.state_dir() {
+        state.join("logs")
+    } else {
+        project.data_local_dir().join("logs")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_root_defaults_to_slash() {
+        assert_eq!(parse_system_root(None).unwrap(), PathBuf::from("/"));
+        assert_eq!(
+            parse_system_root(Some(OsString::new())).unwrap(),
+            PathBuf::from("/")
+        );
+    }
+
+    #[test]
+    fn system_root_must_be_absolute() {
+        assert_eq!(
+            parse_system_root(Some("fake/root".into())),
+            Err(LocationError::RelativeSystemRoot("fake/root".into()))
+        );
+        assert_eq!(
+            parse_system_root(Some("/tmp/machine".into())).unwrap(),
+            PathBuf::from("/tmp/machine")
+        );
+    }
+
+    #[test]
+    fn system_paths_resolve_under_the_root() {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        assert_eq!(
+            locations
+                .system_path("/etc/opt/edge/policies/managed")
+                .unwrap(),
+            root.path().join("etc/opt/edge/policies/managed")
+        );
+    }
+
+    #[test]
+    fn system_paths_cannot_escape_the_root() {
+        let locations = Locations::under(Path::new("/fake"));
+        for bad in ["/etc/../../outside", "relative/path", ""] {
+            assert_eq!(
+                locations.system_path(bad),
+                Err(LocationError::InvalidSystemPath(bad.to_owned())),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_fake_machine_keeps_everything_inside_its_root() {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        assert!(locations.home().starts_with(root.path()));
+        for dir in locations.owned_dirs() {
+            assert!(dir.starts_with(locations.home()), "{dir:?}");
+            assert!(dir.to_string_lossy().contains("tandem"), "{dir:?}");
+        }
+    }
+
+    #[test]
+    fn from_env_gives_absolute_owned_folders() {
+        // The process environment is whatever the test runner has; the CLI's
+        // integration tests pin HOME and the XDG variables precisely.
+        let locations = Locations::from_env().unwrap();
+        for dir in locations.owned_dirs() {
+            assert!(dir.is_absolute(), "{dir:?}");
+        }
+    }
+
+    #[test]
+    fn serialises_with_snake_case_paths() {
+        let json = serde_json::to_value(Locations::under(Path::new("/m"))).unwrap();
+        assert_eq!(json["log_dir"], "/m/home/user/.local/state/tandem/logs");
+        assert_eq!(json["system_root"], "/m");
+    }
+}

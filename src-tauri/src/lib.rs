@@ -1,0 +1,194 @@
+//! Tandem's desktop shell. It owns windows, the tray, IPC and process lifetime,
+//! and calls the core crates for everything else.
+
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use tandem_locations::{LocationError, Locations};
+use tandem_logging::{FileLog, LogGuard, LogOptions};
+use tauri::{Manager, RunEvent, Runtime};
+
+pub mod bindings;
+mod command_names;
+pub mod commands;
+pub mod error;
+mod tray;
+pub mod windows;
+
+pub use command_names::COMMAND_NAMES;
+
+use windows::WindowId;
+
+/// State shared by every command.
+#[derive(Debug)]
+pub struct AppState {
+    /// A broken environment (no `HOME`, a relative `TANDEM_SYSTEM_ROOT`) does not
+    /// stop the app: the window explains the problem instead.
+    pub locations: Result<Locations, LocationError>,
+}
+
+/// The wiring production and tests share: state and commands, no plugins,
+/// no tray, no windows.
+pub fn wire<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![commands::app_info])
+}
+
+/// Runs the app until the user quits from the tray.
+pub fn run() -> ExitCode {
+    let locations = Locations::from_env();
+    let log_guard = init_logging(locations.as_ref().ok());
+    if let Err(error) = &locations {
+        tracing::error!("{error}");
+    }
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "Tandem starting");
+
+    // Single instance comes first: a second launch must hand over before
+    // anything else starts.
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tracing::info!("second launch: showing the running Tandem");
+            if let Err(error) = windows::show(app, WindowId::Switcher) {
+                tracing::error!("{error}");
+            }
+        }))
+        .setup(|app| {
+            tray::install(app.handle())?;
+            windows::show(app.handle(), WindowId::Switcher)?;
+            Ok(())
+        });
+    let app = match wire(builder, AppState { locations })
+        .build(tauri::generate_context!("../tauri.conf.json"))
+    {
+        Ok(app) => app,
+        Err(error) => {
+            tracing::error!("Tandem cannot start: {error}");
+            eprintln!("Tandem cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let log_guard = Mutex::new(log_guard);
+    app.run(move |_app, event| match event {
+        // The last window closing must not end Tandem: it lives on in the tray.
+        // Only an explicit exit (Quit, which sets a code) ends it.
+        RunEvent::ExitRequested {
+            code: None, api, ..
+        } => {
+            tracing::debug!("last window closed; staying in the tray");
+            api.prevent_exit();
+        }
+        RunEvent::Exit => {
+            tracing::info!("Tandem exiting");
+            // Flushes queued log lines: the event loop exits the process
+            // without unwinding main.
+            drop(log_guard.lock().ok().and_then(|mut guard| guard.take()));
+        }
+        _ => {}
+    });
+    ExitCode::SUCCESS
+}
+
+fn init_logging(locations: Option<&Locations>) -> Option<LogGuard> {
+    let options = LogOptions {
+        default_filter: "info".into(),
+        file: locations.map(|locations| FileLog {
+            dir: locations.log_dir().to_path_buf(),
+            program: "tandem-app".into(),
+        }),
+    };
+    match tandem_logging::init(&options) {
+        Ok(guard) => Some(guard),
+        Err(error) => {
+            eprintln!("Tandem: logging to stderr only: {error}");
+            let _ = tandem_logging::init(&LogOptions {
+                file: None,
+                ..options
+            });
+            None
+        }
+    }
+}
+
+/// Lets tests reach the app's managed state the way commands do.
+pub fn state<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::State<'_, AppState> {
+    app.state::<AppState>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder, mock_context, noop_assets};
+    use tauri::webview::InvokeRequest;
+
+    use tauri::test::MockRuntime;
+
+    fn invoke(
+        webview: &tauri::WebviewWindow<MockRuntime>,
+        cmd: &str,
+    ) -> Result<serde_json::Value, serde_json::Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: tauri::ipc::InvokeBody::default(),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(webview, request).map(|body| body.deserialize().unwrap())
+    }
+
+    fn app_with(locations: Result<Locations, LocationError>) -> tauri::App<MockRuntime> {
+        wire(mock_builder(), AppState { locations })
+            .build(mock_context(noop_assets()))
+            .unwrap()
+    }
+
+    fn switcher(app: &tauri::App<MockRuntime>) -> tauri::WebviewWindow<MockRuntime> {
+        tauri::WebviewWindowBuilder::new(app, WindowId::Switcher.label(), Default::default())
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn app_info_round_trips_through_ipc() {
+        let machine = tempfile::tempdir().unwrap();
+        let app = app_with(Ok(Locations::under(machine.path())));
+        let response = invoke(&switcher(&app), "app_info").unwrap();
+        assert_eq!(response["name"], "Tandem");
+        assert_eq!(response["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(
+            response["locations"]["log_dir"],
+            machine
+                .path()
+                .join("home/user/.local/state/tandem/logs")
+                .to_str()
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn broken_environment_is_a_coded_error_with_advice() {
+        let app = app_with(Err(LocationError::NoHome));
+        let error = invoke(&switcher(&app), "app_info").unwrap_err();
+        assert_eq!(error["code"], "locations_unavailable");
+        assert!(
+            error["message"].as_str().unwrap().contains("set HOME"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn unknown_commands_are_rejected() {
+        let machine = tempfile::tempdir().unwrap();
+        let app = app_with(Ok(Locations::under(machine.path())));
+        assert!(invoke(&switcher(&app), "launch_missiles").is_err());
+    }
+
+    #[test]
+    fn state_is_reachable_from_the_handle() {
+        let app = app_with(Err(LocationError::NoHome));
+        assert!(state(app.handle()).locations.is_err());
+    }
+}

@@ -1,0 +1,50 @@
+//! Tandem's windows, by typed label. A closed window is destroyed, not hidden,
+//! so its webview gives its memory back; showing it again builds it anew from
+//! its definition in `tauri.conf.json`.
+
+use tauri::{AppHandle, Manager, Runtime, WebviewWindow, WebviewWindowBuilder};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowId {
+    Switcher,
+}
+
+impl WindowId {
+    /// The label in `tauri.conf.json` and in the capability files.
+    pub const fn label(self) -> &'static str {
+        match self {
+            WindowId::Switcher => "switcher",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WindowError {
+    #[error("the {0:?} window is not defined in tauri.conf.json (a bug in this build)")]
+    NotConfigured(&'static str),
+    #[error("cannot open the window: {0}")]
+    Tauri(#[from] tauri::Error),
+}
+
+/// Brings the window to the front, creating it if it is closed.
+pub fn show<R: Runtime>(app: &AppHandle<R>, id: WindowId) -> Result<WebviewWindow<R>, WindowError> {
+    if let Some(window) = app.get_webview_window(id.label()) {
+        // Each step is best effort: a window manager may refuse focus, and the
+        // window is still usable.
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+        return Ok(window);
+    }
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|window| window.label == id.label())
+        .ok_or(WindowError::NotConfigured(id.label()))?
+        .clone();
+    let window = WebviewWindowBuilder::from_config(app, &config)?.build()?;
+    tracing::debug!(label = id.label(), "window created");
+    Ok(window)
+}
