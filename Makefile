@@ -1,0 +1,36 @@
+# The two commands that matter: `make run` opens Tandem, `make test` runs every
+# test. Both install whatever is missing first (see scripts/bootstrap).
+.PHONY: run test ui bindings e2e bench bundle clean
+
+run:
+	scripts/run
+
+test:
+	scripts/test
+
+# Build the web UI that the app embeds.
+ui:
+	scripts/bootstrap run
+	cd ui && npm run build
+
+# Regenerate ui/src/lib/bindings.ts from the Rust types that cross IPC.
+bindings: ui
+	TANDEM_UPDATE_BINDINGS=1 cargo test -p tandem-app --lib bindings
+
+# End-to-end tests only, against the current debug build.
+e2e: ui
+	scripts/bootstrap test
+	cargo build -p tandem-app
+	scripts/e2e
+
+# Release sizes, start-up and idle memory of the real app.
+bench:
+	scripts/bench
+
+# Release bundles (.deb and .rpm) in target/release/bundle/.
+bundle:
+	scripts/bundle
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules .tools artifacts

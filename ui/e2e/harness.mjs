@@ -1,0 +1,89 @@
+// Shared set-up for the end-to-end tests: where the built app is, a private
+// HOME for it, and small process helpers. The tests run under Xvfb and a
+// private D-Bus session bus (see scripts/e2e), never on the user's desktop.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const appBinary = process.env.TANDEM_APP ?? path.join(repoRoot, "target/debug/tandem-app");
+export const artifactsDir = process.env.TANDEM_ARTIFACTS ?? path.join(repoRoot, "artifacts/e2e");
+export const appVersion = JSON.parse(readFileSync(path.join(repoRoot, "tauri.conf.json"), "utf8")).version;
+mkdirSync(artifactsDir, { recursive: true });
+
+/** A fresh home folder, so the app under test never sees the real user's files. */
+export function privateEnv() {
+  const home = mkdtempSync(path.join(tmpdir(), "tandem-e2e-home-"));
+  const env = { ...process.env, HOME: home, NO_AT_BRIDGE: "1", TANDEM_LOG: "tandem_app=debug,info" };
+  for (const key of ["XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"]) delete env[key];
+  return { home, env };
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a truthy value, or fails after `timeoutMs`. */
+export async function waitFor(what, check, timeoutMs = 20000, intervalMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** Counts the mapped top-level windows with this title on the X display. */
+export function windowCount(title) {
+  const result = spawnSync("/usr/bin/python3", [path.join(repoRoot, "scripts/x11-window.py"), "count", title], {
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`x11-window.py failed: ${result.stderr}`);
+  return Number(result.stdout.trim());
+}
+
+/** Sends the window manager's close request (WM_DELETE_WINDOW) to the window. */
+export function closeWindow(title) {
+  const result = spawnSync("/usr/bin/python3", [path.join(repoRoot, "scripts/x11-window.py"), "close", title], {
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`cannot close ${title}: ${result.stderr}`);
+}
+
+/** The processes whose parent is `pid`, with their command names. */
+export function childProcesses(pid) {
+  const children = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const afterName = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(afterName[1]) === pid) {
+        children.push({ pid: Number(entry), name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) });
+      }
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return children;
+}
+
+export function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts a process and collects what it prints. */
+export function start(command, args, options) {
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  child.output = "";
+  child.stdout.on("data", (chunk) => (child.output += chunk));
+  child.stderr.on("data", (chunk) => (child.output += chunk));
+  child.exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return child;
+}
