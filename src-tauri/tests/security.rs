@@ -1,6 +1,9 @@
 //! Least privilege, checked on the files that grant it: each window gets only
 //! the app's own commands it uses, and the webview loads nothing remote.
 
+// A test that cannot read its own fixtures should stop right there.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::path::Path;
 

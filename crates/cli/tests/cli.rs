@@ -1,5 +1,8 @@
 //! The `tandem` binary, run as a user would run it, on a fake machine.
 
+// A test that cannot read its own fixtures should stop right there.
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 
