@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use tandem_locations::Locations;
+use tandem_profiles::{AccountKind, Snapshot};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -22,6 +23,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// List every browser profile on this machine and who is signed in to each.
+    Profiles {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show every folder Tandem reads or writes on this machine.
     Paths {
         /// Print JSON instead of a table.
@@ -62,6 +69,16 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     match cli.command {
+        Command::Profiles { json } => {
+            let locations = Locations::from_env()?;
+            let snapshot = tandem_profiles::discover(locations.user_roots());
+            if json {
+                serde_json::to_writer_pretty(&mut out, &snapshot)?;
+                writeln!(out)?;
+            } else {
+                write_profiles_table(&mut out, &snapshot)?;
+            }
+        }
         Command::Paths { json } => {
             let locations = Locations::from_env()?;
             if json {
@@ -88,6 +105,78 @@ fn write_paths_table(out: &mut impl Write, locations: &Locations) -> std::io::Re
         writeln!(out, "{label:<12} {}", path.display())?;
     }
     Ok(())
+}
+
+fn kind_label(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Work => "work",
+        AccountKind::Personal => "personal",
+        AccountKind::Google => "google",
+        AccountKind::None => "-",
+        AccountKind::Unknown => "unknown",
+    }
+}
+
+fn write_profiles_table(out: &mut impl Write, snapshot: &Snapshot) -> std::io::Result<()> {
+    if snapshot.profiles.is_empty() {
+        return writeln!(out, "No browser profiles found.");
+    }
+    let rows: Vec<[String; 5]> = snapshot
+        .profiles
+        .iter()
+        .map(|profile| {
+            let mut name = profile.name.clone();
+            if profile.is_default {
+                name.push_str(" *");
+            }
+            let account = profile
+                .account
+                .email
+                .clone()
+                .or_else(|| profile.account.display_name.clone())
+                .unwrap_or_default();
+            let note = profile
+                .unreadable
+                .as_ref()
+                .map(|reason| format!("unreadable: {reason}"))
+                .unwrap_or_default();
+            [
+                profile.browser.to_string(),
+                name,
+                kind_label(profile.account.kind).to_owned(),
+                account,
+                note,
+            ]
+        })
+        .collect();
+    let headers = ["BROWSER", "PROFILE", "KIND", "ACCOUNT", ""];
+    let width = |column: usize| {
+        rows.iter()
+            .map(|row| row[column].chars().count())
+            .chain([headers[column].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths = [width(0), width(1), width(2), width(3)];
+    let line = |cells: [&str; 5]| {
+        let mut text = String::new();
+        for (column, cell) in cells.iter().enumerate().take(4) {
+            let pad = widths[column].saturating_sub(cell.chars().count());
+            text.push_str(cell);
+            text.push_str(&" ".repeat(pad + 2));
+        }
+        text.push_str(cells[4]);
+        text.trim_end().to_owned()
+    };
+    writeln!(out, "{}", line(headers))?;
+    for row in &rows {
+        writeln!(
+            out,
+            "{}",
+            line([&row[0], &row[1], &row[2], &row[3], &row[4]])
+        )?;
+    }
+    writeln!(out, "\n* the profile the browser opens by default")
 }
 
 #[cfg(test)]

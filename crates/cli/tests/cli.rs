@@ -126,3 +126,62 @@ fn links_no_gui_library() {
         );
     }
 }
+
+fn write_edge_work_profile(home: &Path) {
+    let edge = home.join(".config/microsoft-edge");
+    std::fs::create_dir_all(edge.join("Default")).unwrap();
+    std::fs::write(
+        edge.join("Local State"),
+        r#"{"profile":{"info_cache":{"Default":{"name":"Profile 1","is_using_default_name":true}}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        edge.join("Default/Preferences"),
+        r#"{"account_info":[{"email":"ada@contoso.com","full_name":"Ada Lovelace",
+            "edge_account_tenant_id":"72f988bf-86f1-41af-91ab-2d7cd011db47"}]}"#,
+    )
+    .unwrap();
+}
+
+#[test]
+fn profiles_json_has_the_documented_shape() {
+    let home = tempfile::tempdir().unwrap();
+    write_edge_work_profile(home.path());
+    let text = stdout(&tandem(home.path(), &["profiles", "--json"], &[]));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let profiles = json["profiles"].as_array().unwrap();
+    assert_eq!(profiles.len(), 1, "{text}");
+    let profile = &profiles[0];
+    assert_eq!(profile["browser"], "edge");
+    assert_eq!(profile["profile_dir"], "Default");
+    assert_eq!(profile["name"], "Ada Lovelace");
+    assert_eq!(profile["account"]["kind"], "work");
+    assert_eq!(profile["account"]["email"], "ada@contoso.com");
+    assert_eq!(profile["account"]["display_name"], "Ada Lovelace");
+    assert_eq!(
+        profile["account"]["tenant_id"],
+        "72f988bf-86f1-41af-91ab-2d7cd011db47"
+    );
+    assert_eq!(
+        profile["user_data_dir"],
+        home.path().join(".config/microsoft-edge").to_str().unwrap()
+    );
+    assert!(profile["last_active"].is_null());
+    assert!(profile["unreadable"].is_null());
+}
+
+#[test]
+fn profiles_table_is_readable() {
+    let home = tempfile::tempdir().unwrap();
+    write_edge_work_profile(home.path());
+    let text = stdout(&tandem(home.path(), &["profiles"], &[]));
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("BROWSER"), "{text}");
+    let row = lines.next().unwrap();
+    for cell in ["edge", "Ada Lovelace *", "work", "ada@contoso.com"] {
+        assert!(row.contains(cell), "{row}");
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let text = stdout(&tandem(empty.path(), &["profiles"], &[]));
+    assert_eq!(text.trim(), "No browser profiles found.");
+}

@@ -36,6 +36,64 @@ pub enum LocationError {
     InvalidSystemPath(String),
 }
 
+/// The operating systems Tandem knows the file layouts of. Code that maps a
+/// layout takes the platform as a value, so every OS's table is tested on
+/// every OS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    Linux,
+    MacOs,
+    Windows,
+}
+
+impl Platform {
+    /// The platform this build runs on. BSDs use the Linux (XDG) layout.
+    pub const fn current() -> Self {
+        if cfg!(target_os = "macos") {
+            Platform::MacOs
+        } else if cfg!(windows) {
+            Platform::Windows
+        } else {
+            Platform::Linux
+        }
+    }
+}
+
+/// The user folders other programs (browsers) keep their files under, as the
+/// OS defines them. Browsers' own layouts are mapped onto these by the core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRoots {
+    pub platform: Platform,
+    pub home: PathBuf,
+    /// Linux: `$XDG_CONFIG_HOME` or `~/.config`.
+    pub config_home: PathBuf,
+    /// Linux: `$CHROME_CONFIG_HOME`, which Chrome and Chromium prefer to `config_home`.
+    pub chrome_config_home: Option<PathBuf>,
+    /// macOS: `~/Library/Application Support`.
+    pub application_support: PathBuf,
+    /// Windows: `%LOCALAPPDATA%`.
+    pub local_app_data: PathBuf,
+    /// Windows: `%APPDATA%` (roaming).
+    pub roaming_app_data: PathBuf,
+}
+
+impl UserRoots {
+    /// The conventional folders of `platform` for a user whose home is `home`,
+    /// with no variables overriding them. Tests use it to lay out any OS.
+    pub fn conventional(platform: Platform, home: &Path) -> Self {
+        Self {
+            platform,
+            home: home.to_path_buf(),
+            config_home: home.join(".config"),
+            chrome_config_home: None,
+            application_support: home.join("Library/Application Support"),
+            local_app_data: home.join("AppData/Local"),
+            roaming_app_data: home.join("AppData/Roaming"),
+        }
+    }
+}
+
 /// Where Tandem keeps its own files, and where the system-wide files it reads live.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Locations {
@@ -57,6 +115,10 @@ pub struct Locations {
     /// The folder every system location is resolved under; `/` on a real machine.
     #[ts(type = "string")]
     system_root: PathBuf,
+    /// Other programs' user folders, for reading browser files.
+    #[serde(skip)]
+    #[ts(skip)]
+    user_roots: UserRoots,
 }
 
 impl Locations {
@@ -72,7 +134,19 @@ impl Locations {
             return Err(LocationError::NoHome);
         }
         let log_dir = native_log_dir(&home, &project);
+        let user_roots = UserRoots {
+            platform: Platform::current(),
+            home: home.clone(),
+            config_home: base.config_dir().to_path_buf(),
+            chrome_config_home: std::env::var_os("CHROME_CONFIG_HOME")
+                .map(PathBuf::from)
+                .filter(|path| path.is_absolute()),
+            application_support: base.data_dir().to_path_buf(),
+            local_app_data: base.data_local_dir().to_path_buf(),
+            roaming_app_data: base.config_dir().to_path_buf(),
+        };
         Ok(Self {
+            user_roots,
             config_dir: project.config_dir().to_path_buf(),
             data_dir: project.data_dir().to_path_buf(),
             cache_dir: project.cache_dir().to_path_buf(),
@@ -88,6 +162,7 @@ impl Locations {
     pub fn under(root: &Path) -> Self {
         let home = root.join("home").join("user");
         Self {
+            user_roots: UserRoots::conventional(Platform::Linux, &home),
             config_dir: home.join(".config").join("tandem"),
             data_dir: home.join(".local/share").join("tandem"),
             cache_dir: home.join(".cache").join("tandem"),
@@ -119,6 +194,11 @@ impl Locations {
 
     pub fn system_root(&self) -> &Path {
         &self.system_root
+    }
+
+    /// Other programs' user folders (where browsers keep their profiles).
+    pub fn user_roots(&self) -> &UserRoots {
+        &self.user_roots
     }
 
     /// Resolves an absolute system path (as the OS documents it, such as

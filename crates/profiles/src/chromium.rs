@@ -1,0 +1,433 @@
+//! Chromium-family user data: `Local State` and each profile's `Preferences`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::account::{Signals, classify};
+use crate::catalogue::{BrowserId, Family};
+use crate::lenient::{Entries, Leaf, Section, describe_json_error, parse};
+use crate::model::Profile;
+use crate::read::{ReadOutcome, read_browser_file};
+
+/// Folders Chromium keeps beside real profiles that are not user profiles.
+const NOT_PROFILES: [&str; 2] = ["Guest Profile", "System Profile"];
+
+#[derive(Debug, Default, Deserialize)]
+struct LocalState {
+    #[serde(default)]
+    profile: Section<LocalStateProfiles>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LocalStateProfiles {
+    #[serde(default)]
+    info_cache: Entries<InfoCacheEntry>,
+    #[serde(default)]
+    last_used: Leaf<String>,
+    #[serde(default)]
+    last_active_profiles: Leaf<Vec<String>>,
+    #[serde(default)]
+    profiles_order: Leaf<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct InfoCacheEntry {
+    #[serde(default)]
+    name: Leaf<String>,
+    #[serde(default)]
+    is_using_default_name: Leaf<bool>,
+    #[serde(default)]
+    gaia_name: Leaf<String>,
+    #[serde(default)]
+    gaia_given_name: Leaf<String>,
+    #[serde(default)]
+    gaia_id: Leaf<String>,
+    #[serde(default)]
+    user_name: Leaf<String>,
+    #[serde(default)]
+    hosted_domain: Leaf<String>,
+    #[serde(default)]
+    active_time: Leaf<f64>,
+    #[serde(default)]
+    edge_account_type: Leaf<i64>,
+    #[serde(default)]
+    edge_account_tenant_id: Leaf<String>,
+    #[serde(default)]
+    edge_account_first_name: Leaf<String>,
+    #[serde(default)]
+    edge_account_last_name: Leaf<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Preferences {
+    /// A list of accounts, or in some files a single object.
+    #[serde(default)]
+    account_info: Leaf<Value>,
+    #[serde(default)]
+    profile: Section<PreferencesProfile>,
+    #[serde(default)]
+    sync: Section<PreferencesSync>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PreferencesProfile {
+    #[serde(default)]
+    name: Leaf<String>,
+    #[serde(default)]
+    is_relative_to_aad: Leaf<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PreferencesSync {
+    #[serde(default)]
+    edge_account_type: Leaf<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AccountInfo {
+    #[serde(default)]
+    email: Leaf<String>,
+    #[serde(default)]
+    full_name: Leaf<String>,
+    #[serde(default)]
+    hd: Leaf<String>,
+    #[serde(default)]
+    gaia: Leaf<String>,
+    #[serde(default)]
+    edge_account_tenant_id: Leaf<String>,
+    #[serde(default)]
+    edge_account_type: Leaf<i64>,
+    #[serde(default)]
+    edge_account_first_name: Leaf<String>,
+    #[serde(default)]
+    edge_account_last_name: Leaf<String>,
+}
+
+impl Preferences {
+    /// The primary account: the first entry of the list, or the one object.
+    fn primary_account(&self) -> AccountInfo {
+        let first = match self.account_info.get() {
+            Some(Value::Array(items)) => items.first().cloned(),
+            Some(object @ Value::Object(_)) => Some(object.clone()),
+            _ => None,
+        };
+        first
+            .and_then(|value| AccountInfo::deserialize(value).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads every profile of one Chromium-family user data folder.
+pub fn read_user_data(browser: BrowserId, family: Family, user_data_dir: &Path) -> Vec<Profile> {
+    let (state, state_problem) = match read_browser_file(&user_data_dir.join("Local State")) {
+        ReadOutcome::Bytes(bytes) => match parse::<LocalState>(&bytes) {
+            Ok(state) => (Some(state.profile.0), None),
+            Err(error) => (None, Some(describe_json_error("Local State", &error))),
+        },
+        ReadOutcome::Missing => (None, None),
+        ReadOutcome::Failed(reason) => (None, Some(format!("Local State {reason}"))),
+    };
+    if let Some(problem) = &state_problem {
+        tracing::warn!(browser = %browser, "{problem}");
+    }
+
+    if family == Family::ChromiumSingleProfile {
+        let entry = state
+            .as_ref()
+            .and_then(|state| state.info_cache.0.first())
+            .map(|(_, entry)| entry);
+        return vec![read_profile(
+            browser,
+            user_data_dir,
+            "",
+            user_data_dir,
+            entry,
+            true,
+            state_problem,
+        )];
+    }
+
+    let Some(state) = state else {
+        // Without a usable Local State, the profile folders on disk are the
+        // best reading there is.
+        return profile_folders_on_disk(user_data_dir)
+            .into_iter()
+            .map(|dir| {
+                let is_default = dir == "Default";
+                let problem = state_problem
+                    .clone()
+                    .map(|problem| format!("{problem}; shown from the profile folder alone"));
+                read_profile(
+                    browser,
+                    user_data_dir,
+                    &dir,
+                    &user_data_dir.join(&dir),
+                    None,
+                    is_default,
+                    problem,
+                )
+            })
+            .collect();
+    };
+
+    let default_dir = state.last_used.text().unwrap_or("Default").to_owned();
+    let mut entries: Vec<&(String, InfoCacheEntry)> = state
+        .info_cache
+        .0
+        .iter()
+        .filter(|(dir, _)| !NOT_PROFILES.contains(&dir.as_str()) && is_safe_folder_name(dir))
+        // Chromium deletes a profile's folder when the profile is deleted; an
+        // entry without its folder is a profile on its way out.
+        .filter(|(dir, _)| user_data_dir.join(dir).is_dir())
+        .collect();
+    let order = state.profiles_order.get().cloned().unwrap_or_default();
+    entries.sort_by_key(|(dir, _)| {
+        let position = order.iter().position(|ordered| ordered == dir);
+        (position.unwrap_or(usize::MAX), natural_key(dir))
+    });
+    let last_session = state
+        .last_active_profiles
+        .get()
+        .cloned()
+        .unwrap_or_default();
+    entries
+        .into_iter()
+        .map(|(dir, entry)| {
+            read_profile(
+                browser,
+                user_data_dir,
+                dir,
+                &user_data_dir.join(dir),
+                Some(entry),
+                *dir == default_dir,
+                None,
+            )
+        })
+        .map(|mut profile| {
+            profile.in_last_session = last_session.contains(&profile.profile_dir);
+            profile
+        })
+        .collect()
+}
+
+fn read_profile(
+    browser: BrowserId,
+    user_data_dir: &Path,
+    dir: &str,
+    profile_path: &Path,
+    entry: Option<&InfoCacheEntry>,
+    is_default: bool,
+    inherited_problem: Option<String>,
+) -> Profile {
+    let mut problems: Vec<String> = inherited_problem.into_iter().collect();
+    let prefs = match read_browser_file(&profile_path.join("Preferences")) {
+        ReadOutcome::Bytes(bytes) => match parse::<Preferences>(&bytes) {
+            Ok(prefs) => Some(prefs),
+            Err(error) => {
+                problems.push(describe_json_error("Preferences", &error));
+                None
+            }
+        },
+        ReadOutcome::Missing => {
+            problems.push("the profile has no Preferences file".to_owned());
+            None
+        }
+        ReadOutcome::Failed(reason) => {
+            problems.push(format!("Preferences {reason}"));
+            None
+        }
+    };
+    let empty_entry = InfoCacheEntry::default();
+    let entry = entry.unwrap_or(&empty_entry);
+    let empty_prefs = Preferences::default();
+    let prefs_ref = prefs.as_ref().unwrap_or(&empty_prefs);
+    let account = prefs_ref.primary_account();
+    let is_edge = matches!(
+        browser,
+        BrowserId::Edge | BrowserId::EdgeBeta | BrowserId::EdgeDev | BrowserId::EdgeCanary
+    );
+
+    let full_name = |first: &Leaf<String>, last: &Leaf<String>| {
+        let joined = [first.text(), last.text()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        (!joined.is_empty()).then_some(joined)
+    };
+    let display_name = account
+        .full_name
+        .text()
+        .map(str::to_owned)
+        .or_else(|| entry.gaia_name.text().map(str::to_owned))
+        .or_else(|| {
+            full_name(
+                &account.edge_account_first_name,
+                &account.edge_account_last_name,
+            )
+        })
+        .or_else(|| {
+            full_name(
+                &entry.edge_account_first_name,
+                &entry.edge_account_last_name,
+            )
+        });
+    let email = account
+        .email
+        .text()
+        .or_else(|| entry.user_name.text())
+        .map(str::to_owned);
+    let signed_in =
+        email.is_some() || entry.gaia_id.text().is_some() || account.gaia.text().is_some();
+    let signals = Signals {
+        is_edge,
+        tenant_id: account
+            .edge_account_tenant_id
+            .text()
+            .or_else(|| entry.edge_account_tenant_id.text())
+            .map(str::to_owned),
+        relative_to_aad: prefs_ref.profile.0.is_relative_to_aad.get().copied(),
+        edge_account_type: prefs_ref
+            .sync
+            .0
+            .edge_account_type
+            .get()
+            .or(account.edge_account_type.get())
+            .or(entry.edge_account_type.get())
+            .copied(),
+        hosted_domain: account
+            .hd
+            .text()
+            .or_else(|| entry.hosted_domain.text())
+            .map(str::to_owned),
+        signed_in,
+        email,
+        display_name,
+    };
+    let account = classify(browser, dir, signals);
+
+    let local_name = entry
+        .name
+        .text()
+        .or_else(|| prefs_ref.profile.0.name.text())
+        .map(str::to_owned);
+    let uses_default_name = entry.is_using_default_name.get().copied().unwrap_or(false)
+        || local_name.as_deref().is_none_or(looks_like_default_name);
+    let person = if is_edge {
+        account.display_name.clone()
+    } else {
+        entry
+            .gaia_given_name
+            .text()
+            .map(str::to_owned)
+            .or_else(|| account.display_name.clone())
+    };
+    let name = match (uses_default_name, person) {
+        (true, Some(person)) => person,
+        _ => local_name.unwrap_or_else(|| {
+            if dir.is_empty() {
+                browser.spec().name.to_owned()
+            } else {
+                dir.to_owned()
+            }
+        }),
+    };
+
+    Profile {
+        browser,
+        profile_dir: dir.to_owned(),
+        name,
+        account,
+        user_data_dir: user_data_dir.to_path_buf(),
+        last_active: entry
+            .active_time
+            .get()
+            .filter(|time| time.is_finite() && **time > 0.0)
+            .map(|time| time.floor() as i64),
+        is_default,
+        in_last_session: false,
+        unreadable: (!problems.is_empty()).then(|| problems.join("; ")),
+    }
+}
+
+/// Names browsers give profiles until the user names them.
+fn looks_like_default_name(name: &str) -> bool {
+    let stem = name
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .trim_end();
+    matches!(
+        stem,
+        "Profile" | "Person" | "Perfil" | "Profil" | "Default" | "Your Chromium"
+    )
+}
+
+/// `Local State` keys become paths: refuse any that could leave the folder.
+fn is_safe_folder_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
+}
+
+/// Orders `Profile 2` before `Profile 10`.
+fn natural_key(dir: &str) -> (u8, u64, String) {
+    if dir == "Default" {
+        return (0, 0, String::new());
+    }
+    match dir.strip_prefix("Profile ").and_then(|n| n.parse().ok()) {
+        Some(number) => (1, number, String::new()),
+        None => (2, 0, dir.to_owned()),
+    }
+}
+
+fn profile_folders_on_disk(user_data_dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(user_data_dir) else {
+        return Vec::new();
+    };
+    let mut folders: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().join("Preferences").is_file())
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| name == "Default" || name.starts_with("Profile "))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    folders.sort_by_key(|dir| natural_key(dir));
+    folders
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_names_are_recognised() {
+        for name in [
+            "Profile 1",
+            "Person 2",
+            "Perfil 1",
+            "Default",
+            "Your Chromium",
+        ] {
+            assert!(looks_like_default_name(name), "{name}");
+        }
+        for name in ["Work", "Profile of Ada", "Privé"] {
+            assert!(!looks_like_default_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn natural_order() {
+        let mut dirs = vec!["Profile 10", "Profile 2", "Default", "Custom"];
+        dirs.sort_by_key(|dir| natural_key(dir));
+        assert_eq!(dirs, ["Default", "Profile 2", "Profile 10", "Custom"]);
+    }
+
+    #[test]
+    fn unsafe_folder_names_are_refused() {
+        for name in ["../x", "a/b", "..", "", "a\\b"] {
+            assert!(!is_safe_folder_name(name), "{name}");
+        }
+        assert!(is_safe_folder_name("Profile 1"));
+    }
+}

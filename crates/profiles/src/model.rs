@@ -1,0 +1,98 @@
+//! What discovery finds: profiles, and the account signed in to each.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::catalogue::BrowserId;
+
+/// The tenant id Microsoft gives every personal Microsoft account.
+pub const CONSUMER_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// A work or school account (Microsoft Entra ID).
+    Work,
+    /// A personal Microsoft account.
+    Personal,
+    /// A Google account (consumer or Workspace).
+    Google,
+    /// Nobody is signed in.
+    None,
+    /// Someone is signed in, and the files do not say which kind of account.
+    Unknown,
+}
+
+/// Which evidence decided an account's kind, in the order it is consulted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum Evidence {
+    /// `edge_account_tenant_id`: the consumer tenant means personal, any other work.
+    TenantId,
+    /// `profile.is_relative_to_aad` in `Preferences`.
+    RelativeToAad,
+    /// Edge's `edge_account_type` (1 personal, 2 work, 0 nobody).
+    EdgeAccountType { value: i64 },
+    /// Google's `hosted_domain`/`hd` (`NO_HOSTED_DOMAIN` for consumer accounts).
+    HostedDomain { hosted_domain: String },
+    /// A Google-only browser with a signed-in account.
+    GoogleSignIn,
+    /// No account fields are set.
+    NoAccount,
+    /// Firefox has no Microsoft or Google account sign-in.
+    FirefoxProfile,
+    /// Signed in, but no rule applies; see the log.
+    Undecided,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Account {
+    pub kind: AccountKind,
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    pub tenant_id: Option<String>,
+    /// Why `kind` is what it is.
+    pub evidence: Evidence,
+}
+
+impl Account {
+    pub fn nobody(evidence: Evidence) -> Self {
+        Self {
+            kind: AccountKind::None,
+            email: None,
+            display_name: None,
+            tenant_id: None,
+            evidence,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Profile {
+    pub browser: BrowserId,
+    /// The folder name inside the user data folder (`Default`, `Profile 1`), or
+    /// the profile's path for Firefox.
+    pub profile_dir: String,
+    /// The name the browser shows for this profile.
+    pub name: String,
+    pub account: Account,
+    #[ts(type = "string")]
+    pub user_data_dir: PathBuf,
+    /// When the profile was last active, in Unix seconds.
+    #[ts(type = "number | null")]
+    pub last_active: Option<i64>,
+    /// Whether the browser opens this profile by default.
+    pub is_default: bool,
+    /// Whether the profile had a window open when its browser last ran.
+    pub in_last_session: bool,
+    /// Why the profile could not be read (fully), if it could not.
+    pub unreadable: Option<String>,
+}
+
+/// Every profile found, grouped by browser in catalogue order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+pub struct Snapshot {
+    pub profiles: Vec<Profile>,
+}
