@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::account::{Signals, classify};
+use crate::cache::ParsedFiles;
 use crate::catalogue::{BrowserId, Family};
 use crate::lenient::{Entries, Leaf, Section, describe_json_error, parse};
 use crate::model::Profile;
@@ -86,7 +87,7 @@ struct PreferencesSync {
     edge_account_type: Leaf<i64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 struct AccountInfo {
     #[serde(default)]
     email: Leaf<String>,
@@ -106,6 +107,41 @@ struct AccountInfo {
     edge_account_last_name: Leaf<String>,
 }
 
+/// What Tandem keeps of one `Preferences` file: a few fields, or why it
+/// could not be read.
+#[derive(Debug, Clone, Default)]
+pub struct PreferencesSummary {
+    account: AccountInfo,
+    name: Option<String>,
+    relative_to_aad: Option<bool>,
+    sync_edge_account_type: Option<i64>,
+    problem: Option<String>,
+}
+
+pub type PreferencesCache = ParsedFiles<PreferencesSummary>;
+
+fn summarise(outcome: ReadOutcome) -> PreferencesSummary {
+    let problem = |problem: String| PreferencesSummary {
+        problem: Some(problem),
+        ..PreferencesSummary::default()
+    };
+    let prefs = match outcome {
+        ReadOutcome::Bytes(bytes) => match parse::<Preferences>(&bytes) {
+            Ok(prefs) => prefs,
+            Err(error) => return problem(describe_json_error("Preferences", &error)),
+        },
+        ReadOutcome::Missing => return problem("the profile has no Preferences file".to_owned()),
+        ReadOutcome::Failed(reason) => return problem(format!("Preferences {reason}")),
+    };
+    PreferencesSummary {
+        account: prefs.primary_account(),
+        name: prefs.profile.0.name.text().map(str::to_owned),
+        relative_to_aad: prefs.profile.0.is_relative_to_aad.get().copied(),
+        sync_edge_account_type: prefs.sync.0.edge_account_type.get().copied(),
+        problem: None,
+    }
+}
+
 impl Preferences {
     /// The primary account: the first entry of the list, or the one object.
     fn primary_account(&self) -> AccountInfo {
@@ -121,7 +157,12 @@ impl Preferences {
 }
 
 /// Reads every profile of one Chromium-family user data folder.
-pub fn read_user_data(browser: BrowserId, family: Family, user_data_dir: &Path) -> Vec<Profile> {
+pub fn read_user_data(
+    browser: BrowserId,
+    family: Family,
+    user_data_dir: &Path,
+    cache: &mut PreferencesCache,
+) -> Vec<Profile> {
     let (state, state_problem) = match read_browser_file(&user_data_dir.join("Local State")) {
         ReadOutcome::Bytes(bytes) => match parse::<LocalState>(&bytes) {
             Ok(state) => (Some(state.profile.0), None),
@@ -140,6 +181,7 @@ pub fn read_user_data(browser: BrowserId, family: Family, user_data_dir: &Path) 
             .and_then(|state| state.info_cache.0.first())
             .map(|(_, entry)| entry);
         return vec![read_profile(
+            cache,
             browser,
             user_data_dir,
             "",
@@ -161,6 +203,7 @@ pub fn read_user_data(browser: BrowserId, family: Family, user_data_dir: &Path) 
                     .clone()
                     .map(|problem| format!("{problem}; shown from the profile folder alone"));
                 read_profile(
+                    cache,
                     browser,
                     user_data_dir,
                     &dir,
@@ -197,6 +240,7 @@ pub fn read_user_data(browser: BrowserId, family: Family, user_data_dir: &Path) 
         .into_iter()
         .map(|(dir, entry)| {
             read_profile(
+                cache,
                 browser,
                 user_data_dir,
                 dir,
@@ -213,7 +257,9 @@ pub fn read_user_data(browser: BrowserId, family: Family, user_data_dir: &Path) 
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn read_profile(
+    cache: &mut PreferencesCache,
     browser: BrowserId,
     user_data_dir: &Path,
     dir: &str,
@@ -223,28 +269,11 @@ fn read_profile(
     inherited_problem: Option<String>,
 ) -> Profile {
     let mut problems: Vec<String> = inherited_problem.into_iter().collect();
-    let prefs = match read_browser_file(&profile_path.join("Preferences")) {
-        ReadOutcome::Bytes(bytes) => match parse::<Preferences>(&bytes) {
-            Ok(prefs) => Some(prefs),
-            Err(error) => {
-                problems.push(describe_json_error("Preferences", &error));
-                None
-            }
-        },
-        ReadOutcome::Missing => {
-            problems.push("the profile has no Preferences file".to_owned());
-            None
-        }
-        ReadOutcome::Failed(reason) => {
-            problems.push(format!("Preferences {reason}"));
-            None
-        }
-    };
+    let prefs = cache.get(&profile_path.join("Preferences"), summarise);
+    problems.extend(prefs.problem.clone());
     let empty_entry = InfoCacheEntry::default();
     let entry = entry.unwrap_or(&empty_entry);
-    let empty_prefs = Preferences::default();
-    let prefs_ref = prefs.as_ref().unwrap_or(&empty_prefs);
-    let account = prefs_ref.primary_account();
+    let account = &prefs.account;
     let is_edge = matches!(
         browser,
         BrowserId::Edge | BrowserId::EdgeBeta | BrowserId::EdgeDev | BrowserId::EdgeCanary
@@ -289,15 +318,11 @@ fn read_profile(
             .text()
             .or_else(|| entry.edge_account_tenant_id.text())
             .map(str::to_owned),
-        relative_to_aad: prefs_ref.profile.0.is_relative_to_aad.get().copied(),
-        edge_account_type: prefs_ref
-            .sync
-            .0
-            .edge_account_type
-            .get()
-            .or(account.edge_account_type.get())
-            .or(entry.edge_account_type.get())
-            .copied(),
+        relative_to_aad: prefs.relative_to_aad,
+        edge_account_type: prefs
+            .sync_edge_account_type
+            .or(account.edge_account_type.get().copied())
+            .or(entry.edge_account_type.get().copied()),
         hosted_domain: account
             .hd
             .text()
@@ -312,8 +337,8 @@ fn read_profile(
     let local_name = entry
         .name
         .text()
-        .or_else(|| prefs_ref.profile.0.name.text())
-        .map(str::to_owned);
+        .map(str::to_owned)
+        .or_else(|| prefs.name.clone());
     let uses_default_name = entry.is_using_default_name.get().copied().unwrap_or(false)
         || local_name.as_deref().is_none_or(looks_like_default_name);
     let person = if is_edge {

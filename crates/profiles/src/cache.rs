@@ -1,0 +1,103 @@
+//! Parsed browser files, remembered by their size, modification time and
+//! inode, so that re-reading a browser after one file changed parses only
+//! that file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::read::{ReadOutcome, read_browser_file};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    /// An atomic replace gives the file a new inode even when size and time match.
+    inode: u64,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some(Stamp {
+        len: meta.len(),
+        modified: meta.modified().ok(),
+        inode,
+    })
+}
+
+#[derive(Debug)]
+pub struct ParsedFiles<T> {
+    entries: HashMap<PathBuf, (Stamp, T)>,
+}
+
+impl<T> Default for ParsedFiles<T> {
+    fn default() -> Self {
+        Self {
+            entries: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Clone> ParsedFiles<T> {
+    /// The parsed file, from memory when it has not changed since it was parsed.
+    pub fn get(&mut self, path: &Path, parse: impl FnOnce(ReadOutcome) -> T) -> T {
+        let Some(current) = stamp(path) else {
+            self.entries.remove(path);
+            return parse(read_browser_file(path));
+        };
+        if let Some((seen, value)) = self.entries.get(path)
+            && *seen == current
+        {
+            return value.clone();
+        }
+        let value = parse(read_browser_file(path));
+        // A file that changed while it was read is parsed again next time.
+        if stamp(path) == Some(current) {
+            self.entries
+                .insert(path.to_path_buf(), (current, value.clone()));
+        }
+        value
+    }
+
+    /// Forgets files under `dir`, e.g. when a browser's folder disappears.
+    pub fn forget_under(&mut self, dir: &Path) {
+        self.entries.retain(|path, _| !path.starts_with(dir));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_again_only_after_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Preferences");
+        std::fs::write(&path, "one").unwrap();
+        let mut cache = ParsedFiles::default();
+        let mut parses = 0;
+        let mut read = |cache: &mut ParsedFiles<String>| {
+            cache.get(&path, |outcome| {
+                parses += 1;
+                match outcome {
+                    ReadOutcome::Bytes(bytes) => String::from_utf8(bytes).unwrap(),
+                    _ => "missing".into(),
+                }
+            })
+        };
+        assert_eq!(read(&mut cache), "one");
+        assert_eq!(read(&mut cache), "one");
+        // Replaced atomically, as Chromium writes.
+        let temp = dir.path().join("Preferences.tmp");
+        std::fs::write(&temp, "two").unwrap();
+        std::fs::rename(&temp, &path).unwrap();
+        assert_eq!(read(&mut cache), "two");
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(read(&mut cache), "missing");
+        assert_eq!(parses, 3);
+    }
+}
