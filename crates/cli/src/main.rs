@@ -28,6 +28,10 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Keep running and print one JSON line per change (profile added,
+        /// removed or renamed, sign-in, sign-out, browser installed…).
+        #[arg(long, conflicts_with = "json")]
+        watch: bool,
     },
     /// Show every folder Tandem reads or writes on this machine.
     Paths {
@@ -45,6 +49,8 @@ enum CliError {
     Output(#[from] std::io::Error),
     #[error("cannot encode the output as JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Watch(#[from] tandem_profiles::watch::WatchError),
 }
 
 fn main() -> ExitCode {
@@ -69,7 +75,12 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Profiles { json } => {
+        Command::Profiles { watch: true, .. } => {
+            let locations = Locations::from_env()?;
+            drop(out);
+            watch_profiles(locations)?;
+        }
+        Command::Profiles { json, .. } => {
             let locations = Locations::from_env()?;
             let snapshot = tandem_profiles::discover(locations.user_roots());
             if json {
@@ -103,6 +114,26 @@ fn write_paths_table(out: &mut impl Write, locations: &Locations) -> std::io::Re
     ];
     for (label, path) in rows {
         writeln!(out, "{label:<12} {}", path.display())?;
+    }
+    Ok(())
+}
+
+/// Prints one JSON line per change until interrupted or stdout closes.
+fn watch_profiles(locations: Locations) -> Result<(), CliError> {
+    let (sender, events) = std::sync::mpsc::channel();
+    let _watcher = tandem_profiles::watch::ProfileWatcher::start(
+        locations.user_roots().clone(),
+        tandem_profiles::watch::DEFAULT_DEBOUNCE,
+        move |event| {
+            let _ = sender.send(event);
+        },
+    )?;
+    eprintln!("tandem: watching browser profiles; press Ctrl+C to stop");
+    for event in events {
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer(&mut out, &event)?;
+        writeln!(out)?;
+        out.flush()?;
     }
     Ok(())
 }

@@ -185,3 +185,40 @@ fn profiles_table_is_readable() {
     let text = stdout(&tandem(empty.path(), &["profiles"], &[]));
     assert_eq!(text.trim(), "No browser profiles found.");
 }
+
+#[test]
+fn profiles_watch_prints_a_json_line_per_change() {
+    use std::io::{BufRead, BufReader};
+    let home = tempfile::tempdir().unwrap();
+    write_edge_work_profile(home.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["profiles", "--watch"])
+        .env_clear()
+        .env("HOME", home.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until it says it is watching, then add a profile.
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.contains("watching"), "{line}");
+    let edge = home.path().join(".config/microsoft-edge");
+    std::fs::create_dir_all(edge.join("Profile 1")).unwrap();
+    std::fs::write(edge.join("Profile 1/Preferences"), "{}").unwrap();
+    let state = r#"{"profile":{"info_cache":{"Default":{"name":"Profile 1","is_using_default_name":true},"Profile 1":{"name":"Second"}}}}"#;
+    std::fs::write(edge.join("Local State.new"), state).unwrap();
+    std::fs::rename(edge.join("Local State.new"), edge.join("Local State")).unwrap();
+
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut event = String::new();
+    stdout.read_line(&mut event).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let json: serde_json::Value = serde_json::from_str(&event).unwrap();
+    assert_eq!(json["change"], "profile_added", "{event}");
+    assert_eq!(json["browser"], "edge");
+    assert_eq!(json["profile_dir"], "Profile 1");
+    assert_eq!(json["snapshot"]["profiles"].as_array().unwrap().len(), 2);
+}

@@ -119,6 +119,10 @@ pub struct Locations {
     #[serde(skip)]
     #[ts(skip)]
     user_roots: UserRoots,
+    /// Windows: `%ProgramFiles%` and `%ProgramFiles(x86)%`, where browsers install.
+    #[serde(skip)]
+    #[ts(skip)]
+    program_dirs: Vec<PathBuf>,
 }
 
 impl Locations {
@@ -145,8 +149,18 @@ impl Locations {
             local_app_data: base.data_local_dir().to_path_buf(),
             roaming_app_data: base.config_dir().to_path_buf(),
         };
+        let program_dirs = if cfg!(windows) {
+            ["ProgramFiles", "ProgramFiles(x86)"]
+                .into_iter()
+                .filter_map(std::env::var_os)
+                .map(PathBuf::from)
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(Self {
             user_roots,
+            program_dirs,
             config_dir: project.config_dir().to_path_buf(),
             data_dir: project.data_dir().to_path_buf(),
             cache_dir: project.cache_dir().to_path_buf(),
@@ -163,6 +177,7 @@ impl Locations {
         let home = root.join("home").join("user");
         Self {
             user_roots: UserRoots::conventional(Platform::Linux, &home),
+            program_dirs: Vec::new(),
             config_dir: home.join(".config").join("tandem"),
             data_dir: home.join(".local/share").join("tandem"),
             cache_dir: home.join(".cache").join("tandem"),
@@ -199,6 +214,11 @@ impl Locations {
     /// Other programs' user folders (where browsers keep their profiles).
     pub fn user_roots(&self) -> &UserRoots {
         &self.user_roots
+    }
+
+    /// Windows' program folders, where browsers install; empty elsewhere.
+    pub fn program_dirs(&self) -> &[PathBuf] {
+        &self.program_dirs
     }
 
     /// Resolves an absolute system path (as the OS documents it, such as

@@ -10,6 +10,7 @@ pub mod catalogue;
 mod chromium;
 mod discovery;
 mod firefox;
+pub mod launch;
 mod lenient;
 pub mod model;
 mod read;
