@@ -19,9 +19,18 @@ fn declaration<T: TS>(cfg: &Config) -> String {
 
 /// The whole generated file.
 pub fn render() -> String {
-    let cfg = Config::new();
+    // JSON numbers, not bigint: serde_json writes i64 as plain numbers.
+    let cfg = Config::new().with_large_int("number");
     let declarations = [
         declaration::<tandem_locations::Locations>(&cfg),
+        declaration::<tandem_profiles::BrowserId>(&cfg),
+        declaration::<tandem_profiles::AccountKind>(&cfg),
+        declaration::<tandem_profiles::Evidence>(&cfg),
+        declaration::<tandem_profiles::Account>(&cfg),
+        declaration::<tandem_profiles::Profile>(&cfg),
+        declaration::<tandem_profiles::Snapshot>(&cfg),
+        declaration::<tandem_profiles::Change>(&cfg),
+        declaration::<tandem_profiles::watch::ProfileEvent>(&cfg),
         declaration::<crate::commands::AppInfo>(&cfg),
         declaration::<crate::error::ErrorCode>(&cfg),
         declaration::<crate::error::CommandError>(&cfg),
@@ -34,6 +43,26 @@ pub fn render() -> String {
         out.push('\n');
         out.push_str(&declaration);
     }
+    let codes: Vec<String> = crate::error::ErrorCode::ALL
+        .iter()
+        .map(|code| serde_json::to_string(code).unwrap_or_default())
+        .collect();
+    out.push_str(&format!(
+        "\n/** Every error code a command can return. */\n\
+         export const ERROR_CODES: readonly ErrorCode[] = [{}];\n",
+        codes.join(", ")
+    ));
+    out.push_str("\n/** Each browser's name, as the catalogue gives it. */\n");
+    out.push_str("export const BROWSER_NAMES: Record<BrowserId, string> = {\n");
+    for spec in tandem_profiles::catalogue() {
+        out.push_str(&format!("  {:?}: {:?},\n", spec.id.as_str(), spec.name));
+    }
+    out.push_str("};\n");
+    out.push_str(&format!(
+        "\n/** The event the switcher listens to for live profile changes. */\n\
+         export const PROFILES_CHANGED = {:?};\n",
+        crate::PROFILES_CHANGED
+    ));
     out
 }
 

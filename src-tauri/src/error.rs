@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use tandem_locations::LocationError;
+use tandem_profiles::launch::LaunchError;
 use ts_rs::TS;
 
 /// Stable, machine-readable reasons a command failed.
@@ -11,6 +12,24 @@ use ts_rs::TS;
 pub enum ErrorCode {
     /// Tandem cannot work out where the user's files are.
     LocationsUnavailable,
+    /// The profile is gone (deleted since the list was shown).
+    ProfileMissing,
+    /// The profile's browser is not installed where Tandem looks.
+    BrowserNotFound,
+    /// Only http(s) links can be opened.
+    NotAWebLink,
+    /// The browser could not be started.
+    LaunchFailed,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 5] = [
+        ErrorCode::LocationsUnavailable,
+        ErrorCode::ProfileMissing,
+        ErrorCode::BrowserNotFound,
+        ErrorCode::NotAWebLink,
+        ErrorCode::LaunchFailed,
+    ];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
@@ -26,5 +45,34 @@ impl From<&LocationError> for CommandError {
             code: ErrorCode::LocationsUnavailable,
             message: error.to_string(),
         }
+    }
+}
+
+impl From<LaunchError> for CommandError {
+    fn from(error: LaunchError) -> Self {
+        let code = match &error {
+            LaunchError::ProfileMissing { .. } => ErrorCode::ProfileMissing,
+            LaunchError::BrowserNotFound { .. } => ErrorCode::BrowserNotFound,
+            LaunchError::NotAWebLink => ErrorCode::NotAWebLink,
+            LaunchError::Spawn { .. } => ErrorCode::LaunchFailed,
+        };
+        Self {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed_once() {
+        let codes: std::collections::BTreeSet<_> = ErrorCode::ALL
+            .iter()
+            .map(|code| serde_json::to_string(code).unwrap())
+            .collect();
+        assert_eq!(codes.len(), ErrorCode::ALL.len());
     }
 }

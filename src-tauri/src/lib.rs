@@ -6,7 +6,9 @@ use std::sync::Mutex;
 
 use tandem_locations::{LocationError, Locations};
 use tandem_logging::{FileLog, LogGuard, LogOptions};
-use tauri::{Manager, RunEvent, Runtime};
+use tandem_profiles::Snapshot;
+use tandem_profiles::watch::{DEFAULT_DEBOUNCE, ProfileEvent, ProfileWatcher};
+use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
 
 pub mod bindings;
 mod command_names;
@@ -19,12 +21,78 @@ pub use command_names::COMMAND_NAMES;
 
 use windows::WindowId;
 
+/// The event the switcher listens to for live profile changes.
+pub const PROFILES_CHANGED: &str = "profiles-changed";
+
 /// State shared by every command.
 #[derive(Debug)]
 pub struct AppState {
     /// A broken environment (no `HOME`, a relative `TANDEM_SYSTEM_ROOT`) does not
     /// stop the app: the window explains the problem instead.
     pub locations: Result<Locations, LocationError>,
+    /// The latest reading of the browser profiles.
+    profiles: Mutex<Snapshot>,
+    /// Kept alive for as long as the app runs.
+    watcher: Mutex<Option<ProfileWatcher>>,
+}
+
+impl AppState {
+    pub fn new(locations: Result<Locations, LocationError>) -> Self {
+        Self {
+            locations,
+            profiles: Mutex::new(Snapshot::default()),
+            watcher: Mutex::new(None),
+        }
+    }
+
+    pub fn profiles(&self) -> Snapshot {
+        self.profiles
+            .lock()
+            .map(|snapshot| snapshot.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn set_profiles(&self, snapshot: Snapshot) {
+        if let Ok(mut current) = self.profiles.lock() {
+            *current = snapshot;
+        }
+    }
+}
+
+/// Reads the browser profiles and keeps watching them, telling the switcher
+/// about every change.
+fn watch_profiles<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let Ok(locations) = &state.locations else {
+        return;
+    };
+    let handle = app.clone();
+    let started = ProfileWatcher::start(
+        locations.user_roots().clone(),
+        DEFAULT_DEBOUNCE,
+        move |event: ProfileEvent| {
+            handle
+                .state::<AppState>()
+                .set_profiles(event.snapshot.clone());
+            if let Err(error) = handle.emit_to(WindowId::Switcher.label(), PROFILES_CHANGED, &event)
+            {
+                tracing::debug!("cannot tell the switcher about a profile change: {error}");
+            }
+        },
+    );
+    match started {
+        Ok(watcher) => {
+            state.set_profiles(watcher.initial_snapshot().clone());
+            if let Ok(mut slot) = state.watcher.lock() {
+                *slot = Some(watcher);
+            }
+        }
+        Err(error) => {
+            // Without live updates the list is still right once.
+            tracing::error!("{error}");
+            state.set_profiles(tandem_profiles::discover(locations.user_roots()));
+        }
+    }
 }
 
 /// The wiring production and tests share: state and commands, no plugins,
@@ -32,7 +100,11 @@ pub struct AppState {
 pub fn wire<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
         .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_profiles,
+            commands::open_profile
+        ])
 }
 
 /// Runs the app until the user quits from the tray.
@@ -54,11 +126,12 @@ pub fn run() -> ExitCode {
             }
         }))
         .setup(|app| {
+            watch_profiles(app.handle());
             tray::install(app.handle())?;
             windows::show(app.handle(), WindowId::Switcher)?;
             Ok(())
         });
-    let app = match wire(builder, AppState { locations })
+    let app = match wire(builder, AppState::new(locations))
         .build(tauri::generate_context!("../tauri.conf.json"))
     {
         Ok(app) => app,
@@ -127,12 +200,20 @@ mod tests {
         webview: &tauri::WebviewWindow<MockRuntime>,
         cmd: &str,
     ) -> Result<serde_json::Value, serde_json::Value> {
+        invoke_with(webview, cmd, serde_json::json!({}))
+    }
+
+    fn invoke_with(
+        webview: &tauri::WebviewWindow<MockRuntime>,
+        cmd: &str,
+        args: serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
         let request = InvokeRequest {
             cmd: cmd.into(),
             callback: tauri::ipc::CallbackFn(0),
             error: tauri::ipc::CallbackFn(1),
             url: "tauri://localhost".parse().unwrap(),
-            body: tauri::ipc::InvokeBody::default(),
+            body: tauri::ipc::InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),
         };
@@ -140,7 +221,7 @@ mod tests {
     }
 
     fn app_with(locations: Result<Locations, LocationError>) -> tauri::App<MockRuntime> {
-        wire(mock_builder(), AppState { locations })
+        wire(mock_builder(), AppState::new(locations))
             .build(mock_context(noop_assets()))
             .unwrap()
     }
@@ -177,6 +258,52 @@ mod tests {
             error["message"].as_str().unwrap().contains("set HOME"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn list_profiles_returns_the_latest_reading() {
+        let machine = tempfile::tempdir().unwrap();
+        let locations = Locations::under(machine.path());
+        let edge = locations.user_roots().config_home.join("microsoft-edge");
+        std::fs::create_dir_all(edge.join("Default")).unwrap();
+        std::fs::write(
+            edge.join("Local State"),
+            r#"{"profile":{"info_cache":{"Default":{"name":"Work"}}}}"#,
+        )
+        .unwrap();
+        std::fs::write(edge.join("Default/Preferences"), "{}").unwrap();
+        let snapshot = tandem_profiles::discover(locations.user_roots());
+        let app = app_with(Ok(locations));
+        state(app.handle()).set_profiles(snapshot);
+        let response = invoke(&switcher(&app), "list_profiles").unwrap();
+        assert_eq!(response["profiles"][0]["browser"], "edge");
+        assert_eq!(response["profiles"][0]["name"], "Work");
+        assert_eq!(response["profiles"][0]["account"]["kind"], "none");
+    }
+
+    #[test]
+    fn open_profile_refuses_a_profile_tandem_did_not_find() {
+        let machine = tempfile::tempdir().unwrap();
+        let app = app_with(Ok(Locations::under(machine.path())));
+        let error = invoke_with(
+            &switcher(&app),
+            "open_profile",
+            serde_json::json!({"browser": "chrome", "userDataDir": "/tmp", "profileDir": "Default"}),
+        )
+        .unwrap_err();
+        assert_eq!(error["code"], "profile_missing", "{error}");
+    }
+
+    #[test]
+    fn open_profile_rejects_an_unknown_browser_id() {
+        let machine = tempfile::tempdir().unwrap();
+        let app = app_with(Ok(Locations::under(machine.path())));
+        let result = invoke_with(
+            &switcher(&app),
+            "open_profile",
+            serde_json::json!({"browser": "netscape", "userDataDir": "/tmp", "profileDir": "x"}),
+        );
+        assert!(result.is_err());
     }
 
     #[test]

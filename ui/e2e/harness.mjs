@@ -2,7 +2,16 @@
 // HOME for it, and small process helpers. The tests run under Xvfb and a
 // private D-Bus session bus (see scripts/e2e), never on the user's desktop.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -86,4 +95,59 @@ export function start(command, args, options) {
   child.stderr.on("data", (chunk) => (child.output += chunk));
   child.exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
   return child;
+}
+
+/**
+ * A fake machine for the app: a home with an Edge work profile and a Chromium
+ * profile, and a system root whose /usr/bin/chromium records how it was started.
+ */
+export function fakeMachine() {
+  const { home, env } = privateEnv();
+  const systemRoot = mkdtempSync(path.join(tmpdir(), "tandem-e2e-system-"));
+  const write = (file, text) => {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  };
+  const edge = path.join(home, ".config/microsoft-edge");
+  write(
+    path.join(edge, "Local State"),
+    JSON.stringify({ profile: { info_cache: { Default: { name: "Profile 1", is_using_default_name: true } } } }),
+  );
+  write(
+    path.join(edge, "Default/Preferences"),
+    JSON.stringify({
+      account_info: [
+        {
+          email: "ada@contoso.com",
+          full_name: "Ada Lovelace",
+          edge_account_tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        },
+      ],
+    }),
+  );
+  const chromium = path.join(home, ".config/chromium");
+  write(path.join(chromium, "Local State"), JSON.stringify({ profile: { info_cache: { Default: { name: "Reading" } } } }));
+  write(path.join(chromium, "Default/Preferences"), "{}");
+  const record = path.join(systemRoot, "usr/bin/launched.txt");
+  const browser = path.join(systemRoot, "usr/bin/chromium");
+  write(browser, `#!/bin/sh\nprintf '%s\\n' "$@" > '${record}.tmp' && mv '${record}.tmp' '${record}'\n`);
+  chmodSync(browser, 0o755);
+  return {
+    home,
+    systemRoot,
+    record,
+    edge,
+    env: { ...env, TANDEM_SYSTEM_ROOT: systemRoot },
+    cleanup() {
+      rmSync(home, { recursive: true, force: true });
+      rmSync(systemRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Replaces a file the way Chromium does: write a temporary file, then rename. */
+export function replaceFile(file, text) {
+  const temp = `${file}.tandem-e2e`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
 }

@@ -1,11 +1,11 @@
 // The real app in its real window, driven through tauri-driver and
-// WebKitWebDriver: what a person sees when Tandem opens.
+// WebKitWebDriver: what a person sees when Tandem opens, on a fake machine.
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { remote } from "webdriverio";
-import { appBinary, appVersion, artifactsDir, privateEnv, start, waitFor } from "./harness.mjs";
+import { appBinary, appVersion, artifactsDir, fakeMachine, replaceFile, start, waitFor } from "./harness.mjs";
 
 const driverBinary = process.env.TAURI_DRIVER ?? "tauri-driver";
 const port = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
@@ -13,12 +13,11 @@ const port = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
 describe("switcher window", () => {
   let driver;
   let browser;
-  let home;
+  let machine;
 
   before(async () => {
-    const isolated = privateEnv();
-    home = isolated.home;
-    driver = start(driverBinary, ["--port", String(port), "--native-port", String(port + 1)], { env: isolated.env });
+    machine = fakeMachine();
+    driver = start(driverBinary, ["--port", String(port), "--native-port", String(port + 1)], { env: machine.env });
     await waitFor("tauri-driver", async () => {
       try {
         return (await fetch(`http://127.0.0.1:${port}/status`)).ok;
@@ -42,7 +41,7 @@ describe("switcher window", () => {
     await browser?.deleteSession();
     driver?.kill();
     await driver?.exited;
-    if (home) rmSync(home, { recursive: true, force: true });
+    machine?.cleanup();
   });
 
   it("shows its title", async () => {
@@ -52,13 +51,52 @@ describe("switcher window", () => {
     assert.equal(await heading.getText(), "Tandem");
   });
 
-  it("gets its data from Rust through IPC", async () => {
-    const version = await browser.$("#version");
-    await version.waitForDisplayed({ timeout: 15000 });
-    assert.equal(await version.getText(), `Tandem ${appVersion}`);
-    const text = await browser.$("main").getText();
-    assert.ok(text.includes(path.join(home, ".local/state/tandem/logs")), text);
-    assert.equal(await browser.$("#error").isExisting(), false);
+  it("lists the machine's profiles, grouped by browser, with account and kind", async () => {
+    const edge = await browser.$("section[data-browser=edge]");
+    await edge.waitForDisplayed({ timeout: 15000 });
+    const text = await edge.getText();
+    assert.match(text, /Microsoft Edge/i);
+    assert.match(text, /Ada Lovelace/);
+    assert.match(text, /ada@contoso\.com/);
+    assert.equal(await edge.$(".badge").getText(), "Work");
+    assert.match(await browser.$("section[data-browser=chromium]").getText(), /Reading/);
+    assert.equal(await browser.$("#version").getText(), `Tandem ${appVersion}`);
+  });
+
+  it("opens a profile in its browser when clicked", async () => {
+    await browser.$("section[data-browser=chromium] button.profile").click();
+    await waitFor("the browser to start", () => existsSync(machine.record), 10000);
+    assert.deepEqual(readFileSync(machine.record, "utf8").trim().split("\n"), ["--profile-directory=Default"]);
+    assert.match(await browser.$("#status").getText(), /Opening Chromium in “Reading”/);
+  });
+
+  it("says so when a profile's browser is not installed", async () => {
+    await browser.$("section[data-browser=edge] button.profile").click();
+    const status = await browser.$("#status");
+    await browser.waitUntil(async () => /does not seem to be installed/.test(await status.getText()), { timeout: 5000 });
+    assert.equal(await status.getAttribute("role"), "alert");
+  });
+
+  it("updates live when a browser adds a profile", async () => {
+    const second = path.join(machine.edge, "Profile 1");
+    mkdirSync(second, { recursive: true });
+    writeFileSync(path.join(second, "Preferences"), "{}");
+    replaceFile(
+      path.join(machine.edge, "Local State"),
+      JSON.stringify({
+        profile: {
+          info_cache: {
+            Default: { name: "Profile 1", is_using_default_name: true },
+            "Profile 1": { name: "Side project" },
+          },
+        },
+      }),
+    );
+    const edge = await browser.$("section[data-browser=edge]");
+    await browser.waitUntil(async () => /Side project/.test(await edge.getText()), {
+      timeout: 10000,
+      timeoutMsg: "the new profile did not appear",
+    });
   });
 
   it("runs under the strict content security policy", async () => {

@@ -1,8 +1,10 @@
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
-import { sampleInfo } from "./lib/fixtures";
+import { PROFILES_CHANGED, type ProfileEvent } from "./lib/bindings";
+import { chromeProfile, sampleInfo, sampleSnapshot, workProfile } from "./lib/fixtures";
 
 let app: ReturnType<typeof mount> | undefined;
 
@@ -13,35 +15,110 @@ afterEach(() => {
   clearMocks();
 });
 
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  flushSync();
+}
+
 async function render(): Promise<HTMLElement> {
   const target = document.createElement("div");
   document.body.append(target);
   app = mount(App, { target });
-  // Let onMount's IPC promise settle, then apply the state change.
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  flushSync();
+  await settle();
   return target;
 }
 
+type Call = { cmd: string; args: unknown };
+
+function backend(calls: Call[] = [], openError?: unknown) {
+  mockIPC(
+    (cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "app_info") return sampleInfo;
+      if (cmd === "list_profiles") return sampleSnapshot;
+      if (cmd === "open_profile") {
+        if (openError) throw openError;
+        return null;
+      }
+      throw new Error(`unexpected command ${cmd}`);
+    },
+    { shouldMockEvents: true },
+  );
+}
+
 describe("switcher window", () => {
-  it("shows the title, the folders and the version", async () => {
-    mockIPC(() => sampleInfo);
+  it("lists profiles grouped by browser with their accounts and kinds", async () => {
+    backend();
     const root = await render();
     expect(root.querySelector("#title")?.textContent).toBe("Tandem");
-    expect(root.textContent).toContain("/home/ada/.local/state/tandem/logs");
+    const groups = [...root.querySelectorAll("section.group h2")].map((h) => h.textContent);
+    expect(groups).toEqual(["Microsoft Edge", "Google Chrome"]);
+    const first = root.querySelector("button.profile");
+    expect(first?.textContent).toContain("Ada Lovelace");
+    expect(first?.textContent).toContain("ada@contoso.com");
+    expect(first?.querySelector(".badge")?.textContent).toBe("Work");
     expect(root.querySelector("#version")?.textContent).toBe("Tandem 0.1.0");
-    expect(root.querySelector("#error")).toBeNull();
   });
 
-  it("shows the command's message when it fails", async () => {
-    mockIPC(() => {
-      throw { code: "locations_unavailable", message: "cannot find your home folder: set HOME" };
+  it("opens the clicked profile", async () => {
+    const calls: Call[] = [];
+    backend(calls);
+    const root = await render();
+    const buttons = root.querySelectorAll<HTMLButtonElement>("button.profile");
+    buttons[2]?.click();
+    await settle();
+    expect(calls.at(-1)).toEqual({
+      cmd: "open_profile",
+      args: {
+        browser: "chrome",
+        userDataDir: chromeProfile.user_data_dir,
+        profileDir: "Default",
+      },
     });
+    expect(root.querySelector("#status")?.textContent).toContain("Opening Google Chrome in “Person 1”");
+  });
+
+  it("says why a profile could not be opened", async () => {
+    backend([], { code: "browser_not_found", message: "Google Chrome does not seem to be installed" });
+    const root = await render();
+    root.querySelector<HTMLButtonElement>("button.profile")?.click();
+    await settle();
+    const status = root.querySelector("#status");
+    expect(status?.getAttribute("role")).toBe("alert");
+    expect(status?.textContent).toContain("does not seem to be installed");
+  });
+
+  it("updates live when profiles change", async () => {
+    backend();
+    const root = await render();
+    const event: ProfileEvent = {
+      change: "profile_removed",
+      browser: "chrome",
+      profile_dir: "Default",
+      snapshot: { profiles: [workProfile] },
+    };
+    await emit(PROFILES_CHANGED, event);
+    await settle();
+    expect(root.querySelectorAll("button.profile")).toHaveLength(1);
+    expect(root.querySelector("section[data-browser=chrome]")).toBeNull();
+  });
+
+  it("explains an empty machine", async () => {
+    mockIPC((cmd) => (cmd === "app_info" ? sampleInfo : { profiles: [] }), { shouldMockEvents: true });
+    const root = await render();
+    expect(root.querySelector("#no-profiles")?.textContent).toContain("No browser profiles found");
+  });
+
+  it("shows the command's message when it cannot start", async () => {
+    mockIPC(
+      () => {
+        throw { code: "locations_unavailable", message: "cannot find your home folder: set HOME" };
+      },
+      { shouldMockEvents: true },
+    );
     const root = await render();
     const alert = root.querySelector("#error");
     expect(alert?.getAttribute("role")).toBe("alert");
     expect(alert?.textContent).toContain("set HOME");
-    expect(root.querySelector("#version")).toBeNull();
   });
 });

@@ -12,7 +12,8 @@ use crate::model::Profile;
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum LaunchError {
     #[error(
-        "the profile \"{name}\" no longer exists in {browser} (its folder {folder:?} is gone); refresh the list and try again"
+        "the profile \"{name}\" no longer exists in {browser_name} (its folder {folder:?} is gone); it may have been deleted in the browser",
+        browser_name = browser.spec().name
     )]
     ProfileMissing {
         browser: BrowserId,
@@ -20,12 +21,13 @@ pub enum LaunchError {
         folder: PathBuf,
     },
     #[error(
-        "{browser} is not installed where Tandem looks for it (tried {tried}); install it, or open it once yourself"
+        "{browser_name} does not seem to be installed: Tandem looked in the usual places. Install it, then try again",
+        browser_name = browser.spec().name
     )]
     BrowserNotFound { browser: BrowserId, tried: String },
     #[error("only web links (http or https) can be opened in a profile")]
     NotAWebLink,
-    #[error("cannot start {browser}: {reason}")]
+    #[error("cannot start {browser_name}: {reason}", browser_name = browser.spec().name)]
     Spawn { browser: BrowserId, reason: String },
 }
 
@@ -151,10 +153,9 @@ fn find_executable(browser: BrowserId, locations: &Locations) -> Result<PathBuf,
             return Ok(found);
         }
     }
-    Err(LaunchError::BrowserNotFound {
-        browser,
-        tried: tried.join(", "),
-    })
+    let tried = tried.join(", ");
+    tracing::debug!(%browser, %tried, "browser executable not found");
+    Err(LaunchError::BrowserNotFound { browser, tried })
 }
 
 fn join_relative(root: &Path, relative: &str) -> PathBuf {

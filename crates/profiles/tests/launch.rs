@@ -182,7 +182,12 @@ fn a_browser_that_is_not_installed_says_where_it_looked() {
         panic!("{error}");
     };
     assert!(tried.contains("/opt/microsoft/msedge/msedge"), "{tried}");
-    assert!(error.to_string().contains("is not installed"));
+    assert!(
+        error
+            .to_string()
+            .starts_with("Microsoft Edge does not seem to be installed"),
+        "{error}"
+    );
 }
 
 #[test]

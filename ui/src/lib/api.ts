@@ -1,9 +1,16 @@
-// The UI's only door to Rust: typed wrappers over the app's IPC commands.
-// Types come from ./bindings.ts, which is generated from the Rust types.
+// The UI's only door to Rust: typed wrappers over the app's IPC commands and
+// events. Types come from ./bindings.ts, which is generated from the Rust types.
 import { invoke } from "@tauri-apps/api/core";
-import type { AppInfo, CommandError, ErrorCode } from "./bindings";
-
-const ERROR_CODES: readonly ErrorCode[] = ["locations_unavailable"];
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import {
+  ERROR_CODES,
+  PROFILES_CHANGED,
+  type AppInfo,
+  type CommandError,
+  type Profile,
+  type ProfileEvent,
+  type Snapshot,
+} from "./bindings";
 
 export function isCommandError(value: unknown): value is CommandError {
   if (typeof value !== "object" || value === null) return false;
@@ -25,4 +32,22 @@ export function describeError(error: unknown): string {
 
 export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>("app_info");
+}
+
+export function listProfiles(): Promise<Snapshot> {
+  return invoke<Snapshot>("list_profiles");
+}
+
+/** Opens the profile's browser in that profile. */
+export function openProfile(profile: Profile): Promise<void> {
+  return invoke<void>("open_profile", {
+    browser: profile.browser,
+    userDataDir: profile.user_data_dir,
+    profileDir: profile.profile_dir,
+  });
+}
+
+/** Calls `handler` with each live change to the browser profiles. */
+export function onProfilesChanged(handler: (event: ProfileEvent) => void): Promise<UnlistenFn> {
+  return listen<ProfileEvent>(PROFILES_CHANGED, (event) => handler(event.payload));
 }

@@ -31,6 +31,67 @@ log_dir: string,
 system_root: string, };
 
 /**
+ * Stable browser ids, as the CLI's JSON and the UI show them.
+ */
+export type BrowserId = "edge" | "edge-beta" | "edge-dev" | "edge-canary" | "chrome" | "chrome-beta" | "chrome-dev" | "chrome-canary" | "chromium" | "brave" | "vivaldi" | "opera" | "firefox";
+
+export type AccountKind = "work" | "personal" | "google" | "none" | "unknown";
+
+/**
+ * Which evidence decided an account's kind, in the order it is consulted.
+ */
+export type Evidence = { "source": "tenant_id" } | { "source": "relative_to_aad" } | { "source": "edge_account_type", value: number, } | { "source": "hosted_domain", hosted_domain: string, } | { "source": "google_sign_in" } | { "source": "no_account" } | { "source": "firefox_profile" } | { "source": "undecided" };
+
+export type Account = { kind: AccountKind, email: string | null, display_name: string | null, tenant_id: string | null, 
+/**
+ * Why `kind` is what it is.
+ */
+evidence: Evidence, };
+
+export type Profile = { browser: BrowserId, 
+/**
+ * The folder name inside the user data folder (`Default`, `Profile 1`), or
+ * the profile's path for Firefox.
+ */
+profile_dir: string, 
+/**
+ * The name the browser shows for this profile.
+ */
+name: string, account: Account, user_data_dir: string, 
+/**
+ * When the profile was last active, in Unix seconds.
+ */
+last_active: number | null, 
+/**
+ * Whether the browser opens this profile by default.
+ */
+is_default: boolean, 
+/**
+ * Whether the profile had a window open when its browser last ran.
+ */
+in_last_session: boolean, 
+/**
+ * Why the profile could not be read (fully), if it could not.
+ */
+unreadable: string | null, };
+
+/**
+ * Every profile found, grouped by browser in catalogue order.
+ */
+export type Snapshot = { profiles: Array<Profile>, };
+
+/**
+ * One thing that changed between two readings.
+ */
+export type Change = { "change": "browser_installed", browser: BrowserId, } | { "change": "browser_removed", browser: BrowserId, } | { "change": "profile_added", browser: BrowserId, profile_dir: string, } | { "change": "profile_removed", browser: BrowserId, profile_dir: string, } | { "change": "profile_renamed", browser: BrowserId, profile_dir: string, old_name: string, new_name: string, } | { "change": "signed_in", browser: BrowserId, profile_dir: string, } | { "change": "signed_out", browser: BrowserId, profile_dir: string, } | { "change": "account_changed", browser: BrowserId, profile_dir: string, } | { "change": "profile_updated", browser: BrowserId, profile_dir: string, };
+
+export type ProfileEvent = { 
+/**
+ * Every profile after the change.
+ */
+snapshot: Snapshot, } & ({ "change": "browser_installed", browser: BrowserId, } | { "change": "browser_removed", browser: BrowserId, } | { "change": "profile_added", browser: BrowserId, profile_dir: string, } | { "change": "profile_removed", browser: BrowserId, profile_dir: string, } | { "change": "profile_renamed", browser: BrowserId, profile_dir: string, old_name: string, new_name: string, } | { "change": "signed_in", browser: BrowserId, profile_dir: string, } | { "change": "signed_out", browser: BrowserId, profile_dir: string, } | { "change": "account_changed", browser: BrowserId, profile_dir: string, } | { "change": "profile_updated", browser: BrowserId, profile_dir: string, });
+
+/**
  * What the switcher shows about Tandem itself.
  */
 export type AppInfo = { name: string, version: string, locations: Locations, };
@@ -38,6 +99,29 @@ export type AppInfo = { name: string, version: string, locations: Locations, };
 /**
  * Stable, machine-readable reasons a command failed.
  */
-export type ErrorCode = "locations_unavailable";
+export type ErrorCode = "locations_unavailable" | "profile_missing" | "browser_not_found" | "not_a_web_link" | "launch_failed";
 
 export type CommandError = { code: ErrorCode, message: string, };
+
+/** Every error code a command can return. */
+export const ERROR_CODES: readonly ErrorCode[] = ["locations_unavailable", "profile_missing", "browser_not_found", "not_a_web_link", "launch_failed"];
+
+/** Each browser's name, as the catalogue gives it. */
+export const BROWSER_NAMES: Record<BrowserId, string> = {
+  "edge": "Microsoft Edge",
+  "edge-beta": "Microsoft Edge Beta",
+  "edge-dev": "Microsoft Edge Dev",
+  "edge-canary": "Microsoft Edge Canary",
+  "chrome": "Google Chrome",
+  "chrome-beta": "Google Chrome Beta",
+  "chrome-dev": "Google Chrome Dev",
+  "chrome-canary": "Google Chrome Canary",
+  "chromium": "Chromium",
+  "brave": "Brave",
+  "vivaldi": "Vivaldi",
+  "opera": "Opera",
+  "firefox": "Firefox",
+};
+
+/** The event the switcher listens to for live profile changes. */
+export const PROFILES_CHANGED = "profiles-changed";

@@ -1,5 +1,5 @@
 // Sample IPC results for the UI's unit tests.
-import type { AppInfo } from "./bindings";
+import type { AppInfo, Profile, Snapshot } from "./bindings";
 
 export const sampleInfo: AppInfo = {
   name: "Tandem",
@@ -13,3 +13,55 @@ export const sampleInfo: AppInfo = {
     system_root: "/",
   },
 };
+
+export function profile(overrides: Partial<Profile> & Pick<Profile, "name">): Profile {
+  return {
+    browser: "edge",
+    profile_dir: "Default",
+    user_data_dir: "/home/ada/.config/microsoft-edge",
+    last_active: null,
+    is_default: false,
+    in_last_session: false,
+    unreadable: null,
+    account: {
+      kind: "none",
+      email: null,
+      display_name: null,
+      tenant_id: null,
+      evidence: { source: "no_account" },
+    },
+    ...overrides,
+  };
+}
+
+export const workProfile = profile({
+  name: "Ada Lovelace",
+  is_default: true,
+  account: {
+    kind: "work",
+    email: "ada@contoso.com",
+    display_name: "Ada Lovelace",
+    tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    evidence: { source: "tenant_id" },
+  },
+});
+
+export const personalProfile = profile({
+  name: "Home",
+  profile_dir: "Profile 1",
+  account: {
+    kind: "personal",
+    email: "ada@outlook.com",
+    display_name: null,
+    tenant_id: "9188040d-6c67-4c5b-b112-36a304b66dad",
+    evidence: { source: "tenant_id" },
+  },
+});
+
+export const chromeProfile = profile({
+  name: "Person 1",
+  browser: "chrome",
+  user_data_dir: "/home/ada/.config/google-chrome",
+});
+
+export const sampleSnapshot: Snapshot = { profiles: [workProfile, personalProfile, chromeProfile] };
