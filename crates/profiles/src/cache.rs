@@ -29,6 +29,19 @@ fn stamp(path: &Path) -> Option<Stamp> {
     })
 }
 
+/// Stamps younger than this may not tell two writes apart.
+const RACY_WINDOW: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn recently(modified: Option<SystemTime>) -> bool {
+    modified.is_none_or(|modified| {
+        SystemTime::now()
+            .duration_since(modified)
+            .is_ok_and(|age| age < RACY_WINDOW)
+            // A time in the future is as untrustworthy as a recent one.
+            || modified > SystemTime::now()
+    })
+}
+
 #[derive(Debug)]
 pub struct ParsedFiles<T> {
     entries: HashMap<PathBuf, (Stamp, T)>,
@@ -55,8 +68,10 @@ impl<T: Clone> ParsedFiles<T> {
             return value.clone();
         }
         let value = parse(read_browser_file(path));
-        // A file that changed while it was read is parsed again next time.
-        if stamp(path) == Some(current) {
+        // A file that changed while it was read is parsed again next time. So
+        // is one modified just now: file times are coarse (a few ms), so two
+        // writes of the same size can share a stamp (git's "racy clean").
+        if stamp(path) == Some(current) && !recently(current.modified) {
             self.entries
                 .insert(path.to_path_buf(), (current, value.clone()));
         }
@@ -77,7 +92,17 @@ mod tests {
     fn parses_again_only_after_a_change() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("Preferences");
-        std::fs::write(&path, "one").unwrap();
+        let write_old = |path: &Path, text: &str| {
+            std::fs::write(path, text).unwrap();
+            let old = SystemTime::now() - std::time::Duration::from_secs(60);
+            std::fs::File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        };
+        write_old(&path, "one");
         let mut cache = ParsedFiles::default();
         let mut parses = 0;
         let mut read = |cache: &mut ParsedFiles<String>| {
@@ -93,11 +118,24 @@ mod tests {
         assert_eq!(read(&mut cache), "one");
         // Replaced atomically, as Chromium writes.
         let temp = dir.path().join("Preferences.tmp");
-        std::fs::write(&temp, "two").unwrap();
+        write_old(&temp, "two");
         std::fs::rename(&temp, &path).unwrap();
         assert_eq!(read(&mut cache), "two");
         std::fs::remove_file(&path).unwrap();
         assert_eq!(read(&mut cache), "missing");
+        assert_eq!(parses, 3);
+    }
+
+    #[test]
+    fn a_file_written_just_now_is_never_trusted_from_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Preferences");
+        std::fs::write(&path, "fresh").unwrap();
+        let mut cache = ParsedFiles::default();
+        let mut parses = 0;
+        for _ in 0..3 {
+            cache.get(&path, |_| parses += 1);
+        }
         assert_eq!(parses, 3);
     }
 }

@@ -63,17 +63,40 @@ type ProfileKey = (PathBuf, String);
 #[derive(Debug)]
 pub struct Discovery {
     roots: UserRoots,
-    cache: PreferencesCache,
+    /// One per browser, so browsers can be read in parallel.
+    caches: BTreeMap<BrowserId, PreferencesCache>,
     browsers: BTreeMap<BrowserId, Vec<Profile>>,
     installed: BTreeSet<BrowserId>,
 }
 
 impl Discovery {
-    /// Reads every browser once.
+    /// Reads every browser once, on as many threads as there are cores:
+    /// parsing dominates and browsers are independent.
     pub fn new(roots: UserRoots) -> Self {
         let mut discovery = Self::unscanned(roots);
-        for browser in BrowserId::ALL {
-            discovery.rescan(browser);
+        let work = std::sync::Mutex::new(BrowserId::ALL.to_vec());
+        let results = std::sync::Mutex::new(Vec::new());
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(4);
+        let roots = &discovery.roots;
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|| {
+                    while let Some(browser) = work.lock().ok().and_then(|mut work| work.pop()) {
+                        let mut cache = PreferencesCache::default();
+                        let reading = read_browser(browser, roots, &mut cache);
+                        if let Ok(mut results) = results.lock() {
+                            results.push((browser, cache, reading));
+                        }
+                    }
+                });
+            }
+        });
+        for (browser, cache, reading) in results.into_inner().unwrap_or_default() {
+            discovery.caches.insert(browser, cache);
+            discovery.apply(browser, reading);
         }
         discovery
     }
@@ -82,7 +105,7 @@ impl Discovery {
     pub fn unscanned(roots: UserRoots) -> Self {
         Self {
             roots,
-            cache: PreferencesCache::default(),
+            caches: BTreeMap::new(),
             browsers: BTreeMap::new(),
             installed: BTreeSet::new(),
         }
@@ -108,22 +131,16 @@ impl Discovery {
 
     /// Reads one browser again and says what changed since the last reading.
     pub fn rescan(&mut self, browser: BrowserId) -> Vec<Change> {
-        let spec = browser.spec();
-        let mut profiles = Vec::new();
-        let mut installed = false;
-        for dir in spec.user_data_dirs(&self.roots) {
-            if !dir.is_dir() {
-                self.cache.forget_under(&dir);
-                continue;
-            }
-            installed = true;
-            match spec.family {
-                Family::Chromium | Family::ChromiumSingleProfile => profiles.extend(
-                    chromium::read_user_data(browser, spec.family, &dir, &mut self.cache),
-                ),
-                Family::Firefox => profiles.extend(firefox::read_root(&dir)),
-            }
-        }
+        let cache = self.caches.entry(browser).or_default();
+        let reading = read_browser(browser, &self.roots, cache);
+        self.apply(browser, reading)
+    }
+
+    fn apply(&mut self, browser: BrowserId, reading: Reading) -> Vec<Change> {
+        let Reading {
+            profiles,
+            installed,
+        } = reading;
         let old = self.browsers.insert(browser, profiles).unwrap_or_default();
         let was_installed = if installed {
             !self.installed.insert(browser)
@@ -139,6 +156,36 @@ impl Discovery {
             changes.push(Change::BrowserRemoved { browser });
         }
         changes
+    }
+}
+
+/// One browser's profiles, and whether any of its folders exists.
+#[derive(Debug)]
+struct Reading {
+    profiles: Vec<Profile>,
+    installed: bool,
+}
+
+fn read_browser(browser: BrowserId, roots: &UserRoots, cache: &mut PreferencesCache) -> Reading {
+    let spec = browser.spec();
+    let mut profiles = Vec::new();
+    let mut installed = false;
+    for dir in spec.user_data_dirs(roots) {
+        if !dir.is_dir() {
+            cache.forget_under(&dir);
+            continue;
+        }
+        installed = true;
+        match spec.family {
+            Family::Chromium | Family::ChromiumSingleProfile => {
+                profiles.extend(chromium::read_user_data(browser, spec.family, &dir, cache));
+            }
+            Family::Firefox => profiles.extend(firefox::read_root(&dir)),
+        }
+    }
+    Reading {
+        profiles,
+        installed,
     }
 }
 
