@@ -63,6 +63,12 @@ describe("switcher window", () => {
     assert.equal(await browser.$("#version").getText(), `Tandem ${appVersion}`);
   });
 
+  it("saves a screenshot of the list", async () => {
+    const file = path.join(artifactsDir, "switcher.png");
+    await browser.saveScreenshot(file);
+    console.log(`screenshot: ${file}`);
+  });
+
   it("opens a profile in its browser when clicked", async () => {
     await browser.$("section[data-browser=chromium] button.profile").click();
     await waitFor("the browser to start", () => existsSync(machine.record), 10000);
@@ -111,9 +117,4 @@ describe("switcher window", () => {
     assert.match(verdict, /^blocked/);
   });
 
-  it("saves a screenshot", async () => {
-    const file = path.join(artifactsDir, "switcher.png");
-    await browser.saveScreenshot(file);
-    console.log(`screenshot: ${file}`);
-  });
 });

@@ -382,3 +382,52 @@ fn an_empty_machine_has_no_profiles() {
     let machine = Machine::new();
     assert!(discover(&machine.roots).profiles.is_empty());
 }
+
+/// Every browser file is opened read-only: after discovery and a watcher's
+/// life on a machine with every shape above, every file is byte-for-byte and
+/// time-for-time what it was, and no file was added or removed.
+#[test]
+fn browser_files_are_never_written() {
+    let machine = edge_machine();
+    let chrome = machine.roots.config_home.join("google-chrome");
+    machine.write_json(
+        &chrome.join("Local State"),
+        &json!({"profile": {"info_cache": {"Default": {}}}}),
+    );
+    machine.write(
+        &chrome.join("Default/Preferences"),
+        br#"{"account_info": [{"email": "tr"#,
+    );
+    machine.write(
+        &machine.roots.home.join(".mozilla/firefox/profiles.ini"),
+        "[Profile0]\nName=x\nPath=x.x\n",
+    );
+    let opera = machine.roots.config_home.join("opera");
+    machine.write(&opera.join("Local State"), b"\xEF\xBB\xBF{}");
+    machine.write(&opera.join("Preferences"), b"{\"profile\": 5}");
+
+    let stamps = |machine: &Machine| -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+        machine
+            .tree()
+            .into_iter()
+            .map(|(path, bytes)| {
+                let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+                (path, (bytes, modified))
+            })
+            .collect()
+    };
+    let before = stamps(&machine);
+    for _ in 0..3 {
+        let snapshot = discover(&machine.roots);
+        assert!(snapshot.profiles.len() >= 7, "{snapshot:#?}");
+    }
+    let watcher = tandem_profiles::watch::ProfileWatcher::start(
+        machine.roots.clone(),
+        std::time::Duration::from_millis(20),
+        |_| {},
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    drop(watcher);
+    assert_eq!(stamps(&machine), before);
+}
