@@ -33,6 +33,17 @@ enum Command {
         #[arg(long, conflicts_with = "json")]
         watch: bool,
     },
+    /// List the Microsoft accounts Tandem has signed in (never their tokens).
+    Accounts {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget an account: delete its tokens from the keyring and its record.
+    Signout {
+        /// The account's username, or its id (`<object id>.<tenant id>`).
+        account: String,
+    },
     /// Show every folder Tandem reads or writes on this machine.
     Paths {
         /// Print JSON instead of a table.
@@ -51,6 +62,8 @@ enum CliError {
     Json(#[from] serde_json::Error),
     #[error(transparent)]
     Watch(#[from] tandem_profiles::watch::WatchError),
+    #[error(transparent)]
+    Vault(#[from] tandem_identity::VaultError),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +102,43 @@ fn run(cli: Cli) -> Result<(), CliError> {
             } else {
                 write_profiles_table(&mut out, &snapshot)?;
             }
+        }
+        Command::Accounts { json } => {
+            let vault = tandem_identity::Vault::new(&Locations::from_env()?);
+            let accounts = vault.accounts()?;
+            if json {
+                serde_json::to_writer_pretty(
+                    &mut out,
+                    &serde_json::json!({ "accounts": accounts }),
+                )?;
+                writeln!(out)?;
+            } else if accounts.is_empty() {
+                writeln!(
+                    out,
+                    "No accounts. Sign in with `tandem signin --personal` or `--work`."
+                )?;
+            } else {
+                for account in &accounts {
+                    writeln!(
+                        out,
+                        "{:<9} {:<32} {}",
+                        account.kind.as_str(),
+                        account.username.as_deref().unwrap_or("-"),
+                        account.name.as_deref().unwrap_or("")
+                    )?;
+                }
+            }
+        }
+        Command::Signout { account } => {
+            let vault = tandem_identity::Vault::new(&Locations::from_env()?);
+            let found = vault.find(&account)?;
+            vault.remove(&found)?;
+            writeln!(
+                out,
+                "Signed out {} ({}).",
+                found.username.as_deref().unwrap_or(&found.key()),
+                found.kind.as_str()
+            )?;
         }
         Command::Paths { json } => {
             let locations = Locations::from_env()?;

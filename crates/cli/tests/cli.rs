@@ -222,3 +222,23 @@ fn profiles_watch_prints_a_json_line_per_change() {
     assert_eq!(json["profile_dir"], "Profile 1");
     assert_eq!(json["snapshot"]["profiles"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn accounts_lists_nothing_on_a_new_machine() {
+    let home = tempfile::tempdir().unwrap();
+    let text = stdout(&tandem(home.path(), &["accounts", "--json"], &[]));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json, serde_json::json!({"accounts": []}));
+    let text = stdout(&tandem(home.path(), &["accounts"], &[]));
+    assert!(text.contains("No accounts"), "{text}");
+}
+
+#[test]
+fn signing_out_an_unknown_account_says_how_to_find_one() {
+    let home = tempfile::tempdir().unwrap();
+    let output = tandem(home.path(), &["signout", "nobody@example.test"], &[]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no stored account matches"), "{stderr}");
+    assert!(stderr.contains("tandem accounts"), "{stderr}");
+}

@@ -38,6 +38,8 @@ fn run_chromium(home: &Path, user_data: &Path, profile: &str) {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            // Never touch a keyring the test session may offer.
+            "--password-store=basic",
             "about:blank",
         ])
         .stdout(Stdio::null())

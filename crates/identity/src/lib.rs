@@ -1,0 +1,14 @@
+//! Tandem's identity layer, free of any UI: Microsoft account kinds, what a
+//! failed token request means, and a token vault on the OS keyring.
+//!
+//! Invariant: no token is ever written to a file or a log. Tokens are held in
+//! [`Secret`], which prints `[redacted]`, and stored only by [`vault`].
+
+pub mod account;
+pub mod refresh;
+mod secret;
+pub mod vault;
+
+pub use account::{Account, AccountKind, CONSUMER_TENANT_ID};
+pub use secret::Secret;
+pub use vault::{TokenSet, Vault, VaultError};

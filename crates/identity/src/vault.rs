@@ -1,0 +1,222 @@
+//! Tokens live only in the OS keyring: Secret Service on Linux, Keychain on
+//! macOS, Credential Manager on Windows. The keyring cannot list its entries,
+//! so Tandem keeps an index of accounts beside its data, with no secret in it.
+//! Personal and work accounts are kept apart: separate keyring services and
+//! separate index files.
+//!
+//! When no keyring is available, Tandem says so and stores nothing. It never
+//! falls back to a file.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tandem_locations::Locations;
+
+use crate::account::{Account, AccountKind};
+use crate::secret::Secret;
+
+/// What a sign-in leaves to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenSet {
+    pub access_token: Secret,
+    pub refresh_token: Option<Secret>,
+    pub id_token: Option<Secret>,
+    /// Unix seconds.
+    pub expires_at: Option<u64>,
+}
+
+/// The keyring entry's contents. Only ever serialised straight into the keyring.
+#[derive(Serialize, Deserialize)]
+struct StoredTokens {
+    access_token: String,
+    refresh_token: Option<String>,
+    id_token: Option<String>,
+    expires_at: Option<u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error(
+        "no system keyring is available ({detail}). Tandem keeps sign-in tokens only in the keyring, \
+         so nothing was stored: start your desktop's keyring (GNOME Keyring, KWallet) and try again"
+    )]
+    NoKeyring { detail: String },
+    #[error("the system keyring refused the request: {0}")]
+    Keyring(String),
+    #[error("cannot read or write Tandem's account list {path:?}: {source}")]
+    Index {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no stored account matches {0:?}; `tandem accounts` lists them")]
+    NotFound(String),
+    #[error("{0:?} matches more than one account; use its id from `tandem accounts --json`")]
+    Ambiguous(String),
+}
+
+/// Where tokens and the account index live.
+#[derive(Debug, Clone)]
+pub struct Vault {
+    data_dir: PathBuf,
+}
+
+impl Vault {
+    pub fn new(locations: &Locations) -> Self {
+        Self {
+            data_dir: locations.data_dir().to_path_buf(),
+        }
+    }
+
+    fn service(kind: AccountKind) -> &'static str {
+        match kind {
+            AccountKind::Personal => "Tandem personal account",
+            AccountKind::Work => "Tandem work account",
+        }
+    }
+
+    fn index_path(&self, kind: AccountKind) -> PathBuf {
+        self.data_dir.join(kind.as_str()).join("accounts.json")
+    }
+
+    fn entry(account: &Account) -> Result<keyring::Entry, VaultError> {
+        keyring::Entry::new(Self::service(account.kind), &account.key()).map_err(keyring_error)
+    }
+
+    /// Stores the account's tokens in the keyring, then records the account
+    /// in the index. If the keyring fails, the index is left as it was.
+    pub fn store(&self, account: &Account, tokens: &TokenSet) -> Result<(), VaultError> {
+        let stored = StoredTokens {
+            access_token: tokens.access_token.expose().to_owned(),
+            refresh_token: tokens.refresh_token.as_ref().map(|t| t.expose().to_owned()),
+            id_token: tokens.id_token.as_ref().map(|t| t.expose().to_owned()),
+            expires_at: tokens.expires_at,
+        };
+        let json = Secret::new(
+            serde_json::to_string(&stored)
+                .map_err(|error| VaultError::Keyring(error.to_string()))?,
+        );
+        drop(stored);
+        Self::entry(account)?
+            .set_password(json.expose())
+            .map_err(keyring_error)?;
+        let mut accounts = self.read_index(account.kind)?;
+        accounts.retain(|known| known.key() != account.key());
+        accounts.push(account.clone());
+        self.write_index(account.kind, &accounts)?;
+        tracing::info!(kind = account.kind.as_str(), "account stored");
+        tracing::debug!(username = ?account.username, "account stored");
+        Ok(())
+    }
+
+    /// The account's tokens, or `None` if the keyring has none for it.
+    pub fn tokens(&self, account: &Account) -> Result<Option<TokenSet>, VaultError> {
+        let json = match Self::entry(account)?.get_password() {
+            Ok(json) => Secret::new(json),
+            Err(keyring::Error::NoEntry) => return Ok(None),
+            Err(error) => return Err(keyring_error(error)),
+        };
+        let stored: StoredTokens = serde_json::from_str(json.expose()).map_err(|_| {
+            VaultError::Keyring("the stored tokens are damaged; sign in again".into())
+        })?;
+        Ok(Some(TokenSet {
+            access_token: Secret::new(stored.access_token),
+            refresh_token: stored.refresh_token.map(Secret::new),
+            id_token: stored.id_token.map(Secret::new),
+            expires_at: stored.expires_at,
+        }))
+    }
+
+    /// The stored accounts, personal first, from the index.
+    pub fn accounts(&self) -> Result<Vec<Account>, VaultError> {
+        let mut all = Vec::new();
+        for kind in AccountKind::ALL {
+            all.extend(self.read_index(kind)?);
+        }
+        Ok(all)
+    }
+
+    /// The one stored account `query` names (its id or its username).
+    pub fn find(&self, query: &str) -> Result<Account, VaultError> {
+        let mut matches: Vec<Account> = self
+            .accounts()?
+            .into_iter()
+            .filter(|account| account.matches(query))
+            .collect();
+        match matches.len() {
+            0 => Err(VaultError::NotFound(query.to_owned())),
+            1 => Ok(matches.remove(0)),
+            _ => Err(VaultError::Ambiguous(query.to_owned())),
+        }
+    }
+
+    /// Deletes the account's tokens from the keyring and the account from the
+    /// index. A keyring entry that is already gone is not an error.
+    pub fn remove(&self, account: &Account) -> Result<(), VaultError> {
+        match Self::entry(account)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => {}
+            Err(error) => return Err(keyring_error(error)),
+        }
+        let mut accounts = self.read_index(account.kind)?;
+        accounts.retain(|known| known.key() != account.key());
+        self.write_index(account.kind, &accounts)?;
+        tracing::info!(kind = account.kind.as_str(), "account removed");
+        Ok(())
+    }
+
+    fn read_index(&self, kind: AccountKind) -> Result<Vec<Account>, VaultError> {
+        let path = self.index_path(kind);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| VaultError::Index {
+                path,
+                source: std::io::Error::new(std::io::ErrorKind::InvalidData, error),
+            }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(source) => Err(VaultError::Index { path, source }),
+        }
+    }
+
+    fn write_index(&self, kind: AccountKind, accounts: &[Account]) -> Result<(), VaultError> {
+        let path = self.index_path(kind);
+        let index_error = |source| VaultError::Index {
+            path: path.clone(),
+            source,
+        };
+        let bytes = serde_json::to_vec_pretty(accounts)
+            .map_err(|error| index_error(std::io::Error::other(error)))?;
+        write_private(&path, &bytes).map_err(index_error)
+    }
+}
+
+/// Writes a file only its owner can read, atomically (temporary file, then rename).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
+    let temp = path.with_extension("json.tmp");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    {
+        use std::io::Write;
+        let mut file = options.open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&temp, path)
+}
+
+fn keyring_error(error: keyring::Error) -> VaultError {
+    match error {
+        keyring::Error::NoStorageAccess(inner) => VaultError::NoKeyring {
+            detail: inner.to_string(),
+        },
+        keyring::Error::PlatformFailure(inner) => VaultError::NoKeyring {
+            detail: inner.to_string(),
+        },
+        other => VaultError::Keyring(other.to_string()),
+    }
+}
