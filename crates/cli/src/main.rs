@@ -5,6 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use tandem_identity::AccountKind as AccountKindOfSignIn;
 use tandem_locations::Locations;
 use tandem_profiles::{AccountKind, Snapshot};
 
@@ -32,6 +33,25 @@ enum Command {
         /// removed or renamed, sign-in, sign-out, browser installed…).
         #[arg(long, conflicts_with = "json")]
         watch: bool,
+    },
+    /// Sign in to a Microsoft account in your browser; its tokens go to the
+    /// system keyring.
+    Signin {
+        /// A personal Microsoft account (outlook.com, hotmail.com…).
+        #[arg(long, conflicts_with = "work", required_unless_present = "work")]
+        personal: bool,
+        /// A work or school account.
+        #[arg(long)]
+        work: bool,
+        /// Show a code to enter on another device instead of opening a browser.
+        #[arg(long)]
+        device_code: bool,
+        /// Seconds to wait for the sign-in to finish.
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// List the Microsoft accounts Tandem has signed in (never their tokens).
     Accounts {
@@ -64,6 +84,10 @@ enum CliError {
     Watch(#[from] tandem_profiles::watch::WatchError),
     #[error(transparent)]
     Vault(#[from] tandem_identity::VaultError),
+    #[error(transparent)]
+    Config(#[from] tandem_identity::ConfigError),
+    #[error(transparent)]
+    SignIn(#[from] tandem_identity::SignInError),
 }
 
 fn main() -> ExitCode {
@@ -101,6 +125,67 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 writeln!(out)?;
             } else {
                 write_profiles_table(&mut out, &snapshot)?;
+            }
+        }
+        Command::Signin {
+            personal,
+            device_code,
+            timeout,
+            json,
+            ..
+        } => {
+            let kind = if personal {
+                AccountKindOfSignIn::Personal
+            } else {
+                AccountKindOfSignIn::Work
+            };
+            let locations = Locations::from_env()?;
+            let vault = tandem_identity::Vault::new(&locations);
+            let settings = tandem_identity::IdentitySettings::resolve(&locations, |var| {
+                std::env::var(var).ok()
+            })?;
+            let provider = tandem_identity::Provider::discover(&settings, kind)?;
+            let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let signed_in = if device_code {
+                provider.sign_in_with_device_code(
+                    kind,
+                    |prompt| {
+                        eprintln!(
+                            "To sign in, open {} and enter the code {}",
+                            prompt.verification_uri, prompt.user_code
+                        );
+                    },
+                    &cancel,
+                )?
+            } else {
+                eprintln!("tandem: opening your browser to sign in…");
+                provider.sign_in_with_browser(
+                    kind,
+                    tandem_identity::open_in_browser,
+                    std::time::Duration::from_secs(timeout),
+                    &cancel,
+                )?
+            };
+            vault.store(&signed_in.account, &signed_in.tokens)?;
+            if let Some(received) = signed_in.redirect_received {
+                tracing::debug!(elapsed = ?received.elapsed(), "from the redirect to the tokens in the keyring");
+            }
+            let account = &signed_in.account;
+            if json {
+                serde_json::to_writer_pretty(&mut out, account)?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "Signed in to the {} account {}{}.",
+                    account.kind.as_str(),
+                    account.username.as_deref().unwrap_or(&account.key()),
+                    account
+                        .name
+                        .as_deref()
+                        .map(|name| format!(" ({name})"))
+                        .unwrap_or_default()
+                )?;
             }
         }
         Command::Accounts { json } => {

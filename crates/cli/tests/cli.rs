@@ -242,3 +242,110 @@ fn signing_out_an_unknown_account_says_how_to_find_one() {
     assert!(stderr.contains("no stored account matches"), "{stderr}");
     assert!(stderr.contains("tandem accounts"), "{stderr}");
 }
+
+#[path = "../../identity/tests/support/provider.rs"]
+mod provider;
+
+/// Reads a secret back from the Secret Service the test session runs.
+fn keyring_lookup(service: &str, key: &str) -> Option<String> {
+    let output = Command::new("secret-tool")
+        .args(["lookup", "service", service, "username", key])
+        .output()
+        .unwrap();
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8(output.stdout).unwrap())
+}
+
+/// The whole sign-in from the command line: `$BROWSER` gets the URL, the
+/// account lands in the real keyring, and no token appears in any file
+/// under HOME nor in anything the command printed, even at trace level.
+#[test]
+fn signin_through_browser_to_the_keyring_and_out_again() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "run through scripts/with-keyring, which provides a Secret Service"
+    );
+    let op = provider::OidcProvider::start();
+    let home = tempfile::tempdir().unwrap();
+    let browser = format!(
+        "node {}",
+        provider::support_dir().join("browser-login.mjs").display()
+    );
+    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap();
+    let env = [
+        ("BROWSER", browser.as_str()),
+        ("TANDEM_TEST_USER", "alice"),
+        ("TANDEM_AUTHORITY", op.issuer.as_str()),
+        ("TANDEM_CLIENT_ID", "tandem-test"),
+        ("TANDEM_LOG", "trace"),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.as_str()),
+        ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+    ];
+    let signin = tandem(home.path(), &["signin", "--personal", "--json"], &env);
+    let signin_text = stdout(&signin);
+    let account: serde_json::Value = serde_json::from_str(&signin_text).unwrap();
+    assert_eq!(account["kind"], "personal");
+    assert_eq!(account["tenant_id"], "9188040d-6c67-4c5b-b112-36a304b66dad");
+    assert_eq!(account["object_id"], "00000000-0000-0000-0000-00000000a11c");
+    assert_eq!(account["username"], "alice@outlook.test");
+
+    let key = "00000000-0000-0000-0000-00000000a11c.9188040d-6c67-4c5b-b112-36a304b66dad";
+    let stored =
+        keyring_lookup("Tandem personal account", key).expect("the tokens are in the keyring");
+    let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
+    let tokens: Vec<String> = ["access_token", "refresh_token", "id_token"]
+        .iter()
+        .map(|name| stored[name].as_str().unwrap().to_owned())
+        .collect();
+
+    let listed = stdout(&tandem(home.path(), &["accounts", "--json"], &env));
+    assert!(listed.contains("alice@outlook.test"), "{listed}");
+
+    // No token in any file under HOME, nor in anything printed.
+    let mut written = Vec::new();
+    let mut stack = vec![home.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                written.extend(std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let printed = [
+        signin.stdout.clone(),
+        signin.stderr.clone(),
+        listed.into_bytes(),
+    ]
+    .concat();
+    let log = String::from_utf8_lossy(&signin.stderr);
+    assert!(
+        log.contains("from the redirect to the tokens in the keyring"),
+        "debug logging was on during the sign-in: {log}"
+    );
+    for token in &tokens {
+        for (place, bytes) in [("a file under HOME", &written), ("the output", &printed)] {
+            assert!(
+                !bytes
+                    .windows(token.len())
+                    .any(|window| window == token.as_bytes()),
+                "a token was found in {place}"
+            );
+        }
+    }
+
+    let signout = stdout(&tandem(
+        home.path(),
+        &["signout", "alice@outlook.test"],
+        &env,
+    ));
+    assert!(
+        signout.contains("Signed out alice@outlook.test"),
+        "{signout}"
+    );
+    assert_eq!(keyring_lookup("Tandem personal account", key), None);
+}

@@ -5,10 +5,16 @@
 //! [`Secret`], which prints `[redacted]`, and stored only by [`vault`].
 
 pub mod account;
+pub mod config;
+pub mod flow;
+pub mod loopback;
+pub mod oidc;
 pub mod refresh;
 mod secret;
 pub mod vault;
 
 pub use account::{Account, AccountKind, CONSUMER_TENANT_ID};
+pub use config::{ConfigError, IdentitySettings};
+pub use flow::{DevicePrompt, Provider, SignInError, SignedIn, open_in_browser};
 pub use secret::Secret;
 pub use vault::{TokenSet, Vault, VaultError};

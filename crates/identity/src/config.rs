@@ -1,0 +1,189 @@
+//! Which application Tandem signs in as, and with which authority. Sources,
+//! lowest first: the settings file, then `TANDEM_CLIENT_ID` and
+//! `TANDEM_AUTHORITY`, then Tandem's managed policy, which wins.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use tandem_locations::Locations;
+
+use crate::account::AccountKind;
+
+/// The scopes every sign-in asks for: identity, and a refresh token.
+pub const SCOPES: [&str; 3] = ["openid", "profile", "offline_access"];
+
+/// Where the managed policy lives (as the OS names it), under the system root.
+pub const MANAGED_POLICY: &str = "/etc/tandem/policies/managed/identity.json";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentitySettings {
+    pub client_id: String,
+    /// An issuer URL that serves both account kinds, when set.
+    pub authority: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "Tandem has no application (client) id to sign in with. Register one in the Microsoft Entra admin \
+         center (App registrations → New registration): supported account types \"Accounts in any \
+         organizational directory and personal Microsoft accounts\", platform \"Mobile and desktop \
+         applications\" with the redirect URI http://localhost, and \"Allow public client flows\" on. \
+         Then set TANDEM_CLIENT_ID=<application id>, or put {{\"client_id\": \"…\"}} in {settings:?}"
+    )]
+    ClientIdMissing { settings: PathBuf },
+    #[error("{path:?} is not valid: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct SettingsFile {
+    #[serde(default)]
+    client_id: Option<String>,
+    #[serde(default)]
+    authority: Option<String>,
+}
+
+impl IdentitySettings {
+    /// Resolves the settings from every source, with `env` giving variables.
+    pub fn resolve(
+        locations: &Locations,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let settings_path = locations.config_dir().join("identity.json");
+        let policy_path = locations
+            .system_path(MANAGED_POLICY)
+            .unwrap_or_else(|_| PathBuf::from(MANAGED_POLICY));
+        let settings = read(&settings_path)?;
+        let policy = read(&policy_path)?;
+        let pick = |policy: Option<String>, env_var: &str, file: Option<String>| {
+            policy
+                .or_else(|| env(env_var))
+                .or(file)
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+        };
+        let client_id = pick(policy.client_id, "TANDEM_CLIENT_ID", settings.client_id).ok_or(
+            ConfigError::ClientIdMissing {
+                settings: settings_path,
+            },
+        )?;
+        let authority = pick(policy.authority, "TANDEM_AUTHORITY", settings.authority)
+            .map(|value| value.trim_end_matches('/').to_owned());
+        Ok(Self {
+            client_id,
+            authority,
+        })
+    }
+
+    /// The issuer to sign `kind` in with: Microsoft's `consumers` or
+    /// `organizations` authority, unless an authority is configured.
+    pub fn issuer(&self, kind: AccountKind) -> String {
+        match &self.authority {
+            Some(authority) => authority.clone(),
+            None => match kind {
+                AccountKind::Personal => "https://login.microsoftonline.com/consumers/v2.0".into(),
+                AccountKind::Work => "https://login.microsoftonline.com/organizations/v2.0".into(),
+            },
+        }
+    }
+}
+
+fn read(path: &std::path::Path) -> Result<SettingsFile, ConfigError> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            reason: error.to_string(),
+        }),
+        Err(_) => Ok(SettingsFile::default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: PathBuf, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn policy_beats_environment_beats_settings() {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        write(
+            locations.config_dir().join("identity.json"),
+            r#"{"client_id": "from-settings", "authority": "https://settings.example/v2.0/"}"#,
+        );
+        let none = |_: &str| None;
+        let settings = IdentitySettings::resolve(&locations, none).unwrap();
+        assert_eq!(settings.client_id, "from-settings");
+        assert_eq!(
+            settings.authority.as_deref(),
+            Some("https://settings.example/v2.0")
+        );
+
+        let env = |var: &str| (var == "TANDEM_CLIENT_ID").then(|| "from-env".to_owned());
+        assert_eq!(
+            IdentitySettings::resolve(&locations, env)
+                .unwrap()
+                .client_id,
+            "from-env"
+        );
+
+        write(
+            locations.system_path(MANAGED_POLICY).unwrap(),
+            r#"{"client_id": "from-policy"}"#,
+        );
+        assert_eq!(
+            IdentitySettings::resolve(&locations, env)
+                .unwrap()
+                .client_id,
+            "from-policy"
+        );
+    }
+
+    #[test]
+    fn microsoft_authorities_by_kind_unless_one_is_set() {
+        let settings = IdentitySettings {
+            client_id: "x".into(),
+            authority: None,
+        };
+        assert!(
+            settings
+                .issuer(AccountKind::Personal)
+                .ends_with("/consumers/v2.0")
+        );
+        assert!(
+            settings
+                .issuer(AccountKind::Work)
+                .ends_with("/organizations/v2.0")
+        );
+        let local = IdentitySettings {
+            authority: Some("http://127.0.0.1:3000".into()),
+            ..settings
+        };
+        assert_eq!(local.issuer(AccountKind::Work), "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn a_missing_client_id_says_how_to_register_one() {
+        let root = tempfile::tempdir().unwrap();
+        let error =
+            IdentitySettings::resolve(&Locations::under(root.path()), |_| None).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("http://localhost"), "{message}");
+        assert!(message.contains("public client"), "{message}");
+        assert!(message.contains("TANDEM_CLIENT_ID"), "{message}");
+    }
+
+    #[test]
+    fn a_broken_settings_file_is_named() {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        write(locations.config_dir().join("identity.json"), "{not json");
+        let error = IdentitySettings::resolve(&locations, |_| None).unwrap_err();
+        assert!(matches!(error, ConfigError::Invalid { .. }), "{error}");
+    }
+}

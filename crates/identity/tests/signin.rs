@@ -1,0 +1,306 @@
+//! Sign-in against a real OpenID Connect provider (panva's oidc-provider,
+//! started on 127.0.0.1 by this harness), with a script standing in for the
+//! browser that logs in through the provider's own forms.
+
+// A test that cannot start its provider should stop right there.
+#![allow(clippy::unwrap_used)]
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use tandem_identity::oidc::{IdTokenError, validate_id_token};
+use tandem_identity::refresh::TokenFailure;
+use tandem_identity::{AccountKind, CONSUMER_TENANT_ID, SignInError};
+
+#[path = "support/provider.rs"]
+mod provider;
+use provider::{OidcProvider, support_dir};
+
+/// The stand-in browser: logs in as `user`, delivering the redirect as `mode` says.
+fn browser(user: &'static str, mode: &'static str) -> impl FnOnce(&str) -> Result<(), String> {
+    move |url: &str| {
+        Command::new("node")
+            .arg(support_dir().join("browser-login.mjs"))
+            .arg(url)
+            .env("TANDEM_TEST_USER", user)
+            .env("TANDEM_TEST_BROWSER_MODE", mode)
+            .stdout(Stdio::null())
+            .spawn()
+            .map(|mut child| {
+                std::thread::spawn(move || child.wait());
+            })
+            .map_err(|error| error.to_string())
+    }
+}
+
+fn no_cancel() -> Arc<AtomicBool> {
+    Arc::new(AtomicBool::new(false))
+}
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+#[test]
+fn a_full_sign_in_then_a_refresh() {
+    let op = OidcProvider::start();
+    let provider = op.provider(AccountKind::Personal);
+    let signed_in = provider
+        .sign_in_with_browser(
+            AccountKind::Personal,
+            browser("alice", "normal"),
+            TIMEOUT,
+            &no_cancel(),
+        )
+        .unwrap();
+    let account = &signed_in.account;
+    assert_eq!(account.kind, AccountKind::Personal);
+    assert_eq!(account.tenant_id, CONSUMER_TENANT_ID);
+    assert_eq!(account.object_id, "00000000-0000-0000-0000-00000000a11c");
+    assert_eq!(account.username.as_deref(), Some("alice@outlook.test"));
+    assert_eq!(account.name.as_deref(), Some("Alice Personal"));
+    assert!(signed_in.redirect_received.is_some());
+    let refresh_token = signed_in
+        .tokens
+        .refresh_token
+        .clone()
+        .expect("offline_access gives a refresh token");
+
+    let renewed = provider.refresh(&refresh_token, 1).unwrap();
+    assert_ne!(renewed.access_token, signed_in.tokens.access_token);
+}
+
+#[test]
+fn a_work_account_signs_in_as_work() {
+    let op = OidcProvider::start();
+    let signed_in = op
+        .provider(AccountKind::Work)
+        .sign_in_with_browser(
+            AccountKind::Work,
+            browser("bob", "normal"),
+            TIMEOUT,
+            &no_cancel(),
+        )
+        .unwrap();
+    assert_eq!(signed_in.account.kind, AccountKind::Work);
+    assert_eq!(
+        signed_in.account.tenant_id,
+        "72f988bf-86f1-41af-91ab-2d7cd011db47"
+    );
+}
+
+#[test]
+fn the_wrong_kind_of_account_is_refused() {
+    let op = OidcProvider::start();
+    let error = op
+        .provider(AccountKind::Personal)
+        .sign_in_with_browser(
+            AccountKind::Personal,
+            browser("bob", "normal"),
+            TIMEOUT,
+            &no_cancel(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            SignInError::WrongKind {
+                wanted: "personal",
+                got: "work"
+            }
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_forged_state_is_rejected() {
+    let op = OidcProvider::start();
+    let error = op
+        .provider(AccountKind::Personal)
+        .sign_in_with_browser(
+            AccountKind::Personal,
+            browser("alice", "wrong-state"),
+            TIMEOUT,
+            &no_cancel(),
+        )
+        .unwrap_err();
+    assert!(matches!(error, SignInError::StateMismatch), "{error}");
+}
+
+#[test]
+fn a_declined_sign_in_says_so() {
+    let op = OidcProvider::start();
+    let error = op
+        .provider(AccountKind::Personal)
+        .sign_in_with_browser(
+            AccountKind::Personal,
+            browser("alice", "deny"),
+            TIMEOUT,
+            &no_cancel(),
+        )
+        .unwrap_err();
+    assert!(matches!(error, SignInError::Denied(_)), "{error}");
+    assert!(error.to_string().contains("declined"), "{error}");
+}
+
+#[test]
+fn an_abandoned_sign_in_times_out() {
+    let op = OidcProvider::start();
+    let error = op
+        .provider(AccountKind::Personal)
+        .sign_in_with_browser(
+            AccountKind::Personal,
+            browser("alice", "ignore"),
+            Duration::from_secs(2),
+            &no_cancel(),
+        )
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("not finished in the browser within 2 seconds"),
+        "{error}"
+    );
+}
+
+#[test]
+fn id_tokens_are_checked() {
+    let op = OidcProvider::start();
+    let provider = op.provider(AccountKind::Personal);
+    let signed_in = provider
+        .sign_in_with_browser(
+            AccountKind::Personal,
+            browser("alice", "normal"),
+            TIMEOUT,
+            &no_cancel(),
+        )
+        .unwrap();
+    let token = signed_in.tokens.id_token.unwrap();
+    let token = token.expose();
+    let keys = provider.keys().unwrap();
+    let issuer = &provider.metadata().issuer;
+    let claims: serde_json::Value = {
+        use base64_payload::decode;
+        decode(token)
+    };
+    let nonce = claims["nonce"].as_str().unwrap();
+    let exp = claims["exp"].as_u64().unwrap();
+    let check = |token: &str, client: &str, nonce: &str, now: u64| {
+        validate_id_token(token, &keys, issuer, client, Some(nonce), now)
+    };
+
+    assert!(check(token, "tandem-test", nonce, exp - 10).is_ok());
+
+    // A bad signature: one character in the middle of the signature changed.
+    let mut forged: Vec<char> = token.chars().collect();
+    let index = forged.len() - 20;
+    forged[index] = if forged[index] == 'A' { 'B' } else { 'A' };
+    let forged: String = forged.into_iter().collect();
+    assert_eq!(
+        check(&forged, "tandem-test", nonce, exp - 10),
+        Err(IdTokenError::BadSignature)
+    );
+
+    assert_eq!(
+        check(token, "another-app", nonce, exp - 10),
+        Err(IdTokenError::WrongAudience)
+    );
+    assert_eq!(
+        check(token, "tandem-test", nonce, exp + 3600),
+        Err(IdTokenError::Expired)
+    );
+    assert_eq!(
+        check(token, "tandem-test", "other-nonce", exp - 10),
+        Err(IdTokenError::NonceMismatch)
+    );
+    assert!(matches!(
+        validate_id_token(
+            token,
+            &keys,
+            "http://127.0.0.1:1/elsewhere",
+            "tandem-test",
+            Some(nonce),
+            exp - 10
+        ),
+        Err(IdTokenError::WrongIssuer { .. })
+    ));
+}
+
+#[test]
+fn a_deleted_user_is_an_account_gone() {
+    let op = OidcProvider::start();
+    let provider = op.provider(AccountKind::Personal);
+    let signed_in = provider
+        .sign_in_with_browser(
+            AccountKind::Personal,
+            browser("alice", "normal"),
+            TIMEOUT,
+            &no_cancel(),
+        )
+        .unwrap();
+    op.delete_user("alice");
+    let failure = provider
+        .refresh(signed_in.tokens.refresh_token.as_ref().unwrap(), 3)
+        .unwrap_err();
+    assert_eq!(failure, TokenFailure::AccountGone { code: Some(50034) });
+}
+
+#[test]
+fn the_device_code_flow() {
+    let op = OidcProvider::start();
+    let provider = op.provider(AccountKind::Work);
+    let signed_in = provider
+        .sign_in_with_device_code(
+            AccountKind::Work,
+            |prompt| {
+                assert!(!prompt.user_code.is_empty());
+                // The user opens the address on their phone and types the code.
+                let mut phone = Command::new("node")
+                    .arg(support_dir().join("browser-login.mjs"))
+                    .arg(&prompt.verification_uri)
+                    .env("TANDEM_TEST_USER", "bob")
+                    .env("TANDEM_TEST_USER_CODE", &prompt.user_code)
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                std::thread::spawn(move || phone.wait());
+            },
+            &no_cancel(),
+        )
+        .unwrap();
+    assert_eq!(signed_in.account.kind, AccountKind::Work);
+    assert_eq!(
+        signed_in.account.username.as_deref(),
+        Some("bob@contoso.test")
+    );
+    assert!(signed_in.tokens.refresh_token.is_some());
+}
+
+/// Reads a JWT's payload without checking it, to learn its nonce and expiry.
+mod base64_payload {
+    pub fn decode(token: &str) -> serde_json::Value {
+        let payload = token.split('.').nth(1).unwrap();
+        let mut bits = 0u32;
+        let mut count = 0;
+        let mut bytes = Vec::new();
+        for c in payload.bytes() {
+            let value = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'-' => 62,
+                b'_' => 63,
+                _ => continue,
+            };
+            bits = (bits << 6) | u32::from(value);
+            count += 6;
+            if count >= 8 {
+                count -= 8;
+                bytes.push((bits >> count) as u8);
+                bits &= (1 << count) - 1;
+            }
+        }
+        serde_json::from_slice(&bytes).unwrap()
+    }
+}
