@@ -64,6 +64,13 @@ enum Command {
         /// The account's username, or its id (`<object id>.<tenant id>`).
         account: String,
     },
+    /// Show what your organization's policy says about linking, and where
+    /// each value came from.
+    Policy {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show every folder Tandem reads or writes on this machine.
     Paths {
         /// Print JSON instead of a table.
@@ -224,6 +231,78 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 found.username.as_deref().unwrap_or(&found.key()),
                 found.kind.as_str()
             )?;
+        }
+        Command::Policy { json } => {
+            let policy = tandem_policy::PolicySet::read(&Locations::from_env()?);
+            let global = policy.linking(tandem_policy::Publisher::Tandem);
+            let browsers: serde_json::Map<String, serde_json::Value> = [tandem_policy::Publisher::Edge]
+                .into_iter()
+                .map(|publisher| {
+                    let decision = policy.linking(publisher);
+                    (
+                        serde_json::to_value(publisher)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                        serde_json::json!({"linking_allowed": decision.allowed, "reason": decision.reason}),
+                    )
+                })
+                .collect();
+            let settings: Vec<serde_json::Value> = policy
+                .settings
+                .iter()
+                .flat_map(|(publisher, settings)| {
+                    settings.iter().map(move |(name, setting)| {
+                        serde_json::json!({
+                            "publisher": publisher,
+                            "name": name,
+                            "value": setting.value,
+                            "level": setting.source.level,
+                            "file": setting.source.file,
+                        })
+                    })
+                })
+                .collect();
+            if json {
+                let report = serde_json::json!({
+                    "linking_allowed": global.allowed,
+                    "policy_reason": global.reason,
+                    "browsers": browsers,
+                    "settings": settings,
+                    "problems": policy.problems,
+                });
+                serde_json::to_writer_pretty(&mut out, &report)?;
+                writeln!(out)?;
+            } else {
+                match &global.reason {
+                    None => writeln!(out, "Linking is allowed by Tandem's policy.")?,
+                    Some(reason) => writeln!(out, "Linking is off: {reason}.")?,
+                }
+                for (browser, decision) in &browsers {
+                    if let Some(reason) = decision["reason"].as_str() {
+                        writeln!(out, "{browser}: linking is off: {reason}.")?;
+                    }
+                }
+                for setting in &settings {
+                    writeln!(
+                        out,
+                        "{} {} = {} ({}, {})",
+                        setting["publisher"].as_str().unwrap_or_default(),
+                        setting["name"].as_str().unwrap_or_default(),
+                        setting["value"],
+                        setting["level"].as_str().unwrap_or_default(),
+                        setting["file"].as_str().unwrap_or_default()
+                    )?;
+                }
+                for problem in &policy.problems {
+                    writeln!(
+                        out,
+                        "unreadable: {} {}",
+                        problem.source.file.display(),
+                        problem.reason
+                    )?;
+                }
+            }
         }
         Command::Paths { json } => {
             let locations = Locations::from_env()?;

@@ -349,3 +349,50 @@ fn signin_through_browser_to_the_keyring_and_out_again() {
     );
     assert_eq!(keyring_lookup("Tandem personal account", key), None);
 }
+
+#[test]
+fn policy_reports_values_sources_and_reasons() {
+    let machine = tempfile::tempdir().unwrap();
+    let home = machine.path().join("home");
+    let system = machine.path().join("system");
+    let write = |path: &str, text: &str| {
+        let path = system.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "etc/opt/edge/policies/managed/linking.json",
+        r#"{"LinkedAccountEnabled": false}"#,
+    );
+    write(
+        "etc/tandem/policies/recommended/tandem.json",
+        r#"{"LinkingEnabled": true}"#,
+    );
+    let env = [("TANDEM_SYSTEM_ROOT", system.to_str().unwrap())];
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&tandem(&home, &["policy", "--json"], &env))).unwrap();
+    assert_eq!(json["linking_allowed"], true);
+    assert!(json["policy_reason"].is_null());
+    assert_eq!(json["browsers"]["edge"]["linking_allowed"], false);
+    assert!(
+        json["browsers"]["edge"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("LinkedAccountEnabled is false")
+    );
+    let settings = json["settings"].as_array().unwrap();
+    assert_eq!(settings.len(), 2);
+    assert!(
+        settings
+            .iter()
+            .any(|s| s["name"] == "LinkingEnabled" && s["level"] == "recommended")
+    );
+
+    write("etc/tandem/policies/managed/bad.json", "{oops");
+    let text = stdout(&tandem(&home, &["policy"], &env));
+    assert!(
+        text.starts_with("Linking is off: the policy file"),
+        "{text}"
+    );
+    assert!(text.contains("bad.json"), "{text}");
+}

@@ -1,0 +1,368 @@
+//! What the admin decided about linking, read from the standard policy places
+//! (on Linux, JSON files under `/etc/…/policies/{managed,recommended}`, all
+//! resolved under the system root), with where each value came from.
+//!
+//! Rules:
+//! - Managed beats recommended; within a level, files apply in name order and
+//!   a later file overrides an earlier one (as Chromium documents no order,
+//!   Tandem picks a stable one and reports every source).
+//! - A malformed policy file fails closed: linking is off for what it governs,
+//!   with the file named as the reason, until it is fixed.
+//! - Edge's `LinkedAccountEnabled` governs links of that browser's profiles;
+//!   Tandem's `LinkingEnabled` is the global switch.
+//!
+//! The macOS managed-preferences and Windows registry readers are not written
+//! yet; on those systems only Tandem's own JSON policy is read.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tandem_locations::Locations;
+
+/// Tandem's own global switch.
+pub const TANDEM_LINKING: &str = "LinkingEnabled";
+/// Edge's policy for linking a personal account to a work profile.
+pub const EDGE_LINKED_ACCOUNT: &str = "LinkedAccountEnabled";
+
+/// Who publishes a policy file tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Publisher {
+    Tandem,
+    Edge,
+    Chrome,
+    Chromium,
+}
+
+impl Publisher {
+    pub const ALL: [Publisher; 4] = [
+        Publisher::Tandem,
+        Publisher::Edge,
+        Publisher::Chrome,
+        Publisher::Chromium,
+    ];
+
+    /// The policy folder as the OS documents it (Linux).
+    fn linux_root(self) -> &'static str {
+        match self {
+            Publisher::Tandem => "/etc/tandem/policies",
+            Publisher::Edge => "/etc/opt/edge/policies",
+            Publisher::Chrome => "/etc/opt/chrome/policies",
+            Publisher::Chromium => "/etc/chromium/policies",
+        }
+    }
+
+    /// The policy that switches linking off for this publisher's profiles.
+    pub fn linking_policy(self) -> Option<&'static str> {
+        match self {
+            Publisher::Tandem => Some(TANDEM_LINKING),
+            Publisher::Edge => Some(EDGE_LINKED_ACCOUNT),
+            Publisher::Chrome | Publisher::Chromium => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Recommended,
+    Managed,
+}
+
+/// Where a value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub publisher: Publisher,
+    pub level: Level,
+    pub file: PathBuf,
+}
+
+/// One policy's effective value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Setting {
+    pub value: serde_json::Value,
+    pub source: Source,
+}
+
+/// A policy file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub source: Source,
+    pub reason: String,
+}
+
+/// Everything read, per publisher.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PolicySet {
+    pub settings: BTreeMap<Publisher, BTreeMap<String, Setting>>,
+    pub problems: Vec<Problem>,
+}
+
+/// Whether linking is allowed for one scope, and why not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub allowed: bool,
+    pub reason: Option<String>,
+}
+
+impl PolicySet {
+    /// Reads every publisher's policy files under the system root.
+    pub fn read(locations: &Locations) -> Self {
+        let mut set = PolicySet::default();
+        for publisher in Publisher::ALL {
+            // Recommended first, so that managed values override them.
+            for level in [Level::Recommended, Level::Managed] {
+                let folder = match level {
+                    Level::Recommended => "recommended",
+                    Level::Managed => "managed",
+                };
+                let Ok(dir) =
+                    locations.system_path(&format!("{}/{folder}", publisher.linux_root()))
+                else {
+                    continue;
+                };
+                set.read_folder(publisher, level, &dir);
+            }
+        }
+        set
+    }
+
+    fn read_folder(&mut self, publisher: Publisher, level: Level, dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+            .collect();
+        files.sort();
+        for file in files {
+            let source = Source {
+                publisher,
+                level,
+                file: file.clone(),
+            };
+            let parsed = std::fs::read(&file)
+                .map_err(|error| format!("cannot be read: {error}"))
+                .and_then(|bytes| {
+                    let bytes = bytes
+                        .strip_prefix(b"\xEF\xBB\xBF")
+                        .unwrap_or(&bytes)
+                        .to_vec();
+                    serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
+                        .map_err(|error| format!("is not a JSON object of policies: {error}"))
+                });
+            match parsed {
+                Ok(values) => {
+                    let settings = self.settings.entry(publisher).or_default();
+                    for (name, value) in values {
+                        settings.insert(
+                            name,
+                            Setting {
+                                value,
+                                source: source.clone(),
+                            },
+                        );
+                    }
+                }
+                Err(reason) => {
+                    tracing::warn!(file = %file.display(), "policy file {reason}");
+                    self.problems.push(Problem { source, reason });
+                }
+            }
+        }
+    }
+
+    pub fn get(&self, publisher: Publisher, name: &str) -> Option<&Setting> {
+        self.settings.get(&publisher)?.get(name)
+    }
+
+    /// Whether `publisher`'s policy lets Tandem link. Only `false` turns it off;
+    /// a value of another type, or an unreadable file, fails closed.
+    pub fn linking(&self, publisher: Publisher) -> Decision {
+        if let Some(problem) = self
+            .problems
+            .iter()
+            .find(|p| p.source.publisher == publisher)
+        {
+            return Decision {
+                allowed: false,
+                reason: Some(format!(
+                    "the policy file {} {}; linking stays off until it is fixed",
+                    problem.source.file.display(),
+                    problem.reason
+                )),
+            };
+        }
+        let Some(name) = publisher.linking_policy() else {
+            return Decision {
+                allowed: true,
+                reason: None,
+            };
+        };
+        match self.get(publisher, name) {
+            None => Decision {
+                allowed: true,
+                reason: None,
+            },
+            Some(setting) => match setting.value.as_bool() {
+                Some(true) => Decision {
+                    allowed: true,
+                    reason: None,
+                },
+                Some(false) => Decision {
+                    allowed: false,
+                    reason: Some(format!(
+                        "your organization turned linking off ({name} is false in {})",
+                        setting.source.file.display()
+                    )),
+                },
+                None => Decision {
+                    allowed: false,
+                    reason: Some(format!(
+                        "{name} in {} is not true or false; linking stays off until it is fixed",
+                        setting.source.file.display()
+                    )),
+                },
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn machine() -> (tempfile::TempDir, Locations) {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        (root, locations)
+    }
+
+    fn write(locations: &Locations, path: &str, text: &str) {
+        let path = locations.system_path(path).unwrap();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn no_policy_allows_linking() {
+        let (_root, locations) = machine();
+        let set = PolicySet::read(&locations);
+        assert!(set.linking(Publisher::Tandem).allowed);
+        assert!(set.linking(Publisher::Edge).allowed);
+    }
+
+    #[test]
+    fn managed_beats_recommended() {
+        let (_root, locations) = machine();
+        write(
+            &locations,
+            "/etc/opt/edge/policies/recommended/r.json",
+            r#"{"LinkedAccountEnabled": true}"#,
+        );
+        write(
+            &locations,
+            "/etc/opt/edge/policies/managed/m.json",
+            r#"{"LinkedAccountEnabled": false}"#,
+        );
+        let set = PolicySet::read(&locations);
+        let decision = set.linking(Publisher::Edge);
+        assert!(!decision.allowed);
+        assert!(decision.reason.unwrap().contains("managed/m.json"));
+        assert_eq!(
+            set.get(Publisher::Edge, EDGE_LINKED_ACCOUNT)
+                .unwrap()
+                .source
+                .level,
+            Level::Managed
+        );
+        // Tandem's own switch is untouched by Edge's.
+        assert!(set.linking(Publisher::Tandem).allowed);
+    }
+
+    #[test]
+    fn recommended_applies_when_nothing_is_managed() {
+        let (_root, locations) = machine();
+        write(
+            &locations,
+            "/etc/tandem/policies/recommended/a.json",
+            r#"{"LinkingEnabled": false}"#,
+        );
+        assert!(
+            !PolicySet::read(&locations)
+                .linking(Publisher::Tandem)
+                .allowed
+        );
+    }
+
+    #[test]
+    fn later_files_override_earlier_ones_in_a_folder() {
+        let (_root, locations) = machine();
+        write(
+            &locations,
+            "/etc/tandem/policies/managed/10-base.json",
+            r#"{"LinkingEnabled": false}"#,
+        );
+        write(
+            &locations,
+            "/etc/tandem/policies/managed/20-site.json",
+            r#"{"LinkingEnabled": true}"#,
+        );
+        write(
+            &locations,
+            "/etc/tandem/policies/managed/notes.txt",
+            "ignored",
+        );
+        let set = PolicySet::read(&locations);
+        assert!(set.linking(Publisher::Tandem).allowed);
+        assert!(
+            set.get(Publisher::Tandem, TANDEM_LINKING)
+                .unwrap()
+                .source
+                .file
+                .ends_with("20-site.json")
+        );
+    }
+
+    #[test]
+    fn malformed_policy_fails_closed_with_the_file_named() {
+        let (_root, locations) = machine();
+        write(
+            &locations,
+            "/etc/tandem/policies/managed/broken.json",
+            r#"{"LinkingEnabled": tru"#,
+        );
+        let decision = PolicySet::read(&locations).linking(Publisher::Tandem);
+        assert!(!decision.allowed);
+        let reason = decision.reason.unwrap();
+        assert!(reason.contains("broken.json"), "{reason}");
+        assert!(reason.contains("until it is fixed"), "{reason}");
+    }
+
+    #[test]
+    fn a_wrong_type_fails_closed() {
+        let (_root, locations) = machine();
+        write(
+            &locations,
+            "/etc/opt/edge/policies/managed/p.json",
+            r#"{"LinkedAccountEnabled": "no"}"#,
+        );
+        let decision = PolicySet::read(&locations).linking(Publisher::Edge);
+        assert!(!decision.allowed);
+        assert!(decision.reason.unwrap().contains("not true or false"));
+    }
+
+    #[test]
+    fn policy_files_outside_the_root_are_never_read() {
+        let (root, locations) = machine();
+        assert!(
+            locations
+                .system_path("/etc/opt/edge/policies/managed")
+                .unwrap()
+                .starts_with(root.path())
+        );
+    }
+}
