@@ -204,7 +204,7 @@ impl Provider {
             ("redirect_uri", &redirect_uri),
             ("code_verifier", verifier.secret()),
         ])?;
-        let mut signed_in = self.finish(kind, tokens, nonce.secret())?;
+        let mut signed_in = self.finish(kind, tokens, Some(nonce.secret()))?;
         signed_in.redirect_received = Some(redirect.received_at);
         Ok(signed_in)
     }
@@ -254,7 +254,7 @@ impl Provider {
                     let tokens: TokenResponse =
                         read_json(&self.metadata.token_endpoint, Ok(response))?;
                     // Device flow ID tokens carry no nonce: none was sent.
-                    return self.finish_without_nonce(kind, tokens);
+                    return self.finish(kind, tokens, None);
                 }
                 Err(ureq::Error::Status(_, response)) => {
                     let body = response.into_string().unwrap_or_default();
@@ -342,15 +342,16 @@ impl Provider {
         get_json(&self.agent, &self.metadata.jwks_uri)
     }
 
-    /// Validates `id_token` as an answer to the sign-in that sent `nonce`.
-    pub fn validate(&self, id_token: &Secret, nonce: &str) -> Result<Account, SignInError> {
+    /// Validates `id_token` as an answer to the sign-in that sent `nonce`
+    /// (`None` for the device code flow, which sends none).
+    pub fn validate(&self, id_token: &Secret, nonce: Option<&str>) -> Result<Account, SignInError> {
         let keys = self.keys()?;
         Ok(validate_id_token(
             id_token.expose(),
             &keys,
             &self.metadata.issuer,
             &self.client_id,
-            Some(nonce),
+            nonce,
             now(),
         )?
         .account)
@@ -374,11 +375,13 @@ impl Provider {
         }
     }
 
+    /// Validates the ID token (against `nonce` when the flow sent one) and
+    /// checks the account is of the kind asked for.
     fn finish(
         &self,
         kind: AccountKind,
         tokens: TokenResponse,
-        nonce: &str,
+        nonce: Option<&str>,
     ) -> Result<SignedIn, SignInError> {
         let tokens = token_set(tokens);
         let id_token = tokens
@@ -386,34 +389,6 @@ impl Provider {
             .as_ref()
             .ok_or(IdTokenError::MissingClaim("id_token"))?;
         let account = self.validate(id_token, nonce)?;
-        check_kind(kind, &account)?;
-        Ok(SignedIn {
-            account,
-            tokens,
-            redirect_received: None,
-        })
-    }
-
-    fn finish_without_nonce(
-        &self,
-        kind: AccountKind,
-        tokens: TokenResponse,
-    ) -> Result<SignedIn, SignInError> {
-        let tokens = token_set(tokens);
-        let id_token = tokens
-            .id_token
-            .as_ref()
-            .ok_or(IdTokenError::MissingClaim("id_token"))?;
-        let keys = self.keys()?;
-        let account = validate_id_token(
-            id_token.expose(),
-            &keys,
-            &self.metadata.issuer,
-            &self.client_id,
-            None,
-            now(),
-        )?
-        .account;
         check_kind(kind, &account)?;
         Ok(SignedIn {
             account,
