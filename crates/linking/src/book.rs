@@ -1,0 +1,662 @@
+//! The book of links: the persisted link state, kept in two halves so that
+//! personal data is stored apart from work data.
+//!
+//! ```text
+//! <data>/work/links.json         work profile, work account, state   (work side)
+//! <data>/work/history.jsonl      what happened to each link, and why (work side)
+//! <data>/personal/links.json     personal account, personal profile  (personal side)
+//! <data>/personal/restriction.json  whether personal processing is paused
+//! <data>/.lock                   one lock for every read-modify-write
+//! ```
+//!
+//! The halves share only a random link id. A new link's personal half is
+//! written before its work half, and an unlink removes the work half first,
+//! so a crash between the two leaves at most a personal half with no work
+//! half, which the next update drops.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use tandem_locations::Locations;
+use tandem_profiles::{AccountKind, Profile};
+
+use crate::engine::{self, Reconciled, WorkLink, World};
+use crate::machine::LinkEvent;
+use crate::model::{
+    HistoryEntry, Link, LinkState, PersonalAccount, PersonalProof, ProfileRef, WorkAccount,
+};
+use crate::store::{Document, StateFile, StateLock, StoreError, append_line};
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct WorkLinks {
+    pub links: Vec<WorkLink>,
+}
+
+impl Document for WorkLinks {
+    const SCHEMA: &'static str = "tandem.work-links";
+    const VERSION: u32 = 1;
+}
+
+/// The personal half of one link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalSide {
+    pub personal_account: PersonalAccount,
+    pub personal_profile: Option<ProfileRef>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct PersonalLinks {
+    /// By link id.
+    pub links: BTreeMap<String, PersonalSide>,
+}
+
+impl Document for PersonalLinks {
+    const SCHEMA: &'static str = "tandem.personal-links";
+    const VERSION: u32 = 1;
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Restriction {
+    pub restricted: bool,
+    pub since: Option<u64>,
+}
+
+impl Document for Restriction {
+    const SCHEMA: &'static str = "tandem.personal-restriction";
+    const VERSION: u32 = 1;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("linking is off: {0}")]
+    PolicyForbids(String),
+    #[error(
+        "processing of your personal data is paused (`tandem privacy restrict`); lift it with \
+         `tandem privacy restrict --lift` to link"
+    )]
+    Restricted,
+    #[error("there is no profile {0} on this machine; `tandem profiles` lists them")]
+    NoSuchProfile(ProfileRef),
+    #[error(
+        "{profile} is not signed in to a work or school account (it has {has}); sign in to it first"
+    )]
+    NotAWorkProfile { profile: ProfileRef, has: String },
+    #[error("{profile} is not signed in to a personal Microsoft account (it has {has})")]
+    NotAPersonalProfile { profile: ProfileRef, has: String },
+    #[error("{0} is already linked; unlink it first with `tandem unlink --work {0}`")]
+    AlreadyLinked(ProfileRef),
+    #[error("{0} is not linked")]
+    NotLinked(ProfileRef),
+    #[error("nothing is linked")]
+    NothingLinked,
+    #[error("more than one profile is linked ({0}); say which with --work")]
+    WhichLink(String),
+    #[error(
+        "the link of {0} is no longer waiting for a sign-in (policy or the work account changed it)"
+    )]
+    NoLongerPending(ProfileRef),
+}
+
+impl LinkError {
+    /// A stable code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LinkError::Store(_) => "state_unreadable",
+            LinkError::PolicyForbids(_) => "policy_forbids",
+            LinkError::Restricted => "personal_data_restricted",
+            LinkError::NoSuchProfile(_) => "profile_not_found",
+            LinkError::NotAWorkProfile { .. } => "not_a_work_profile",
+            LinkError::NotAPersonalProfile { .. } => "not_a_personal_profile",
+            LinkError::AlreadyLinked(_) => "already_linked",
+            LinkError::NotLinked(_) | LinkError::NothingLinked => "not_linked",
+            LinkError::WhichLink(_) => "which_link",
+            LinkError::NoLongerPending(_) => "link_changed",
+        }
+    }
+}
+
+/// Links, policy and notices: what `tandem status` and the app show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Status {
+    /// Tandem's own policy: the global switch.
+    pub linking_allowed: bool,
+    pub policy_reason: Option<String>,
+    pub links: Vec<Link>,
+    /// Whether processing of personal data is paused.
+    pub personal_data_restricted: bool,
+    /// Things the user should know: damaged files recovered, links removed
+    /// by this reconciliation.
+    pub notices: Vec<String>,
+}
+
+/// What a reconciliation did, with the resulting status.
+#[derive(Debug, Clone)]
+pub struct Reconciliation {
+    pub status: Status,
+    pub changes: Reconciled,
+}
+
+/// Why the user unlinked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnlinkReason {
+    AtRequest,
+    BeforeLeaving,
+}
+
+/// What to link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRequest {
+    pub work: ProfileRef,
+    pub personal_profile: Option<ProfileRef>,
+    /// The work account's key in the vault, if Tandem signed in to it.
+    pub work_account_key: Option<String>,
+}
+
+/// A link waiting for its personal sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub id: String,
+    pub work: ProfileRef,
+    pub personal_profile: Option<ProfileRef>,
+}
+
+/// Everything that loading the book found.
+struct Pages {
+    work: WorkLinks,
+    personal: Option<PersonalLinks>,
+    restricted: bool,
+    notices: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LinkBook {
+    data_dir: PathBuf,
+    work: StateFile<WorkLinks>,
+    personal: StateFile<PersonalLinks>,
+    restriction: StateFile<Restriction>,
+    history: PathBuf,
+}
+
+fn kind_text(profile: &Profile) -> String {
+    match profile.account.kind {
+        AccountKind::Work => "a work account",
+        AccountKind::Personal => "a personal Microsoft account",
+        AccountKind::Google => "a Google account",
+        AccountKind::None => "nobody signed in",
+        AccountKind::Unknown => "an account of unknown kind",
+    }
+    .into()
+}
+
+impl LinkBook {
+    pub fn new(locations: &Locations) -> Self {
+        let data = locations.data_dir();
+        Self {
+            data_dir: data.to_path_buf(),
+            work: StateFile::new(data.join("work").join("links.json")),
+            personal: StateFile::new(data.join("personal").join("links.json")),
+            restriction: StateFile::new(data.join("personal").join("restriction.json")),
+            history: data.join("work").join("history.jsonl"),
+        }
+    }
+
+    /// The personal-side files: what `tandem privacy delete` removes.
+    pub fn personal_files(&self) -> [PathBuf; 2] {
+        [
+            self.personal.path().to_path_buf(),
+            self.personal.backup_path(),
+        ]
+    }
+
+    fn lock(&self) -> Result<StateLock, StoreError> {
+        StateLock::acquire(&self.data_dir)
+    }
+
+    fn open(&self) -> Result<Pages, StoreError> {
+        let mut notices = Vec::new();
+        let restriction = self.restriction.load()?;
+        notices.extend(restriction.recovery.map(|r| r.message()));
+        let restricted = restriction.value.restricted;
+        let work = self.work.load()?;
+        notices.extend(work.recovery.map(|r| r.message()));
+        // While restricted, the personal half is not even read.
+        let personal = if restricted {
+            None
+        } else {
+            let personal = self.personal.load()?;
+            notices.extend(personal.recovery.map(|r| r.message()));
+            Some(personal.value)
+        };
+        Ok(Pages {
+            work: work.value,
+            personal,
+            restricted,
+            notices,
+        })
+    }
+
+    /// Writes both halves and appends the history. The personal half is
+    /// written first with its new entries, then the work half, then the
+    /// personal half again without entries no work link needs: at every
+    /// moment each work link's personal half exists.
+    fn commit(&self, pages: &mut Pages, history: &[HistoryEntry]) -> Result<(), StoreError> {
+        if let Some(personal) = &pages.personal {
+            self.personal.save(personal)?;
+        }
+        self.work.save(&pages.work)?;
+        if let Some(personal) = pages.personal.as_mut() {
+            let before = personal.links.len();
+            personal
+                .links
+                .retain(|id, _| pages.work.links.iter().any(|link| &link.id == id));
+            if personal.links.len() != before {
+                self.personal.save_forgetting(personal)?;
+            }
+        }
+        for entry in history {
+            let line = serde_json::to_string(entry).map_err(|source| StoreError::Encode {
+                path: self.history.clone(),
+                source,
+            })?;
+            append_line(&self.history, &line)?;
+        }
+        Ok(())
+    }
+
+    fn status_of(pages: &Pages, world: &World) -> Status {
+        let global = world.policy.linking(tandem_policy::Publisher::Tandem);
+        let links = pages
+            .work
+            .links
+            .iter()
+            .map(|link| {
+                let personal = pages
+                    .personal
+                    .as_ref()
+                    .and_then(|personal| personal.links.get(&link.id));
+                Link {
+                    id: link.id.clone(),
+                    work: link.work.clone(),
+                    work_account: link.work_account.clone(),
+                    personal_account: personal.map(|p| p.personal_account.clone()),
+                    personal_profile: personal.and_then(|p| p.personal_profile.clone()),
+                    state: link.state,
+                    since: link.since,
+                    reason: link.reason.clone(),
+                }
+            })
+            .collect();
+        Status {
+            linking_allowed: global.allowed,
+            policy_reason: global.reason,
+            links,
+            personal_data_restricted: pages.restricted,
+            notices: pages.notices.clone(),
+        }
+    }
+
+    /// Brings every link in line with `world`, stores the result, and says
+    /// what changed. Every command runs this first.
+    pub fn reconcile(&self, world: &World) -> Result<Reconciliation, LinkError> {
+        let _lock = self.lock()?;
+        let mut pages = self.open()?;
+        let changes = self.reconcile_pages(&mut pages, world)?;
+        Ok(Reconciliation {
+            status: Self::status_of(&pages, world),
+            changes,
+        })
+    }
+
+    fn reconcile_pages(&self, pages: &mut Pages, world: &World) -> Result<Reconciled, LinkError> {
+        let changes = engine::reconcile(&pages.work.links, world);
+        let orphans = pages.personal.as_ref().is_some_and(|personal| {
+            personal
+                .links
+                .keys()
+                .any(|id| !changes.links.iter().any(|link| &link.id == id))
+        });
+        if changes.changed() || orphans {
+            pages.work.links = changes.links.clone();
+            self.commit(pages, &changes.history)?;
+            for removal in &changes.removed {
+                if let Some(entry) = &removal.entry {
+                    pages.notices.push(format!(
+                        "{} was unlinked: {}",
+                        removal.link.work, entry.reason
+                    ));
+                }
+            }
+        }
+        Ok(changes)
+    }
+
+    fn check_request(
+        pages: &Pages,
+        world: &World,
+        request: &LinkRequest,
+    ) -> Result<WorkAccount, LinkError> {
+        if pages.restricted {
+            return Err(LinkError::Restricted);
+        }
+        let decision = engine::linking_decision(world.policy, request.work.browser);
+        if !decision.allowed {
+            return Err(LinkError::PolicyForbids(
+                decision.reason.unwrap_or_default(),
+            ));
+        }
+        let find = |wanted: &ProfileRef| {
+            world
+                .profiles
+                .profiles
+                .iter()
+                .find(|p| wanted.names(p))
+                .ok_or_else(|| LinkError::NoSuchProfile(wanted.clone()))
+        };
+        let work = find(&request.work)?;
+        if work.account.kind != AccountKind::Work {
+            return Err(LinkError::NotAWorkProfile {
+                profile: request.work.clone(),
+                has: kind_text(work),
+            });
+        }
+        if pages.work.links.iter().any(|l| l.work == request.work) {
+            return Err(LinkError::AlreadyLinked(request.work.clone()));
+        }
+        if let Some(wanted) = &request.personal_profile {
+            let personal = find(wanted)?;
+            if personal.account.kind != AccountKind::Personal {
+                return Err(LinkError::NotAPersonalProfile {
+                    profile: wanted.clone(),
+                    has: kind_text(personal),
+                });
+            }
+        }
+        Ok(WorkAccount {
+            tenant_id: work.account.tenant_id.clone(),
+            email: work.account.email.clone(),
+        })
+    }
+
+    /// The personal account a signed-in personal profile proves.
+    pub fn personal_account_of(
+        world: &World,
+        profile: &ProfileRef,
+    ) -> Result<PersonalAccount, LinkError> {
+        let found = world
+            .profiles
+            .profiles
+            .iter()
+            .find(|p| profile.names(p))
+            .ok_or_else(|| LinkError::NoSuchProfile(profile.clone()))?;
+        if found.account.kind != AccountKind::Personal {
+            return Err(LinkError::NotAPersonalProfile {
+                profile: profile.clone(),
+                has: kind_text(found),
+            });
+        }
+        Ok(PersonalAccount {
+            account_key: None,
+            email: found.account.email.clone(),
+            name: found.account.display_name.clone(),
+            proof: PersonalProof::Profile,
+        })
+    }
+
+    /// Starts a link that waits for the personal sign-in: it is stored as
+    /// `linking`, so the app and the CLI both show it.
+    pub fn begin(&self, world: &World, request: &LinkRequest) -> Result<Pending, LinkError> {
+        let _lock = self.lock()?;
+        let mut pages = self.open()?;
+        self.reconcile_pages(&mut pages, world)?;
+        let work_account = Self::check_request(&pages, world, request)?;
+        let mut link = WorkLink {
+            id: new_link_id(),
+            work: request.work.clone(),
+            work_account,
+            work_account_key: request.work_account_key.clone(),
+            state: LinkState::Unlinked,
+            since: world.now,
+            reason: None,
+        };
+        engine::apply(&mut link, &LinkEvent::Begin, None, world.now)
+            .map_err(|_| LinkError::AlreadyLinked(request.work.clone()))?;
+        link.reason = Some("waiting for the personal account's sign-in".into());
+        let pending = Pending {
+            id: link.id.clone(),
+            work: link.work.clone(),
+            personal_profile: request.personal_profile.clone(),
+        };
+        pages.work.links.push(link);
+        self.commit(&mut pages, &[])?;
+        Ok(pending)
+    }
+
+    /// Finishes a pending link with the proven personal account.
+    pub fn confirm(
+        &self,
+        world: &World,
+        pending: &Pending,
+        personal_account: PersonalAccount,
+    ) -> Result<Link, LinkError> {
+        let _lock = self.lock()?;
+        let mut pages = self.open()?;
+        self.reconcile_pages(&mut pages, world)?;
+        let Some(personal) = pages.personal.as_mut() else {
+            return Err(LinkError::Restricted);
+        };
+        let Some(position) = pages
+            .work
+            .links
+            .iter()
+            .position(|l| l.id == pending.id && l.state == LinkState::Linking)
+        else {
+            return Err(LinkError::NoLongerPending(pending.work.clone()));
+        };
+        personal.links.insert(
+            pending.id.clone(),
+            PersonalSide {
+                personal_account,
+                personal_profile: pending.personal_profile.clone(),
+            },
+        );
+        let entry = engine::apply(
+            &mut pages.work.links[position],
+            &LinkEvent::Confirmed,
+            Some("linked at your request".into()),
+            world.now,
+        )
+        .map_err(|_| LinkError::NoLongerPending(pending.work.clone()))?;
+        let history: Vec<HistoryEntry> = entry.into_iter().collect();
+        self.commit(&mut pages, &history)?;
+        Self::status_of(&pages, world)
+            .links
+            .into_iter()
+            .find(|l| l.id == pending.id)
+            .ok_or_else(|| LinkError::NoLongerPending(pending.work.clone()))
+    }
+
+    /// Drops a pending link whose sign-in failed or was cancelled.
+    pub fn abandon(&self, pending: &Pending) -> Result<(), LinkError> {
+        let _lock = self.lock()?;
+        let mut pages = self.open()?;
+        let before = pages.work.links.len();
+        pages
+            .work
+            .links
+            .retain(|l| !(l.id == pending.id && l.state == LinkState::Linking));
+        if pages.work.links.len() != before {
+            self.commit(&mut pages, &[])?;
+        }
+        Ok(())
+    }
+
+    /// Links in one step, when the personal account is already proven.
+    pub fn link(
+        &self,
+        world: &World,
+        request: &LinkRequest,
+        personal_account: PersonalAccount,
+    ) -> Result<Link, LinkError> {
+        let pending = self.begin(world, request)?;
+        match self.confirm(world, &pending, personal_account) {
+            Ok(link) => Ok(link),
+            Err(error) => {
+                let _ = self.abandon(&pending);
+                Err(error)
+            }
+        }
+    }
+
+    /// Removes a link at the user's request. Always allowed, whatever the
+    /// link's state and whatever policy says.
+    pub fn unlink(
+        &self,
+        world: &World,
+        work: Option<&ProfileRef>,
+        why: UnlinkReason,
+    ) -> Result<HistoryEntry, LinkError> {
+        let _lock = self.lock()?;
+        let mut pages = self.open()?;
+        self.reconcile_pages(&mut pages, world)?;
+        let position = match work {
+            Some(work) => pages
+                .work
+                .links
+                .iter()
+                .position(|l| &l.work == work)
+                .ok_or_else(|| LinkError::NotLinked(work.clone()))?,
+            None => match pages.work.links.len() {
+                0 => return Err(LinkError::NothingLinked),
+                1 => 0,
+                _ => {
+                    let names: Vec<String> = pages
+                        .work
+                        .links
+                        .iter()
+                        .map(|l| l.work.to_string())
+                        .collect();
+                    return Err(LinkError::WhichLink(names.join(", ")));
+                }
+            },
+        };
+        let mut link = pages.work.links.remove(position);
+        let reason = match why {
+            UnlinkReason::AtRequest => "unlinked at your request".to_owned(),
+            UnlinkReason::BeforeLeaving => {
+                "unlinked at your request before leaving the organization".to_owned()
+            }
+        };
+        let entry = engine::apply(
+            &mut link,
+            &LinkEvent::UnlinkedByUser,
+            Some(reason.clone()),
+            world.now,
+        )
+        .ok()
+        .flatten()
+        .unwrap_or(HistoryEntry {
+            time: world.now,
+            event: crate::model::HistoryEvent::UnlinkedByUser,
+            work: link.work.clone(),
+            reason,
+        });
+        self.commit(&mut pages, std::slice::from_ref(&entry))?;
+        Ok(entry)
+    }
+
+    /// Every history entry, oldest first. A damaged line (a crash can leave
+    /// a partial last line) is skipped.
+    pub fn history(&self) -> Result<Vec<HistoryEntry>, LinkError> {
+        let text = match std::fs::read_to_string(&self.history) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(StoreError::Io {
+                    action: "read",
+                    path: self.history.clone(),
+                    source,
+                }
+                .into());
+            }
+        };
+        Ok(text
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect())
+    }
+
+    /// Pauses (or resumes) all processing of personal data.
+    pub fn set_restricted(&self, restricted: bool, now: u64) -> Result<(), LinkError> {
+        let _lock = self.lock()?;
+        self.restriction.save(&Restriction {
+            restricted,
+            since: restricted.then_some(now),
+        })?;
+        Ok(())
+    }
+
+    pub fn is_restricted(&self) -> Result<bool, LinkError> {
+        let _lock = self.lock()?;
+        Ok(self.restriction.load()?.value.restricted)
+    }
+
+    /// Everything Tandem holds about the personal side of links (read even
+    /// while restricted: exporting is the user's right).
+    pub fn personal_export(&self) -> Result<Vec<serde_json::Value>, LinkError> {
+        let _lock = self.lock()?;
+        let work = self.work.load()?.value;
+        let personal = self.personal.load()?.value;
+        Ok(personal
+            .links
+            .iter()
+            .map(|(id, side)| {
+                let work = work.links.iter().find(|l| &l.id == id);
+                serde_json::json!({
+                    "link": id,
+                    "work": work.map(|l| l.work.to_string()),
+                    "state": work.map(|l| l.state),
+                    "since": work.map(|l| l.since),
+                    "personal_account": side.personal_account,
+                    "personal_profile": side.personal_profile.as_ref().map(ToString::to_string),
+                })
+            })
+            .collect())
+    }
+
+    /// Deletes the personal half of every link, and the links that need it.
+    /// Returns the history entries it recorded.
+    pub fn delete_personal(&self, now: u64) -> Result<Vec<HistoryEntry>, LinkError> {
+        let _lock = self.lock()?;
+        let mut work = self.work.load()?.value;
+        let mut history = Vec::new();
+        for mut link in std::mem::take(&mut work.links) {
+            if let Ok(entry) = engine::apply(
+                &mut link,
+                &LinkEvent::PersonalDataDeleted,
+                Some("your personal data was deleted at your request".into()),
+                now,
+            ) {
+                history.extend(entry);
+            }
+        }
+        // Work side first: no link may point at a personal half that is gone.
+        self.work.save(&work)?;
+        self.personal.delete()?;
+        for entry in &history {
+            let line = serde_json::to_string(entry).map_err(|source| StoreError::Encode {
+                path: self.history.clone(),
+                source,
+            })?;
+            append_line(&self.history, &line)?;
+        }
+        Ok(history)
+    }
+}
+
+fn new_link_id() -> String {
+    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+}

@@ -1,0 +1,510 @@
+//! Reconciliation: given the links Tandem holds and what it observes (the
+//! browser profiles, the admin's policy, the work accounts' sign-in results),
+//! decide each link's next state and what the history records. Pure: no
+//! files, no clock, no network; the caller passes everything in.
+//!
+//! The rule of thumb: a link is removed only on clear evidence (policy says
+//! no, the work profile is deleted or holds another account, the identity
+//! provider says the account is gone). Mere loss of access, or a profile
+//! Tandem cannot read, keeps the link.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use tandem_policy::{Decision, PolicySet, Publisher};
+use tandem_profiles::{AccountKind, BrowserId, Snapshot};
+
+use crate::machine::{ForbiddenTransition, LinkEvent, transition};
+use crate::model::{HistoryEntry, LinkState, ProfileRef, WorkAccount};
+
+/// How long a link may wait in `linking` for its sign-in before it is
+/// abandoned (a process that died mid-sign-in leaves one behind).
+pub const LINKING_TIMEOUT_SECS: u64 = 15 * 60;
+
+/// The work side of a link: what Tandem stores about the work profile. It
+/// never holds anything about the personal account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkLink {
+    pub id: String,
+    pub work: ProfileRef,
+    pub work_account: WorkAccount,
+    /// The work account Tandem signed in to (`<oid>.<tid>` in the vault), if
+    /// any: its refresh results can say the account is gone.
+    #[serde(default)]
+    pub work_account_key: Option<String>,
+    pub state: LinkState,
+    pub since: u64,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// What the identity provider last said about a link's work account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkSignIn {
+    Usable,
+    /// The grant expired or was revoked: sign in again.
+    SignInAgain {
+        detail: String,
+    },
+    /// The account was deleted or disabled.
+    Gone {
+        detail: String,
+    },
+}
+
+/// Everything reconciliation looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct World<'a> {
+    pub profiles: &'a Snapshot,
+    pub policy: &'a PolicySet,
+    /// By work account key.
+    pub sign_ins: &'a BTreeMap<String, WorkSignIn>,
+    pub now: u64,
+}
+
+/// A link that reconciliation removed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    pub link: WorkLink,
+    pub entry: Option<HistoryEntry>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reconciled {
+    pub links: Vec<WorkLink>,
+    pub history: Vec<HistoryEntry>,
+    pub removed: Vec<Removal>,
+}
+
+impl Reconciled {
+    pub fn changed(&self) -> bool {
+        !self.history.is_empty() || !self.removed.is_empty()
+    }
+}
+
+/// Which publisher's policy governs a browser's profiles.
+pub fn publisher_of(browser: BrowserId) -> Option<Publisher> {
+    match browser {
+        BrowserId::Edge | BrowserId::EdgeBeta | BrowserId::EdgeDev | BrowserId::EdgeCanary => {
+            Some(Publisher::Edge)
+        }
+        BrowserId::Chrome
+        | BrowserId::ChromeBeta
+        | BrowserId::ChromeDev
+        | BrowserId::ChromeCanary => Some(Publisher::Chrome),
+        BrowserId::Chromium => Some(Publisher::Chromium),
+        BrowserId::Brave | BrowserId::Vivaldi | BrowserId::Opera | BrowserId::Firefox => None,
+    }
+}
+
+/// Whether a link of `browser`'s profile is allowed: Tandem's global switch
+/// first, then the browser's own policy.
+pub fn linking_decision(policy: &PolicySet, browser: BrowserId) -> Decision {
+    let global = policy.linking(Publisher::Tandem);
+    if !global.allowed {
+        return global;
+    }
+    match publisher_of(browser) {
+        Some(publisher) => policy.linking(publisher),
+        None => global,
+    }
+}
+
+/// Applies one event to a link, returning the history entry it records.
+pub fn apply(
+    link: &mut WorkLink,
+    event: &LinkEvent,
+    reason: Option<String>,
+    now: u64,
+) -> Result<Option<HistoryEntry>, ForbiddenTransition> {
+    let step = transition(link.state, event)?;
+    link.state = step.to;
+    link.since = now;
+    link.reason = match step.to {
+        LinkState::Linked => None,
+        _ => reason.clone(),
+    };
+    Ok(step.records.map(|kind| HistoryEntry {
+        time: now,
+        event: kind.into(),
+        work: link.work.clone(),
+        reason: reason.unwrap_or_else(|| "at your request".into()),
+    }))
+}
+
+/// Decides what the world says should happen to one link, if anything.
+fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, String)> {
+    let decision = linking_decision(world.policy, link.work.browser);
+    if !decision.allowed {
+        let reason = decision
+            .reason
+            .unwrap_or_else(|| "your organization turned linking off".into());
+        return Some((LinkEvent::PolicyForbids, reason));
+    }
+    let Some(profile) = world.profiles.profiles.iter().find(|p| link.work.names(p)) else {
+        return Some((
+            LinkEvent::WorkAccountGone,
+            format!("the work profile {} was deleted", link.work),
+        ));
+    };
+    let sign_in = link
+        .work_account_key
+        .as_ref()
+        .and_then(|key| world.sign_ins.get(key));
+    if let Some(WorkSignIn::Gone { detail }) = sign_in {
+        return Some((
+            LinkEvent::WorkAccountGone,
+            format!("the work account was deleted or disabled ({detail})"),
+        ));
+    }
+    let account = &profile.account;
+    let lost = |reason: String| match link.state {
+        LinkState::Linked => Some((LinkEvent::WorkAccessLost, reason)),
+        _ => None,
+    };
+    match account.kind {
+        AccountKind::Work if link.work_account.is_same_as(account) => {}
+        AccountKind::Work | AccountKind::Personal | AccountKind::Google => {
+            return Some((
+                LinkEvent::WorkAccountGone,
+                format!(
+                    "the work profile {} is now signed in to another account",
+                    link.work
+                ),
+            ));
+        }
+        AccountKind::None => {
+            return lost(format!("the work profile {} is signed out", link.work));
+        }
+        // Tandem cannot tell who this is, so it does not act on it.
+        AccountKind::Unknown => {
+            return lost(format!(
+                "Tandem cannot tell which account the work profile {} holds",
+                link.work
+            ));
+        }
+    }
+    if let Some(WorkSignIn::SignInAgain { detail }) = sign_in {
+        return lost(format!("the work account must sign in again ({detail})"));
+    }
+    match link.state {
+        LinkState::WorkAccountUnavailable => Some((
+            LinkEvent::WorkAccessRestored,
+            "the work account is available again".into(),
+        )),
+        LinkState::Linking if world.now.saturating_sub(link.since) > LINKING_TIMEOUT_SECS => {
+            Some((
+                LinkEvent::Abandoned,
+                "the personal sign-in did not finish".into(),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Moves every link to where the world says it should be.
+pub fn reconcile(links: &[WorkLink], world: &World) -> Reconciled {
+    let mut out = Reconciled::default();
+    for link in links {
+        let mut link = link.clone();
+        let Some((event, reason)) = observe(&link, world) else {
+            out.links.push(link);
+            continue;
+        };
+        match apply(&mut link, &event, Some(reason), world.now) {
+            Ok(entry) => {
+                out.history.extend(entry.clone());
+                if link.state == LinkState::Unlinked {
+                    out.removed.push(Removal { link, entry });
+                } else {
+                    out.links.push(link);
+                }
+            }
+            Err(error) => {
+                // `observe` only proposes moves the state allows; keep the link.
+                tracing::error!(%error, "reconciliation proposed a forbidden move");
+                out.links.push(link);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::HistoryEvent;
+    use tandem_profiles::{Account, Evidence, Profile};
+
+    const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+    fn profile(dir: &str, kind: AccountKind, email: Option<&str>) -> Profile {
+        Profile {
+            browser: BrowserId::Edge,
+            profile_dir: dir.into(),
+            name: dir.into(),
+            account: Account {
+                kind,
+                email: email.map(str::to_owned),
+                display_name: None,
+                tenant_id: (kind == AccountKind::Work).then(|| TENANT.to_owned()),
+                evidence: Evidence::TenantId,
+            },
+            user_data_dir: "/home/user/.config/microsoft-edge".into(),
+            last_active: None,
+            is_default: false,
+            in_last_session: false,
+            unreadable: None,
+        }
+    }
+
+    fn work_profile() -> Profile {
+        profile("Default", AccountKind::Work, Some("ada@contoso.com"))
+    }
+
+    fn link(state: LinkState) -> WorkLink {
+        WorkLink {
+            id: "l1".into(),
+            work: ProfileRef::new(BrowserId::Edge, "Default"),
+            work_account: WorkAccount {
+                tenant_id: Some(TENANT.into()),
+                email: Some("ada@contoso.com".into()),
+            },
+            work_account_key: Some("oid.tid".into()),
+            state,
+            since: 100,
+            reason: None,
+        }
+    }
+
+    fn policy(tandem: Option<&str>, edge: Option<&str>) -> PolicySet {
+        let root = tempfile::tempdir().unwrap();
+        let locations = tandem_locations::Locations::under(root.path());
+        for (folder, text) in [
+            ("/etc/tandem/policies/managed", tandem),
+            ("/etc/opt/edge/policies/managed", edge),
+        ] {
+            if let Some(text) = text {
+                let dir = locations.system_path(folder).unwrap();
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(dir.join("p.json"), text).unwrap();
+            }
+        }
+        PolicySet::read(&locations)
+    }
+
+    fn run(links: &[WorkLink], profiles: Vec<Profile>, policy: &PolicySet) -> Reconciled {
+        run_with(links, profiles, policy, &BTreeMap::new(), 200)
+    }
+
+    fn run_with(
+        links: &[WorkLink],
+        profiles: Vec<Profile>,
+        policy: &PolicySet,
+        sign_ins: &BTreeMap<String, WorkSignIn>,
+        now: u64,
+    ) -> Reconciled {
+        let snapshot = Snapshot { profiles };
+        reconcile(
+            links,
+            &World {
+                profiles: &snapshot,
+                policy,
+                sign_ins,
+                now,
+            },
+        )
+    }
+
+    #[test]
+    fn a_healthy_link_is_left_alone() {
+        let out = run(
+            &[link(LinkState::Linked)],
+            vec![work_profile()],
+            &policy(None, None),
+        );
+        assert!(!out.changed());
+        assert_eq!(out.links, vec![link(LinkState::Linked)]);
+    }
+
+    #[test]
+    fn policy_off_unlinks_with_the_reason_and_the_global_switch_wins() {
+        for (tandem, edge, names) in [
+            (Some(r#"{"LinkingEnabled": false}"#), None, "LinkingEnabled"),
+            (
+                None,
+                Some(r#"{"LinkedAccountEnabled": false}"#),
+                "LinkedAccountEnabled",
+            ),
+            (Some("{broken"), None, "until it is fixed"),
+        ] {
+            let out = run(
+                &[
+                    link(LinkState::Linked),
+                    link(LinkState::WorkAccountUnavailable),
+                ],
+                vec![work_profile()],
+                &policy(tandem, edge),
+            );
+            assert!(out.links.is_empty());
+            assert_eq!(out.removed.len(), 2);
+            for entry in &out.history {
+                assert_eq!(entry.event, HistoryEvent::UnlinkedByPolicy);
+                assert!(entry.reason.contains(names), "{}", entry.reason);
+                assert_eq!(entry.time, 200);
+            }
+        }
+    }
+
+    #[test]
+    fn edge_policy_does_not_touch_chrome_links() {
+        let mut chrome = link(LinkState::Linked);
+        chrome.work.browser = BrowserId::Chrome;
+        let mut chrome_profile = work_profile();
+        chrome_profile.browser = BrowserId::Chrome;
+        let out = run(
+            &[chrome.clone()],
+            vec![chrome_profile],
+            &policy(None, Some(r#"{"LinkedAccountEnabled": false}"#)),
+        );
+        assert_eq!(out.links, vec![chrome]);
+    }
+
+    #[test]
+    fn the_work_account_gone_unlinks() {
+        let cases: Vec<(Vec<Profile>, &str)> = vec![
+            (vec![], "was deleted"),
+            (
+                vec![profile(
+                    "Default",
+                    AccountKind::Work,
+                    Some("eve@fabrikam.com"),
+                )],
+                "another account",
+            ),
+            (
+                vec![profile(
+                    "Default",
+                    AccountKind::Personal,
+                    Some("ada@outlook.com"),
+                )],
+                "another account",
+            ),
+        ];
+        for (profiles, says) in cases {
+            let out = run(&[link(LinkState::Linked)], profiles, &policy(None, None));
+            assert!(out.links.is_empty());
+            assert_eq!(out.history[0].event, HistoryEvent::AccountGone);
+            assert!(
+                out.history[0].reason.contains(says),
+                "{}",
+                out.history[0].reason
+            );
+        }
+        let gone = BTreeMap::from([(
+            "oid.tid".to_owned(),
+            WorkSignIn::Gone {
+                detail: "AADSTS50057".into(),
+            },
+        )]);
+        let out = run_with(
+            &[link(LinkState::Linked)],
+            vec![work_profile()],
+            &policy(None, None),
+            &gone,
+            200,
+        );
+        assert_eq!(out.history[0].event, HistoryEvent::AccountGone);
+        assert!(out.history[0].reason.contains("AADSTS50057"));
+    }
+
+    #[test]
+    fn losing_access_keeps_the_link_and_regaining_it_restores() {
+        let signed_out = run(
+            &[link(LinkState::Linked)],
+            vec![profile("Default", AccountKind::None, None)],
+            &policy(None, None),
+        );
+        assert_eq!(signed_out.links[0].state, LinkState::WorkAccountUnavailable);
+        assert!(
+            signed_out.links[0]
+                .reason
+                .as_ref()
+                .unwrap()
+                .contains("signed out")
+        );
+        assert_eq!(
+            signed_out.history[0].event,
+            HistoryEvent::WorkAccountUnavailable
+        );
+
+        let expired = BTreeMap::from([(
+            "oid.tid".to_owned(),
+            WorkSignIn::SignInAgain {
+                detail: "AADSTS700082".into(),
+            },
+        )]);
+        let out = run_with(
+            &[link(LinkState::Linked)],
+            vec![work_profile()],
+            &policy(None, None),
+            &expired,
+            200,
+        );
+        assert_eq!(out.links[0].state, LinkState::WorkAccountUnavailable);
+
+        // Still signed out: nothing new is recorded.
+        let again = run(
+            &signed_out.links,
+            vec![profile("Default", AccountKind::None, None)],
+            &policy(None, None),
+        );
+        assert!(!again.changed());
+
+        let back = run(&signed_out.links, vec![work_profile()], &policy(None, None));
+        assert_eq!(back.links[0].state, LinkState::Linked);
+        assert_eq!(back.links[0].reason, None);
+        assert_eq!(back.history[0].event, HistoryEvent::Restored);
+    }
+
+    #[test]
+    fn an_unknown_account_is_never_taken_for_another_one() {
+        let out = run(
+            &[link(LinkState::Linked)],
+            vec![profile("Default", AccountKind::Unknown, None)],
+            &policy(None, None),
+        );
+        assert_eq!(out.links.len(), 1);
+        assert_eq!(out.links[0].state, LinkState::WorkAccountUnavailable);
+    }
+
+    #[test]
+    fn a_stale_linking_is_abandoned_silently() {
+        let fresh = run_with(
+            &[link(LinkState::Linking)],
+            vec![work_profile()],
+            &policy(None, None),
+            &BTreeMap::new(),
+            100 + LINKING_TIMEOUT_SECS,
+        );
+        assert_eq!(fresh.links.len(), 1);
+        let stale = run_with(
+            &[link(LinkState::Linking)],
+            vec![work_profile()],
+            &policy(None, None),
+            &BTreeMap::new(),
+            101 + LINKING_TIMEOUT_SECS,
+        );
+        assert!(stale.links.is_empty());
+        assert!(stale.history.is_empty());
+        assert_eq!(stale.removed.len(), 1);
+    }
+
+    #[test]
+    fn publishers_follow_the_browser_family() {
+        assert_eq!(publisher_of(BrowserId::EdgeCanary), Some(Publisher::Edge));
+        assert_eq!(publisher_of(BrowserId::ChromeBeta), Some(Publisher::Chrome));
+        assert_eq!(publisher_of(BrowserId::Brave), None);
+        assert_eq!(publisher_of(BrowserId::Firefox), None);
+    }
+}

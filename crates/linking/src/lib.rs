@@ -1,0 +1,21 @@
+//! Links between a work profile and a personal Microsoft account.
+//!
+//! - [`machine`]: the state machine, pure.
+//! - [`engine`]: reconciliation of links with profiles, policy and sign-in
+//!   results, pure.
+//! - [`book`]: the persisted links, personal half apart from work half, and
+//!   the history.
+//! - [`store`]: atomic, versioned, locked state files.
+
+pub mod book;
+pub mod engine;
+pub mod machine;
+pub mod model;
+pub mod store;
+
+pub use book::{LinkBook, LinkError, LinkRequest, Pending, Reconciliation, Status, UnlinkReason};
+pub use engine::{WorkSignIn, World, linking_decision};
+pub use model::{
+    HistoryEntry, HistoryEvent, Link, LinkState, PersonalAccount, PersonalProof, ProfileRef,
+    WorkAccount, now,
+};

@@ -1,0 +1,219 @@
+//! What a link is, as Tandem stores and shows it.
+
+use serde::{Deserialize, Serialize};
+use tandem_profiles::BrowserId;
+use ts_rs::TS;
+
+/// A browser profile, named as the CLI and the UI name it: `<browser>:<profile_dir>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+pub struct ProfileRef {
+    pub browser: BrowserId,
+    pub profile_dir: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileRefError {
+    #[error("{0:?} does not name a profile: write <browser>:<profile folder>, e.g. edge:Default")]
+    Shape(String),
+    #[error(
+        "{0:?} is not a browser Tandem knows; `tandem profiles` lists the ones on this machine"
+    )]
+    UnknownBrowser(String),
+}
+
+impl ProfileRef {
+    pub fn new(browser: BrowserId, profile_dir: impl Into<String>) -> Self {
+        Self {
+            browser,
+            profile_dir: profile_dir.into(),
+        }
+    }
+
+    pub fn of(profile: &tandem_profiles::Profile) -> Self {
+        Self::new(profile.browser, profile.profile_dir.clone())
+    }
+
+    /// Whether `profile` is the one this names.
+    pub fn names(&self, profile: &tandem_profiles::Profile) -> bool {
+        profile.browser == self.browser && profile.profile_dir == self.profile_dir
+    }
+}
+
+impl std::fmt::Display for ProfileRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.browser, self.profile_dir)
+    }
+}
+
+impl std::str::FromStr for ProfileRef {
+    type Err = ProfileRefError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (browser, dir) = text
+            .split_once(':')
+            .filter(|(browser, dir)| !browser.is_empty() && !dir.is_empty())
+            .ok_or_else(|| ProfileRefError::Shape(text.to_owned()))?;
+        let browser = BrowserId::ALL
+            .into_iter()
+            .find(|id| id.as_str().eq_ignore_ascii_case(browser))
+            .ok_or_else(|| ProfileRefError::UnknownBrowser(browser.to_owned()))?;
+        Ok(Self::new(browser, dir))
+    }
+}
+
+/// The work account of the linked profile, as its browser shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct WorkAccount {
+    pub tenant_id: Option<String>,
+    pub email: Option<String>,
+}
+
+impl WorkAccount {
+    /// Whether the account now signed in to the profile is this one. Unknown
+    /// fields never contradict: only a different tenant or email does.
+    pub fn is_same_as(&self, other: &tandem_profiles::Account) -> bool {
+        let differs = |ours: &Option<String>, theirs: &Option<String>| match (ours, theirs) {
+            (Some(ours), Some(theirs)) => !ours.trim().eq_ignore_ascii_case(theirs.trim()),
+            _ => false,
+        };
+        !differs(&self.tenant_id, &other.tenant_id) && !differs(&self.email, &other.email)
+    }
+}
+
+/// How Tandem knows who the personal account is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonalProof {
+    /// A real sign-in; its tokens are in the keyring under `account_key`.
+    SignIn,
+    /// A browser profile signed in with the account.
+    Profile,
+}
+
+/// The personal Microsoft account of a link. Stored only on the personal side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PersonalAccount {
+    /// `<object id>.<tenant id>` when it comes from a sign-in.
+    pub account_key: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub proof: PersonalProof,
+}
+
+/// Where a link stands. `Unlinked` is never stored: an unlinked profile has no link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkState {
+    Unlinked,
+    /// Waiting for the personal account's sign-in to finish.
+    Linking,
+    Linked,
+    /// The work account cannot be used right now (signed out, or its sign-in
+    /// expired). The link stays; the user can still unlink.
+    WorkAccountUnavailable,
+}
+
+impl LinkState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkState::Unlinked => "unlinked",
+            LinkState::Linking => "linking",
+            LinkState::Linked => "linked",
+            LinkState::WorkAccountUnavailable => "work-account-unavailable",
+        }
+    }
+}
+
+/// One link as the UI and `tandem status --json` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Link {
+    /// A random id joining the work side and the personal side of the link.
+    pub id: String,
+    pub work: ProfileRef,
+    pub work_account: WorkAccount,
+    /// `None` while processing of personal data is restricted.
+    pub personal_account: Option<PersonalAccount>,
+    pub personal_profile: Option<ProfileRef>,
+    pub state: LinkState,
+    /// Unix seconds since the link entered its state.
+    #[ts(type = "number")]
+    pub since: u64,
+    /// Why the link is in its state, when that is not plain "linked".
+    pub reason: Option<String>,
+}
+
+/// What happened to a link, for the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum HistoryEvent {
+    Linked,
+    UnlinkedByUser,
+    UnlinkedByPolicy,
+    AccountGone,
+    WorkAccountUnavailable,
+    Restored,
+    /// Personal data was deleted, and the link with it.
+    PersonalDataDeleted,
+}
+
+/// One line of the append-only history. It names the work profile and never
+/// the personal account, so it is work-side data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HistoryEntry {
+    /// Unix seconds.
+    #[ts(type = "number")]
+    pub time: u64,
+    pub event: HistoryEvent,
+    pub work: ProfileRef,
+    pub reason: String,
+}
+
+/// The current time in Unix seconds.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_refs_round_trip_and_reject_bad_text() {
+        let parsed: ProfileRef = "edge:Profile 1".parse().unwrap();
+        assert_eq!(parsed, ProfileRef::new(BrowserId::Edge, "Profile 1"));
+        assert_eq!(parsed.to_string(), "edge:Profile 1");
+        let beta: ProfileRef = "edge-beta:Default".parse().unwrap();
+        assert_eq!(beta.browser, BrowserId::EdgeBeta);
+        assert!(matches!(
+            "Default".parse::<ProfileRef>(),
+            Err(ProfileRefError::Shape(_))
+        ));
+        assert!(matches!(
+            "edge:".parse::<ProfileRef>(),
+            Err(ProfileRefError::Shape(_))
+        ));
+        assert!(matches!(
+            "netscape:Default".parse::<ProfileRef>(),
+            Err(ProfileRefError::UnknownBrowser(_))
+        ));
+    }
+
+    #[test]
+    fn a_work_account_is_the_same_unless_a_known_field_differs() {
+        let ours = WorkAccount {
+            tenant_id: Some("T1".into()),
+            email: Some("ada@contoso.com".into()),
+        };
+        let mut theirs = tandem_profiles::Account::nobody(tandem_profiles::Evidence::TenantId);
+        theirs.tenant_id = Some("t1".into());
+        theirs.email = Some("Ada@Contoso.com".into());
+        assert!(ours.is_same_as(&theirs));
+        theirs.email = None;
+        assert!(ours.is_same_as(&theirs));
+        theirs.tenant_id = Some("t2".into());
+        assert!(!ours.is_same_as(&theirs));
+    }
+}
