@@ -4,7 +4,10 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use tandem_linking::ProfileRef;
+
+mod links;
 use tandem_identity::AccountKind as AccountKindOfSignIn;
 use tandem_locations::Locations;
 use tandem_profiles::{AccountKind, Snapshot};
@@ -71,6 +74,69 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Link a personal Microsoft account to a work profile.
+    #[command(
+        after_help = "The personal account is proven by --signin, or by --personal-profile \
+(a profile signed in to it); without either, the one personal account you signed in to \
+with `tandem signin --personal` is used."
+    )]
+    Link {
+        /// The work profile, as <browser>:<profile folder> (e.g. edge:Default).
+        #[arg(long, value_name = "BROWSER:PROFILE")]
+        work: ProfileRef,
+        /// The profile signed in to the personal account; personal links open there.
+        #[arg(long, value_name = "BROWSER:PROFILE")]
+        personal_profile: Option<ProfileRef>,
+        /// Sign in to the personal account in your browser now.
+        #[arg(long)]
+        signin: bool,
+        /// Seconds to wait for the sign-in to finish.
+        #[arg(long, default_value_t = 300)]
+        timeout: u64,
+        /// Print the link as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a link. Always allowed, whatever its state or policy.
+    Unlink {
+        /// The linked work profile; needed only when more than one is linked.
+        #[arg(long, value_name = "BROWSER:PROFILE")]
+        work: Option<ProfileRef>,
+        /// Record that you unlinked before leaving the organization.
+        #[arg(long)]
+        before_leaving: bool,
+    },
+    /// Show the links, their state, and what policy allows.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Ask the identity provider whether the linked work accounts still exist.
+        #[arg(long)]
+        check_accounts: bool,
+    },
+    /// Show what happened to links, and why.
+    History {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export, delete or pause the processing of your personal data.
+    Privacy {
+        #[command(subcommand)]
+        action: PrivacyAction,
+    },
+    /// Remove everything Tandem left for this user: settings, data, logs,
+    /// keyring entries, autostart and link-handler registration.
+    Uninstall {
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Start Tandem when you sign in, or stop doing so.
+    Autostart { state: Switch },
+    /// Make Tandem the handler of web links (putting back the previous one when turned off).
+    Handler { state: Switch },
     /// Show every folder Tandem reads or writes on this machine.
     Paths {
         /// Print JSON instead of a table.
@@ -79,8 +145,46 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum PrivacyAction {
+    /// Write everything Tandem holds about your personal account to FILE, as
+    /// JSON (never tokens).
+    Export { file: std::path::PathBuf },
+    /// Delete it, and every link that needs it.
+    Delete {
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Pause all processing of your personal data until lifted.
+    Restrict {
+        /// Lift the restriction.
+        #[arg(long)]
+        lift: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Switch {
+    On,
+    Off,
+}
+
 #[derive(Debug, thiserror::Error)]
 enum CliError {
+    #[error(transparent)]
+    Link(#[from] tandem_linking::LinkError),
+    #[error(transparent)]
+    Footprint(#[from] tandem_footprint::FootprintError),
+    #[error("that sign-in was not a personal Microsoft account; nothing was linked")]
+    NotPersonal,
+    #[error(
+        "say which personal account to link: --signin to sign in now, or --personal-profile \
+         <browser>:<profile> (Tandem holds {0} personal sign-ins)"
+    )]
+    WhichPersonalAccount(usize),
+    #[error("this asks for confirmation, and there is no terminal to ask on: add --yes")]
+    NeedsYes,
     #[error(transparent)]
     Locations(#[from] tandem_locations::LocationError),
     #[error("cannot write the output: {0}")]
@@ -233,7 +337,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
             )?;
         }
         Command::Policy { json } => {
-            let policy = tandem_policy::PolicySet::read(&Locations::from_env()?);
+            // Reconciling first means a policy that just turned linking off
+            // has already removed the links it forbids when this answers.
+            let observed = links::Observed::read()?;
+            observed.reconcile(&std::collections::BTreeMap::new())?;
+            let policy = observed.policy;
             let global = policy.linking(tandem_policy::Publisher::Tandem);
             let browsers: serde_json::Map<String, serde_json::Value> = [tandem_policy::Publisher::Edge]
                 .into_iter()
@@ -258,7 +366,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
                             "name": name,
                             "value": setting.value,
                             "level": setting.source.level,
-                            "file": setting.source.file,
+                            "scope": setting.source.scope,
+                            "source": setting.source.location,
                         })
                     })
                 })
@@ -291,16 +400,78 @@ fn run(cli: Cli) -> Result<(), CliError> {
                         setting["name"].as_str().unwrap_or_default(),
                         setting["value"],
                         setting["level"].as_str().unwrap_or_default(),
-                        setting["file"].as_str().unwrap_or_default()
+                        setting["source"].as_str().unwrap_or_default()
                     )?;
                 }
                 for problem in &policy.problems {
                     writeln!(
                         out,
                         "unreadable: {} {}",
-                        problem.source.file.display(),
-                        problem.reason
+                        problem.source.location, problem.reason
                     )?;
+                }
+            }
+        }
+        Command::Link {
+            work,
+            personal_profile,
+            signin,
+            timeout,
+            json,
+        } => links::link(
+            links::LinkArgs {
+                work,
+                personal_profile,
+                signin,
+                timeout,
+                json,
+            },
+            &mut out,
+        )?,
+        Command::Unlink {
+            work,
+            before_leaving,
+        } => links::unlink(work, before_leaving, &mut out)?,
+        Command::Status {
+            json,
+            check_accounts,
+        } => links::status(json, check_accounts, &mut out)?,
+        Command::History { json } => links::history(json, &mut out)?,
+        Command::Privacy { action } => match action {
+            PrivacyAction::Export { file } => links::privacy_export(&file, &mut out)?,
+            PrivacyAction::Delete { yes } => links::privacy_delete(yes, &mut out)?,
+            PrivacyAction::Restrict { lift } => links::privacy_restrict(lift, &mut out)?,
+        },
+        Command::Uninstall { yes } => links::uninstall(yes, &mut out)?,
+        Command::Autostart { state } => {
+            let locations = Locations::from_env()?;
+            match state {
+                Switch::On => {
+                    tandem_footprint::autostart::enable(&locations, &links::app_executable())?;
+                    writeln!(out, "Tandem will start when you sign in.")?;
+                }
+                Switch::Off => {
+                    tandem_footprint::autostart::disable(&locations)?;
+                    writeln!(out, "Tandem will not start when you sign in.")?;
+                }
+            }
+        }
+        Command::Handler { state } => {
+            let locations = Locations::from_env()?;
+            match state {
+                Switch::On => {
+                    tandem_footprint::handler::register(&locations, &links::app_executable())?;
+                    writeln!(out, "Tandem now opens web links.")?;
+                }
+                Switch::Off => {
+                    if tandem_footprint::handler::unregister(&locations)? {
+                        writeln!(
+                            out,
+                            "Tandem no longer opens web links; the previous handler is back."
+                        )?;
+                    } else {
+                        writeln!(out, "Tandem was not the link handler.")?;
+                    }
                 }
             }
         }

@@ -391,7 +391,7 @@ fn policy_reports_values_sources_and_reasons() {
     write("etc/tandem/policies/managed/bad.json", "{oops");
     let text = stdout(&tandem(&home, &["policy"], &env));
     assert!(
-        text.starts_with("Linking is off: the policy file"),
+        text.starts_with("Linking is off: the policy source"),
         "{text}"
     );
     assert!(text.contains("bad.json"), "{text}");

@@ -26,7 +26,7 @@ use crate::machine::LinkEvent;
 use crate::model::{
     HistoryEntry, Link, LinkState, PersonalAccount, PersonalProof, ProfileRef, WorkAccount,
 };
-use crate::store::{Document, StateFile, StateLock, StoreError, append_line};
+use tandem_store::{Document, StateFile, StateLock, StoreError, append_line};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct WorkLinks {
@@ -380,6 +380,13 @@ impl LinkBook {
         })
     }
 
+    /// Checks that `request` could be linked now, without changing anything.
+    pub fn check(&self, world: &World, request: &LinkRequest) -> Result<(), LinkError> {
+        let _lock = self.lock()?;
+        let pages = self.open()?;
+        Self::check_request(&pages, world, request).map(drop)
+    }
+
     /// The personal account a signed-in personal profile proves.
     pub fn personal_account_of(
         world: &World,
@@ -587,6 +594,23 @@ impl LinkBook {
             .filter(|line| !line.trim().is_empty())
             .filter_map(|line| serde_json::from_str(line).ok())
             .collect())
+    }
+
+    /// The work accounts (vault keys) the links rely on, to check with the
+    /// identity provider.
+    pub fn work_account_keys(&self) -> Result<Vec<String>, LinkError> {
+        let _lock = self.lock()?;
+        let mut keys: Vec<String> = self
+            .work
+            .load()?
+            .value
+            .links
+            .into_iter()
+            .filter_map(|link| link.work_account_key)
+            .collect();
+        keys.sort();
+        keys.dedup();
+        Ok(keys)
     }
 
     /// Pauses (or resumes) all processing of personal data.

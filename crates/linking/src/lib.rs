@@ -5,13 +5,14 @@
 //!   results, pure.
 //! - [`book`]: the persisted links, personal half apart from work half, and
 //!   the history.
-//! - [`store`]: atomic, versioned, locked state files.
+//! - [`store`] (`tandem-store`): atomic, versioned, locked state files.
 
+pub mod accounts;
 pub mod book;
 pub mod engine;
 pub mod machine;
 pub mod model;
-pub mod store;
+pub use tandem_store as store;
 
 pub use book::{LinkBook, LinkError, LinkRequest, Pending, Reconciliation, Status, UnlinkReason};
 pub use engine::{WorkSignIn, World, linking_decision};

@@ -21,6 +21,8 @@ pub const SYSTEM_ROOT_VAR: &str = "TANDEM_SYSTEM_ROOT";
 const QUALIFIER: &str = "dev";
 const ORGANIZATION: &str = "Tandem";
 const APPLICATION: &str = "Tandem";
+/// The desktop id: `identifier` in `tauri.conf.json`.
+pub const APP_ID: &str = "dev.tandem.Tandem";
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum LocationError {
@@ -68,6 +70,8 @@ pub struct UserRoots {
     pub home: PathBuf,
     /// Linux: `$XDG_CONFIG_HOME` or `~/.config`.
     pub config_home: PathBuf,
+    /// Linux: `$XDG_DATA_HOME` or `~/.local/share` (desktop entries live there).
+    pub data_home: PathBuf,
     /// Linux: `$CHROME_CONFIG_HOME`, which Chrome and Chromium prefer to `config_home`.
     pub chrome_config_home: Option<PathBuf>,
     /// macOS: `~/Library/Application Support`.
@@ -86,6 +90,7 @@ impl UserRoots {
             platform,
             home: home.to_path_buf(),
             config_home: home.join(".config"),
+            data_home: home.join(".local/share"),
             chrome_config_home: None,
             application_support: home.join("Library/Application Support"),
             local_app_data: home.join("AppData/Local"),
@@ -142,6 +147,7 @@ impl Locations {
             platform: Platform::current(),
             home: home.clone(),
             config_home: base.config_dir().to_path_buf(),
+            data_home: base.data_dir().to_path_buf(),
             chrome_config_home: std::env::var_os("CHROME_CONFIG_HOME")
                 .map(PathBuf::from)
                 .filter(|path| path.is_absolute()),
@@ -238,6 +244,41 @@ impl Locations {
             }
         }
         Ok(resolved)
+    }
+
+    /// The file that starts Tandem when the user signs in: an XDG autostart
+    /// entry on Linux, a launch agent on macOS. `None` on Windows, where it
+    /// is a registry value.
+    pub fn autostart_file(&self) -> Option<PathBuf> {
+        let roots = &self.user_roots;
+        match roots.platform {
+            Platform::Linux => Some(
+                roots
+                    .config_home
+                    .join("autostart")
+                    .join(format!("{}.desktop", APP_ID)),
+            ),
+            Platform::MacOs => Some(
+                roots
+                    .home
+                    .join("Library/LaunchAgents")
+                    .join(format!("{APP_ID}.plist")),
+            ),
+            Platform::Windows => None,
+        }
+    }
+
+    /// Linux: the desktop entry that makes Tandem a link handler.
+    pub fn handler_desktop_file(&self) -> PathBuf {
+        self.user_roots
+            .data_home
+            .join("applications")
+            .join(format!("{APP_ID}.desktop"))
+    }
+
+    /// Linux: the user's default applications (`$XDG_CONFIG_HOME/mimeapps.list`).
+    pub fn mimeapps_list(&self) -> PathBuf {
+        self.user_roots.config_home.join("mimeapps.list")
     }
 
     /// Every folder Tandem itself may create for this user: what "remove all my

@@ -1,24 +1,35 @@
 //! What the admin decided about linking, read from the standard policy places
-//! (on Linux, JSON files under `/etc/…/policies/{managed,recommended}`, all
-//! resolved under the system root), with where each value came from.
+//! with where each value came from:
 //!
-//! Rules:
-//! - Managed beats recommended; within a level, files apply in name order and
-//!   a later file overrides an earlier one (as Chromium documents no order,
-//!   Tandem picks a stable one and reports every source).
-//! - A malformed policy file fails closed: linking is off for what it governs,
-//!   with the file named as the reason, until it is fixed.
+//! - Linux: JSON files in `/etc/…/policies/{managed,recommended}` (machine).
+//! - macOS: the managed-preferences plists in `/Library/Managed Preferences`
+//!   (machine) and `/Library/Managed Preferences/<user>` (user), all managed.
+//! - Windows: `HKLM` (machine) and `HKCU` (user) `SOFTWARE\Policies\…`, with
+//!   a `Recommended` subkey for recommended values.
+//!
+//! Every system path is resolved under the system root, so the Linux and
+//! macOS readers run on a fake machine in tests; the Windows reader's
+//! decoding is tested on every OS, its registry access only on Windows.
+//!
+//! Rules, as Chromium applies them:
+//! - Managed beats recommended, then machine beats user; within one level
+//!   and scope, files apply in name order and a later file overrides an
+//!   earlier one (Chromium documents no order, so Tandem picks a stable one
+//!   and reports every source).
+//! - A malformed policy source fails closed: linking is off for what it
+//!   governs, with the source named as the reason, until it is fixed.
 //! - Edge's `LinkedAccountEnabled` governs links of that browser's profiles;
 //!   Tandem's `LinkingEnabled` is the global switch.
-//!
-//! The macOS managed-preferences and Windows registry readers are not written
-//! yet; on those systems only Tandem's own JSON policy is read.
+
+mod macos;
+pub mod watch;
+mod windows;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use tandem_locations::Locations;
+use tandem_locations::{Locations, Platform};
 
 /// Tandem's own global switch.
 pub const TANDEM_LINKING: &str = "LinkingEnabled";
@@ -44,7 +55,7 @@ impl Publisher {
     ];
 
     /// The policy folder as the OS documents it (Linux).
-    fn linux_root(self) -> &'static str {
+    pub fn linux_root(self) -> &'static str {
         match self {
             Publisher::Tandem => "/etc/tandem/policies",
             Publisher::Edge => "/etc/opt/edge/policies",
@@ -70,12 +81,29 @@ pub enum Level {
     Managed,
 }
 
+/// Whom a policy source applies to. Ordered so that the stronger is greater.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    User,
+    Machine,
+}
+
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Source {
     pub publisher: Publisher,
     pub level: Level,
-    pub file: PathBuf,
+    pub scope: Scope,
+    /// The file, or the registry key, that holds it.
+    pub location: String,
+}
+
+impl Source {
+    /// Which source wins when two set the same policy: the greater.
+    fn rank(&self) -> (Level, Scope) {
+        (self.level, self.scope)
+    }
 }
 
 /// One policy's effective value.
@@ -106,26 +134,84 @@ pub struct Decision {
     pub reason: Option<String>,
 }
 
+fn linux_folder(publisher: Publisher, level: Level) -> String {
+    let folder = match level {
+        Level::Recommended => "recommended",
+        Level::Managed => "managed",
+    };
+    format!("{}/{folder}", publisher.linux_root())
+}
+
 impl PolicySet {
-    /// Reads every publisher's policy files under the system root.
+    /// Reads every publisher's policies from this OS's standard places.
     pub fn read(locations: &Locations) -> Self {
+        match Platform::current() {
+            Platform::Linux => Self::read_linux(locations),
+            Platform::MacOs => macos::read(locations, &macos::current_user()),
+            Platform::Windows => windows::read(),
+        }
+    }
+
+    /// The Linux JSON policy folders under the system root.
+    pub fn read_linux(locations: &Locations) -> Self {
         let mut set = PolicySet::default();
         for publisher in Publisher::ALL {
-            // Recommended first, so that managed values override them.
             for level in [Level::Recommended, Level::Managed] {
-                let folder = match level {
-                    Level::Recommended => "recommended",
-                    Level::Managed => "managed",
-                };
-                let Ok(dir) =
-                    locations.system_path(&format!("{}/{folder}", publisher.linux_root()))
-                else {
+                let Ok(dir) = locations.system_path(&linux_folder(publisher, level)) else {
                     continue;
                 };
                 set.read_folder(publisher, level, &dir);
             }
         }
         set
+    }
+
+    /// The macOS managed preferences under the system root, for `user`.
+    pub fn read_macos(locations: &Locations, user: &str) -> Self {
+        macos::read(locations, user)
+    }
+
+    /// The folders whose files `read` looks at on this OS (none on Windows,
+    /// where policy lives in the registry).
+    pub fn watched_folders(locations: &Locations) -> Vec<PathBuf> {
+        match Platform::current() {
+            Platform::Linux => Publisher::ALL
+                .into_iter()
+                .flat_map(|publisher| {
+                    [Level::Managed, Level::Recommended]
+                        .map(|level| locations.system_path(&linux_folder(publisher, level)))
+                })
+                .filter_map(Result::ok)
+                .collect(),
+            Platform::MacOs => macos::folders(locations, &macos::current_user()),
+            Platform::Windows => Vec::new(),
+        }
+    }
+
+    /// Records one source's values. A value replaces an earlier one unless
+    /// the earlier came from a stronger source.
+    fn apply(&mut self, source: &Source, values: serde_json::Map<String, serde_json::Value>) {
+        let settings = self.settings.entry(source.publisher).or_default();
+        for (name, value) in values {
+            if settings
+                .get(&name)
+                .is_some_and(|existing| existing.source.rank() > source.rank())
+            {
+                continue;
+            }
+            settings.insert(
+                name,
+                Setting {
+                    value,
+                    source: source.clone(),
+                },
+            );
+        }
+    }
+
+    fn problem(&mut self, source: Source, reason: String) {
+        tracing::warn!(location = %source.location, "policy source {reason}");
+        self.problems.push(Problem { source, reason });
     }
 
     fn read_folder(&mut self, publisher: Publisher, level: Level, dir: &Path) {
@@ -142,7 +228,8 @@ impl PolicySet {
             let source = Source {
                 publisher,
                 level,
-                file: file.clone(),
+                scope: Scope::Machine,
+                location: file.display().to_string(),
             };
             let parsed = std::fs::read(&file)
                 .map_err(|error| format!("cannot be read: {error}"))
@@ -155,22 +242,8 @@ impl PolicySet {
                         .map_err(|error| format!("is not a JSON object of policies: {error}"))
                 });
             match parsed {
-                Ok(values) => {
-                    let settings = self.settings.entry(publisher).or_default();
-                    for (name, value) in values {
-                        settings.insert(
-                            name,
-                            Setting {
-                                value,
-                                source: source.clone(),
-                            },
-                        );
-                    }
-                }
-                Err(reason) => {
-                    tracing::warn!(file = %file.display(), "policy file {reason}");
-                    self.problems.push(Problem { source, reason });
-                }
+                Ok(values) => self.apply(&source, values),
+                Err(reason) => self.problem(source, reason),
             }
         }
     }
@@ -190,9 +263,8 @@ impl PolicySet {
             return Decision {
                 allowed: false,
                 reason: Some(format!(
-                    "the policy file {} {}; linking stays off until it is fixed",
-                    problem.source.file.display(),
-                    problem.reason
+                    "the policy source {} {}; linking stays off until it is fixed",
+                    problem.source.location, problem.reason
                 )),
             };
         }
@@ -207,7 +279,7 @@ impl PolicySet {
                 allowed: true,
                 reason: None,
             },
-            Some(setting) => match setting.value.as_bool() {
+            Some(setting) => match as_switch(&setting.value) {
                 Some(true) => Decision {
                     allowed: true,
                     reason: None,
@@ -216,18 +288,32 @@ impl PolicySet {
                     allowed: false,
                     reason: Some(format!(
                         "your organization turned linking off ({name} is false in {})",
-                        setting.source.file.display()
+                        setting.source.location
                     )),
                 },
                 None => Decision {
                     allowed: false,
                     reason: Some(format!(
                         "{name} in {} is not true or false; linking stays off until it is fixed",
-                        setting.source.file.display()
+                        setting.source.location
                     )),
                 },
             },
         }
+    }
+}
+
+/// A boolean policy's value. The registry and plists store booleans as the
+/// integers 0 and 1 too, which Chromium accepts, so Tandem does.
+fn as_switch(value: &serde_json::Value) -> Option<bool> {
+    match value {
+        serde_json::Value::Bool(on) => Some(*on),
+        serde_json::Value::Number(number) => match number.as_u64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -250,7 +336,7 @@ mod tests {
     #[test]
     fn no_policy_allows_linking() {
         let (_root, locations) = machine();
-        let set = PolicySet::read(&locations);
+        let set = PolicySet::read_linux(&locations);
         assert!(set.linking(Publisher::Tandem).allowed);
         assert!(set.linking(Publisher::Edge).allowed);
     }
@@ -268,7 +354,7 @@ mod tests {
             "/etc/opt/edge/policies/managed/m.json",
             r#"{"LinkedAccountEnabled": false}"#,
         );
-        let set = PolicySet::read(&locations);
+        let set = PolicySet::read_linux(&locations);
         let decision = set.linking(Publisher::Edge);
         assert!(!decision.allowed);
         assert!(decision.reason.unwrap().contains("managed/m.json"));
@@ -292,7 +378,7 @@ mod tests {
             r#"{"LinkingEnabled": false}"#,
         );
         assert!(
-            !PolicySet::read(&locations)
+            !PolicySet::read_linux(&locations)
                 .linking(Publisher::Tandem)
                 .allowed
         );
@@ -316,13 +402,13 @@ mod tests {
             "/etc/tandem/policies/managed/notes.txt",
             "ignored",
         );
-        let set = PolicySet::read(&locations);
+        let set = PolicySet::read_linux(&locations);
         assert!(set.linking(Publisher::Tandem).allowed);
         assert!(
             set.get(Publisher::Tandem, TANDEM_LINKING)
                 .unwrap()
                 .source
-                .file
+                .location
                 .ends_with("20-site.json")
         );
     }
@@ -335,7 +421,7 @@ mod tests {
             "/etc/tandem/policies/managed/broken.json",
             r#"{"LinkingEnabled": tru"#,
         );
-        let decision = PolicySet::read(&locations).linking(Publisher::Tandem);
+        let decision = PolicySet::read_linux(&locations).linking(Publisher::Tandem);
         assert!(!decision.allowed);
         let reason = decision.reason.unwrap();
         assert!(reason.contains("broken.json"), "{reason}");
@@ -350,7 +436,7 @@ mod tests {
             "/etc/opt/edge/policies/managed/p.json",
             r#"{"LinkedAccountEnabled": "no"}"#,
         );
-        let decision = PolicySet::read(&locations).linking(Publisher::Edge);
+        let decision = PolicySet::read_linux(&locations).linking(Publisher::Edge);
         assert!(!decision.allowed);
         assert!(decision.reason.unwrap().contains("not true or false"));
     }

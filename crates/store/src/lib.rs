@@ -212,7 +212,7 @@ impl<T: Document> StateFile<T> {
         };
         let set_aside = with_suffix(
             &self.path,
-            &format!(".corrupt-{}-{}", crate::model::now(), fastrand::u32(..)),
+            &format!(".corrupt-{}-{}", unix_now(), fastrand::u32(..)),
         );
         std::fs::rename(&self.path, &set_aside).map_err(io("set aside", &self.path))?;
         tracing::warn!(file = %self.path.display(), %reason, set_aside = %set_aside.display(), "damaged state file set aside");
@@ -289,6 +289,13 @@ impl<T: Document> StateFile<T> {
     }
 }
 
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0)
+}
+
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(suffix);
@@ -316,12 +323,45 @@ fn private_options() -> OpenOptions {
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     create_private_dir(dir)?;
+    replace(path, bytes, 0o600)
+}
+
+/// Like [`write_atomically`], for a file that belongs to the desktop rather
+/// than to Tandem (`mimeapps.list`, a desktop entry): it keeps the current
+/// file's permissions, or is readable by all when new, as such files are.
+pub fn write_shared_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    let mode = {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path)
+            .map(|metadata| metadata.permissions().mode() & 0o7777)
+            .unwrap_or(0o644)
+    };
+    #[cfg(not(unix))]
+    let mode = 0o644;
+    replace(path, bytes, mode)
+}
+
+fn replace(path: &Path, bytes: &[u8], mode: u32) -> Result<(), StoreError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
     let temp = with_suffix(
         path,
         &format!(".tmp-{}-{}", std::process::id(), fastrand::u32(..)),
     );
     let written = (|| {
-        let mut file = private_options().write(true).create_new(true).open(&temp)?;
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+        let mut file = options.open(&temp)?;
+        // The umask may have narrowed the mode asked for; set it exactly.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
         file.write_all(bytes)?;
         file.sync_all()
     })();

@@ -1,0 +1,522 @@
+//! Linking from the command line, on a fake machine: Edge-shaped profiles in
+//! a temporary HOME, policy files under a temporary system root, the real
+//! OpenID Connect test provider and the real keyring of the test session.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+#[path = "../../identity/tests/support/provider.rs"]
+mod provider;
+
+const WORK_TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const ALICE_KEY: &str = "00000000-0000-0000-0000-00000000a11c.9188040d-6c67-4c5b-b112-36a304b66dad";
+const BOB_KEY: &str = "00000000-0000-0000-0000-000000000b0b.72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+/// A fake machine: `root/home` and `root/system`.
+struct Machine {
+    _root: tempfile::TempDir,
+    home: PathBuf,
+    system: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+impl Machine {
+    fn new() -> Self {
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        let system = root.path().join("system");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::create_dir_all(&system).unwrap();
+        let env = vec![
+            ("TANDEM_SYSTEM_ROOT".into(), system.display().to_string()),
+            ("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()),
+        ];
+        Self {
+            _root: root,
+            home,
+            system,
+            env,
+        }
+    }
+
+    fn with_keyring_and_provider(mut self, op: &provider::OidcProvider, user: &str) -> Self {
+        let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS")
+            .expect("run through scripts/with-keyring, which provides a Secret Service");
+        let browser = format!(
+            "node {}",
+            provider::support_dir().join("browser-login.mjs").display()
+        );
+        self.env.extend([
+            ("DBUS_SESSION_BUS_ADDRESS".into(), bus),
+            ("BROWSER".into(), browser),
+            ("TANDEM_TEST_USER".into(), user.into()),
+            ("TANDEM_AUTHORITY".into(), op.issuer.clone()),
+            ("TANDEM_CLIENT_ID".into(), "tandem-test".into()),
+        ]);
+        self
+    }
+
+    fn set_user(&mut self, user: &str) {
+        for (key, value) in &mut self.env {
+            if key == "TANDEM_TEST_USER" {
+                *value = user.into();
+            }
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_tandem"))
+            .args(args)
+            .env_clear()
+            .env("HOME", &self.home)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(
+            output.status.success(),
+            "tandem {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(!output.status.success(), "tandem {args:?} should fail");
+        String::from_utf8(output.stderr).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    fn policy(&self, path: &str, text: Option<&str>) {
+        let path = self.system.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        match text {
+            Some(text) => std::fs::write(path, text).unwrap(),
+            None => std::fs::remove_file(path).unwrap(),
+        }
+    }
+
+    /// Edge with a work profile (`Default`) and a personal one (`Profile 1`),
+    /// shaped like Edge's own files.
+    fn edge_profiles(&self, work_email: &str) {
+        let edge = self.home.join(".config/microsoft-edge");
+        std::fs::create_dir_all(edge.join("Default")).unwrap();
+        std::fs::create_dir_all(edge.join("Profile 1")).unwrap();
+        std::fs::write(
+            edge.join("Local State"),
+            r#"{"profile":{"info_cache":{
+                "Default":{"name":"Profile 1","is_using_default_name":true,"user_name":"work"},
+                "Profile 1":{"name":"Personal","is_using_default_name":false}},
+                "last_used":"Default"}}"#,
+        )
+        .unwrap();
+        self.edge_work_account(work_email);
+        std::fs::write(
+            edge.join("Profile 1/Preferences"),
+            r#"{"account_info":[{"email":"alice@outlook.test","full_name":"Alice Personal",
+                "edge_account_tenant_id":"9188040d-6c67-4c5b-b112-36a304b66dad"}]}"#,
+        )
+        .unwrap();
+    }
+
+    fn edge_work_account(&self, email: &str) {
+        let preferences = self.home.join(".config/microsoft-edge/Default/Preferences");
+        let text = if email.is_empty() {
+            r#"{"account_info":[]}"#.to_owned()
+        } else {
+            format!(
+                r#"{{"account_info":[{{"email":"{email}","full_name":"Bob Work",
+                "edge_account_tenant_id":"{WORK_TENANT}"}}]}}"#
+            )
+        };
+        std::fs::write(preferences, text).unwrap();
+    }
+}
+
+fn keyring_has(service: &str, key: &str) -> bool {
+    Command::new("secret-tool")
+        .args(["lookup", "service", service, "username", key])
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+#[test]
+fn link_status_unlink_and_history() {
+    let machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    let linked = machine.json(&[
+        "link",
+        "--work",
+        "edge:Default",
+        "--personal-profile",
+        "edge:Profile 1",
+        "--json",
+    ]);
+    assert_eq!(linked["state"], "linked");
+
+    let status = machine.json(&["status", "--json"]);
+    assert_eq!(status["linking_allowed"], true);
+    assert!(status["policy_reason"].is_null());
+    let link = &status["links"][0];
+    assert_eq!(link["work"]["browser"], "edge");
+    assert_eq!(link["work"]["profile_dir"], "Default");
+    assert_eq!(link["work_account"]["tenant_id"], WORK_TENANT);
+    assert_eq!(link["work_account"]["email"], "bob@contoso.test");
+    assert_eq!(link["personal_account"]["email"], "alice@outlook.test");
+    assert_eq!(link["personal_profile"]["profile_dir"], "Profile 1");
+    assert_eq!(link["state"], "linked");
+    assert!(link["since"].as_u64().unwrap() > 1_700_000_000);
+
+    let text = machine.ok(&["status"]);
+    assert!(
+        text.contains("edge:Default (bob@contoso.test) ⇄ alice@outlook.test: linked"),
+        "{text}"
+    );
+
+    let again = machine.fails(&[
+        "link",
+        "--work",
+        "edge:Default",
+        "--personal-profile",
+        "edge:Profile 1",
+    ]);
+    assert!(again.contains("already linked"), "{again}");
+    let wrong = machine.fails(&["link", "--work", "edge:Profile 1"]);
+    assert!(
+        wrong.contains("not signed in to a work or school account"),
+        "{wrong}"
+    );
+    let bad = machine.fails(&["link", "--work", "Default"]);
+    assert!(bad.contains("<browser>:<profile folder>"), "{bad}");
+
+    // The work profile signs out: the link stays, unavailable, and unlinks locally.
+    machine.edge_work_account("");
+    let status = machine.json(&["status", "--json"]);
+    assert_eq!(status["links"][0]["state"], "work-account-unavailable");
+    machine.edge_work_account("bob@contoso.test");
+    assert_eq!(
+        machine.json(&["status", "--json"])["links"][0]["state"],
+        "linked"
+    );
+
+    let unlinked = machine.ok(&["unlink", "--before-leaving"]);
+    assert!(unlinked.contains("Unlinked edge:Default"), "{unlinked}");
+    let history = machine.json(&["history", "--json"]);
+    let events: Vec<&str> = history["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "linked",
+            "work-account-unavailable",
+            "restored",
+            "unlinked-by-user"
+        ]
+    );
+    let text = machine.ok(&["history"]);
+    assert!(text.contains("before leaving the organization"), "{text}");
+}
+
+#[test]
+fn policy_unlinks_refuses_and_fails_closed() {
+    let machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    let link = [
+        "link",
+        "--work",
+        "edge:Default",
+        "--personal-profile",
+        "edge:Profile 1",
+    ];
+    machine.ok(&link);
+
+    machine.policy(
+        "etc/opt/edge/policies/managed/linking.json",
+        Some(r#"{"LinkedAccountEnabled": false}"#),
+    );
+    let output = machine.run(&["status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Tandem's own switch is on; Edge's policy removed the Edge profile's link.
+    assert_eq!(status["linking_allowed"], true);
+    assert_eq!(status["links"].as_array().unwrap().len(), 0);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("edge:Default was unlinked"), "{stderr}");
+    assert!(stderr.contains("LinkedAccountEnabled is false"), "{stderr}");
+    let refused = machine.fails(&link);
+    assert!(refused.contains("linking is off"), "{refused}");
+    assert!(refused.contains("linking.json"), "{refused}");
+    let history = machine.json(&["history", "--json"]);
+    assert_eq!(history["history"][1]["event"], "unlinked-by-policy");
+
+    // Lifting the policy does not relink.
+    machine.policy("etc/opt/edge/policies/managed/linking.json", None);
+    assert_eq!(
+        machine.json(&["status", "--json"])["links"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    // A malformed Tandem policy turns the global switch off, naming the file.
+    machine.policy(
+        "etc/tandem/policies/managed/tandem.json",
+        Some("{\"LinkingEnabled\": tru"),
+    );
+    let status = machine.json(&["status", "--json"]);
+    assert_eq!(status["linking_allowed"], false);
+    let reason = status["policy_reason"].as_str().unwrap();
+    assert!(
+        reason.contains("tandem.json") && reason.contains("until it is fixed"),
+        "{reason}"
+    );
+    machine.policy(
+        "etc/tandem/policies/managed/tandem.json",
+        Some(r#"{"LinkingEnabled": true}"#),
+    );
+    machine.ok(&link);
+}
+
+#[test]
+fn a_deleted_work_account_unlinks_and_an_expired_one_does_not() {
+    let op = provider::OidcProvider::start();
+    let mut machine = Machine::new().with_keyring_and_provider(&op, "bob");
+    machine.edge_profiles("bob@contoso.test");
+    machine.ok(&["signin", "--work"]);
+    machine.set_user("alice");
+    let linked = machine.json(&[
+        "link",
+        "--work",
+        "edge:Default",
+        "--personal-profile",
+        "edge:Profile 1",
+        "--signin",
+        "--json",
+    ]);
+    assert_eq!(linked["personal_account"]["proof"], "sign_in");
+    assert_eq!(linked["personal_account"]["account_key"], ALICE_KEY);
+
+    let checked = machine.json(&["status", "--check-accounts", "--json"]);
+    assert_eq!(checked["links"][0]["state"], "linked");
+
+    op.delete_user("bob");
+    let output = machine.run(&["status", "--check-accounts", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(status["links"].as_array().unwrap().len(), 0);
+    let history = machine.json(&["history", "--json"]);
+    let last = history["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["event"], "account-gone");
+    assert!(
+        last["reason"].as_str().unwrap().contains("AADSTS50034"),
+        "{last}"
+    );
+
+    machine.ok(&["privacy", "delete", "--yes"]);
+    machine.ok(&["signout", BOB_KEY]);
+}
+
+#[test]
+fn privacy_export_restrict_and_delete_round_trip() {
+    let op = provider::OidcProvider::start();
+    let machine = Machine::new().with_keyring_and_provider(&op, "alice");
+    machine.edge_profiles("bob@contoso.test");
+    machine.ok(&["link", "--work", "edge:Default", "--signin"]);
+    assert!(keyring_has("Tandem personal account", ALICE_KEY));
+    let export_dir = tempfile::tempdir().unwrap();
+    let export = export_dir.path().join("mine.json");
+    machine.ok(&["privacy", "export", export.to_str().unwrap()]);
+    let exported: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&export).unwrap()).unwrap();
+    assert_eq!(
+        exported["personal_accounts"][0]["username"],
+        "alice@outlook.test"
+    );
+    assert_eq!(exported["links"][0]["work"], "edge:Default");
+    assert_eq!(
+        exported["links"][0]["personal_account"]["email"],
+        "alice@outlook.test"
+    );
+    let text = String::from_utf8(std::fs::read(&export).unwrap()).unwrap();
+    assert!(
+        !text.contains("token"),
+        "no token, not even the word: {text}"
+    );
+
+    machine.ok(&["privacy", "restrict"]);
+    let status = machine.json(&["status", "--json"]);
+    assert_eq!(status["personal_data_restricted"], true);
+    assert!(status["links"][0]["personal_account"].is_null());
+    let refused = machine.fails(&["link", "--work", "edge:Default"]);
+    assert!(refused.contains("paused"), "{refused}");
+    machine.ok(&["privacy", "restrict", "--lift"]);
+
+    let refused = machine.fails(&["privacy", "delete"]);
+    assert!(refused.contains("--yes"), "{refused}");
+    let deleted = machine.ok(&["privacy", "delete", "--yes"]);
+    assert!(
+        deleted.contains("1 personal sign-in(s) and 1 link(s)"),
+        "{deleted}"
+    );
+    assert!(!keyring_has("Tandem personal account", ALICE_KEY));
+    machine.ok(&["privacy", "export", export.to_str().unwrap()]);
+    let exported: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&export).unwrap()).unwrap();
+    assert_eq!(exported["personal_accounts"].as_array().unwrap().len(), 0);
+    assert_eq!(exported["links"].as_array().unwrap().len(), 0);
+    let history = machine.json(&["history", "--json"]);
+    assert_eq!(
+        history["history"].as_array().unwrap().last().unwrap()["event"],
+        "personal-data-deleted"
+    );
+}
+
+/// Every file and folder under `dir`, with its bytes and permissions.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, (Option<Vec<u8>>, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut found = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            let metadata = std::fs::symlink_metadata(&path).unwrap();
+            let relative = path.strip_prefix(dir).unwrap().to_path_buf();
+            let mode = metadata.permissions().mode();
+            if metadata.is_dir() {
+                found.insert(relative, (None, mode));
+                stack.push(path);
+            } else {
+                found.insert(relative, (Some(std::fs::read(&path).unwrap()), mode));
+            }
+        }
+    }
+    found
+}
+
+/// Folders other programs share, which Tandem may have created and leaves
+/// (see `tandem_footprint::uninstall`): the only difference allowed, and
+/// only while empty.
+const SHARED_FOLDERS: [&str; 5] = [
+    ".config",
+    ".local",
+    ".local/share",
+    ".local/state",
+    ".cache",
+];
+
+#[test]
+fn uninstall_leaves_the_home_as_it_was() {
+    let op = provider::OidcProvider::start();
+    let mut machine = Machine::new().with_keyring_and_provider(&op, "bob");
+    machine.edge_profiles("bob@contoso.test");
+    let config = machine.home.join(".config");
+    std::fs::create_dir_all(config.join("autostart")).unwrap();
+    std::fs::write(
+        config.join("autostart/other.desktop"),
+        "[Desktop Entry]\nExec=other\n",
+    )
+    .unwrap();
+    let mimeapps = "[Default Applications]\nx-scheme-handler/http=firefox.desktop\nx-scheme-handler/https=firefox.desktop\n";
+    std::fs::write(config.join("mimeapps.list"), mimeapps).unwrap();
+    let before = tree(&machine.home);
+
+    // Every feature that leaves something behind.
+    machine.ok(&["paths"]);
+    machine.ok(&["profiles", "--json"]);
+    machine.ok(&["signin", "--work"]);
+    machine.set_user("alice");
+    machine.ok(&[
+        "link",
+        "--work",
+        "edge:Default",
+        "--personal-profile",
+        "edge:Profile 1",
+        "--signin",
+    ]);
+    machine.ok(&["status", "--check-accounts"]);
+    machine.ok(&["history"]);
+    machine.ok(&["policy"]);
+    let export = tempfile::tempdir().unwrap();
+    machine.ok(&[
+        "privacy",
+        "export",
+        export.path().join("x.json").to_str().unwrap(),
+    ]);
+    machine.ok(&["privacy", "restrict"]);
+    machine.ok(&["autostart", "on"]);
+    machine.ok(&["handler", "on"]);
+    assert_eq!(
+        machine.json(&["accounts", "--json"])["accounts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let mimeapps_now = std::fs::read_to_string(config.join("mimeapps.list")).unwrap();
+    assert!(
+        mimeapps_now.contains("dev.tandem.Tandem.desktop"),
+        "{mimeapps_now}"
+    );
+    assert_ne!(tree(&machine.home), before);
+
+    let refused = machine.fails(&["uninstall"]);
+    assert!(refused.contains("--yes"), "{refused}");
+    let removed = machine.ok(&["uninstall", "--yes"]);
+    assert!(
+        removed.contains("keyring entry of the personal alice@outlook.test"),
+        "{removed}"
+    );
+    assert!(removed.contains("link handler"), "{removed}");
+
+    assert!(!keyring_has("Tandem personal account", ALICE_KEY));
+    assert!(!keyring_has("Tandem work account", BOB_KEY));
+    let mut after = tree(&machine.home);
+    for shared in SHARED_FOLDERS {
+        let path = PathBuf::from(shared);
+        if !before.contains_key(&path)
+            && let Some((None, _)) = after.get(&path)
+        {
+            let has_children = after.keys().any(|p| {
+                p != &path
+                    && p.starts_with(&path)
+                    && !SHARED_FOLDERS.iter().any(|s| Path::new(s) == p)
+            });
+            assert!(
+                !has_children,
+                "{shared} holds something Tandem left: {after:#?}"
+            );
+            after.remove(&path);
+        }
+    }
+    let changed: Vec<_> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|path| before.get(*path) != after.get(*path))
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "uninstall left these different: {changed:?}"
+    );
+    let again = machine.ok(&["uninstall", "--yes"]);
+    assert!(again.contains("left nothing"), "{again}");
+}

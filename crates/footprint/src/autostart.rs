@@ -1,0 +1,120 @@
+//! Starting Tandem when the user signs in: an XDG autostart entry on Linux,
+//! a launch agent on macOS.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tandem_locations::{APP_ID, Locations, Platform};
+use tandem_store::{Document, StateFile};
+
+use crate::{FootprintError, MARKER, io_error, remove_file};
+
+/// Whether Tandem created the autostart folder, to remove it again (if empty).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Record {
+    created_dir: bool,
+}
+
+impl Document for Record {
+    const SCHEMA: &'static str = "tandem.autostart";
+    const VERSION: u32 = 1;
+}
+
+fn record(locations: &Locations) -> StateFile<Record> {
+    StateFile::new(locations.data_dir().join("autostart.json"))
+}
+
+fn entry(platform: Platform, executable: &Path) -> String {
+    let exe = executable.display().to_string();
+    match platform {
+        Platform::MacOs => format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<!-- {MARKER} -->
+<plist version="1.0">
+<dict>
+    <key>Label</key>
+    <string>{APP_ID}</string>
+    <key>ProgramArguments</key>
+    <array><string>{exe}</string></array>
+    <key>RunAtLoad</key>
+    <true/>
+</dict>
+</plist>
+"#
+        ),
+        Platform::Linux | Platform::Windows => format!(
+            "[Desktop Entry]\nType=Application\nName=Tandem\nComment=Link your work and personal browser profiles\nExec=\"{}\"\nIcon={APP_ID}\nX-GNOME-Autostart-enabled=true\n{MARKER}\n",
+            exe.replace('\\', "\\\\").replace('"', "\\\"")
+        ),
+    }
+}
+
+/// Whether Tandem's own autostart entry is present.
+pub fn is_enabled(locations: &Locations) -> bool {
+    locations
+        .autostart_file()
+        .and_then(|path| std::fs::read_to_string(path).ok())
+        .is_some_and(|text| text.contains(MARKER))
+}
+
+/// Starts `executable` at sign-in from now on.
+pub fn enable(locations: &Locations, executable: &Path) -> Result<(), FootprintError> {
+    let path = locations
+        .autostart_file()
+        .ok_or(FootprintError::Unsupported("starting at sign-in"))?;
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    if !dir.exists() {
+        record(locations).save(&Record { created_dir: true })?;
+    }
+    std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
+    tandem_store::write_shared_file_atomically(
+        &path,
+        entry(locations.user_roots().platform, executable).as_bytes(),
+    )?;
+    Ok(())
+}
+
+/// Removes Tandem's autostart entry; a file of the same name that Tandem did
+/// not write is left alone. Returns whether something was removed.
+pub fn disable(locations: &Locations) -> Result<bool, FootprintError> {
+    let Some(path) = locations.autostart_file() else {
+        return Ok(false);
+    };
+    let record_file = record(locations);
+    let created_dir = record_file.load()?.value.created_dir;
+    let removed = is_enabled(locations) && remove_file(&path)?;
+    if created_dir && let Some(dir) = path.parent() {
+        // Only if empty: other programs' entries stay.
+        let _ = std::fs::remove_dir(dir);
+    }
+    record_file.delete()?;
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enable_and_disable_leave_nothing_and_spare_foreign_files() {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        let file = locations.autostart_file().unwrap();
+        enable(&locations, Path::new("/opt/Tandem/tandem-app")).unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("Exec=\"/opt/Tandem/tandem-app\""), "{text}");
+        assert!(is_enabled(&locations));
+        assert!(disable(&locations).unwrap());
+        assert!(!file.exists());
+        assert!(
+            !file.parent().unwrap().exists(),
+            "the folder Tandem made goes too"
+        );
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+
+        std::fs::write(&file, "[Desktop Entry]\nExec=someone-else\n").unwrap();
+        assert!(!disable(&locations).unwrap());
+        assert!(file.exists(), "a file Tandem did not write is not removed");
+    }
+}

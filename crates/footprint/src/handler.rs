@@ -1,0 +1,343 @@
+//! Tandem as the default handler of web links (Linux): a desktop entry, and
+//! the `x-scheme-handler/http(s)` defaults in `mimeapps.list`. The handler
+//! Tandem replaces is recorded, and put back when Tandem unregisters, so an
+//! untouched `mimeapps.list` returns byte for byte.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tandem_locations::{APP_ID, Locations};
+use tandem_store::{Document, StateFile};
+
+use crate::{FootprintError, MARKER, io_error, remove_file};
+
+const SECTION: &str = "[Default Applications]";
+pub const SCHEMES: [&str; 2] = ["x-scheme-handler/http", "x-scheme-handler/https"];
+
+fn desktop_id() -> String {
+    format!("{APP_ID}.desktop")
+}
+
+/// What Tandem changed, to be undone.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Registration {
+    pub registered: bool,
+    /// Per scheme, the handler that was the default before (if any).
+    pub previous: BTreeMap<String, Option<String>>,
+    /// Whether `mimeapps.list` did not exist before Tandem wrote it.
+    pub created_list: bool,
+    /// Whether the `[Default Applications]` section did not exist before.
+    pub created_section: bool,
+    /// Whether Tandem created the folder of its desktop entry.
+    #[serde(default)]
+    pub created_applications_dir: bool,
+}
+
+impl Document for Registration {
+    const SCHEMA: &'static str = "tandem.link-handler";
+    const VERSION: u32 = 1;
+}
+
+fn record(locations: &Locations) -> StateFile<Registration> {
+    StateFile::new(locations.data_dir().join("link-handler.json"))
+}
+
+/// The value of `key` in the `[Default Applications]` section.
+pub fn default_for(text: &str, key: &str) -> Option<String> {
+    let mut in_section = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_section = trimmed == SECTION;
+        } else if in_section
+            && let Some((name, value)) = trimmed.split_once('=')
+            && name.trim() == key
+        {
+            return Some(value.trim().to_owned());
+        }
+    }
+    None
+}
+
+/// `text` with `key` set to `value` (or removed, for `None`) in the
+/// `[Default Applications]` section; every other line is kept as it is.
+pub fn with_default(text: &str, key: &str, value: Option<&str>) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let section = lines.iter().position(|line| line.trim() == SECTION);
+    let Some(section) = section else {
+        let Some(value) = value else {
+            return text.to_owned();
+        };
+        let mut out = text.to_owned();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!("{SECTION}\n{key}={value}\n"));
+        return out;
+    };
+    let end = lines[section + 1..]
+        .iter()
+        .position(|line| line.trim().starts_with('['))
+        .map_or(lines.len(), |offset| section + 1 + offset);
+    let existing = (section + 1..end).find(|&index| {
+        lines[index]
+            .split_once('=')
+            .is_some_and(|(name, _)| name.trim() == key)
+    });
+    match (existing, value) {
+        (Some(index), Some(value)) => lines[index] = format!("{key}={value}"),
+        (Some(index), None) => {
+            lines.remove(index);
+        }
+        (None, Some(value)) => {
+            // After the section's last entry, before any blank lines.
+            let mut at = end;
+            while at > section + 1 && lines[at - 1].trim().is_empty() {
+                at -= 1;
+            }
+            lines.insert(at, format!("{key}={value}"));
+        }
+        (None, None) => {}
+    }
+    let mut out = lines.join("\n");
+    if text.ends_with('\n') || text.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// Removes a `[Default Applications]` section that holds nothing.
+fn without_empty_section(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(section) = lines.iter().position(|line| line.trim() == SECTION) else {
+        return text.to_owned();
+    };
+    let end = lines[section + 1..]
+        .iter()
+        .position(|line| line.trim().starts_with('['))
+        .map_or(lines.len(), |offset| section + 1 + offset);
+    if lines[section + 1..end]
+        .iter()
+        .any(|line| !line.trim().is_empty())
+    {
+        return text.to_owned();
+    }
+    // Also drop the blank line Tandem put before the section.
+    let start = if section > 0 && lines[section - 1].trim().is_empty() {
+        section - 1
+    } else {
+        section
+    };
+    let kept: Vec<&str> = lines[..start]
+        .iter()
+        .chain(&lines[end..])
+        .copied()
+        .collect();
+    if kept.is_empty() {
+        return String::new();
+    }
+    let mut out = kept.join("\n");
+    out.push('\n');
+    out
+}
+
+fn read_list(path: &Path) -> Result<Option<String>, FootprintError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(io_error("read", path)(error)),
+    }
+}
+
+/// Whether Tandem is registered as the link handler.
+pub fn is_registered(locations: &Locations) -> bool {
+    let Ok(Some(text)) = read_list(&locations.mimeapps_list()) else {
+        return false;
+    };
+    SCHEMES
+        .iter()
+        .all(|scheme| default_for(&text, scheme).as_deref() == Some(desktop_id().as_str()))
+}
+
+/// Makes `executable` (with the link as its argument) the default handler
+/// of web links, remembering the handlers it replaces.
+pub fn register(locations: &Locations, executable: &Path) -> Result<(), FootprintError> {
+    let record_file = record(locations);
+    let mut registration = record_file.load()?.value;
+    let list = locations.mimeapps_list();
+    let before = read_list(&list)?;
+    let mut text = before.clone().unwrap_or_default();
+    let desktop = locations.handler_desktop_file();
+    let dir = desktop.parent().unwrap_or(Path::new("/"));
+    if !registration.registered {
+        registration = Registration {
+            registered: true,
+            previous: BTreeMap::new(),
+            created_list: before.is_none(),
+            created_section: !text.lines().any(|line| line.trim() == SECTION),
+            created_applications_dir: !dir.exists(),
+        };
+        for scheme in SCHEMES {
+            registration
+                .previous
+                .insert(scheme.to_owned(), default_for(&text, scheme));
+        }
+    }
+    // The record first: if anything below fails, unregistering still knows
+    // what to put back.
+    record_file.save(&registration)?;
+    std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
+    let entry = format!(
+        "[Desktop Entry]\nType=Application\nName=Tandem\nComment=Open each link in the browser profile it belongs to\nExec=\"{}\" %u\nIcon={APP_ID}\nMimeType={};\nNoDisplay=true\n{MARKER}\n",
+        executable.display(),
+        SCHEMES.join(";")
+    );
+    tandem_store::write_shared_file_atomically(&desktop, entry.as_bytes())?;
+    for scheme in SCHEMES {
+        text = with_default(&text, scheme, Some(&desktop_id()));
+    }
+    if let Some(dir) = list.parent() {
+        std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
+    }
+    tandem_store::write_shared_file_atomically(&list, text.as_bytes())?;
+    Ok(())
+}
+
+/// Puts back the handlers Tandem replaced and removes its desktop entry.
+/// A default the user changed since is left as the user set it. Returns
+/// whether anything was registered.
+pub fn unregister(locations: &Locations) -> Result<bool, FootprintError> {
+    let record_file = record(locations);
+    let registration = record_file.load()?.value;
+    let desktop = locations.handler_desktop_file();
+    let ours = std::fs::read_to_string(&desktop).is_ok_and(|text| text.contains(MARKER));
+    if !registration.registered && !ours {
+        return Ok(false);
+    }
+    let list = locations.mimeapps_list();
+    if let Some(mut text) = read_list(&list)? {
+        for scheme in SCHEMES {
+            if default_for(&text, scheme).as_deref() == Some(desktop_id().as_str()) {
+                let previous = registration.previous.get(scheme).cloned().flatten();
+                text = with_default(&text, scheme, previous.as_deref());
+            }
+        }
+        if registration.created_section {
+            text = without_empty_section(&text);
+        }
+        if registration.created_list && text.trim().is_empty() {
+            remove_file(&list)?;
+        } else {
+            tandem_store::write_shared_file_atomically(&list, text.as_bytes())?;
+        }
+    }
+    if ours {
+        remove_file(&desktop)?;
+    }
+    if registration.created_applications_dir
+        && let Some(dir) = desktop.parent()
+    {
+        // Only if empty: another program may have put entries there since.
+        let _ = std::fs::remove_dir(dir);
+    }
+    record_file.delete()?;
+    Ok(true)
+}
+
+/// Files this module writes, for the uninstaller's report.
+pub fn files(locations: &Locations) -> Vec<PathBuf> {
+    vec![locations.handler_desktop_file(), locations.mimeapps_list()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIST: &str = "[Added Associations]\ntext/html=firefox.desktop;\n\n[Default Applications]\nx-scheme-handler/http=firefox.desktop\nx-scheme-handler/https=firefox.desktop\ntext/html=firefox.desktop\n";
+
+    #[test]
+    fn reads_and_edits_only_the_default_applications_section() {
+        assert_eq!(
+            default_for(LIST, "x-scheme-handler/http").as_deref(),
+            Some("firefox.desktop")
+        );
+        assert_eq!(default_for(LIST, "text/plain"), None);
+        let edited = with_default(LIST, "x-scheme-handler/http", Some("t.desktop"));
+        assert!(edited.contains("x-scheme-handler/http=t.desktop\n"));
+        assert!(edited.contains("[Added Associations]\ntext/html=firefox.desktop;\n"));
+        assert_eq!(
+            with_default(&edited, "x-scheme-handler/http", Some("firefox.desktop")),
+            LIST
+        );
+        let added = with_default("[Default Applications]\n\n[Other]\n", "a", Some("b"));
+        assert_eq!(added, "[Default Applications]\na=b\n\n[Other]\n");
+        assert_eq!(
+            with_default("", "a", Some("b")),
+            "[Default Applications]\na=b\n"
+        );
+    }
+
+    fn round_trip(before: Option<&str>) {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        let list = locations.mimeapps_list();
+        if let Some(before) = before {
+            std::fs::create_dir_all(list.parent().unwrap()).unwrap();
+            std::fs::write(&list, before).unwrap();
+        }
+        register(&locations, Path::new("/usr/bin/tandem-app")).unwrap();
+        assert!(is_registered(&locations));
+        let desktop = std::fs::read_to_string(locations.handler_desktop_file()).unwrap();
+        assert!(
+            desktop.contains("Exec=\"/usr/bin/tandem-app\" %u"),
+            "{desktop}"
+        );
+        // Registering twice must not forget the original handler.
+        register(&locations, Path::new("/usr/bin/tandem-app")).unwrap();
+        assert!(unregister(&locations).unwrap());
+        assert!(!locations.handler_desktop_file().exists());
+        match before {
+            Some(before) => assert_eq!(std::fs::read_to_string(&list).unwrap(), before),
+            None => assert!(!list.exists()),
+        }
+        assert!(!unregister(&locations).unwrap());
+    }
+
+    #[test]
+    fn unregistering_restores_the_previous_handler_byte_for_byte() {
+        round_trip(Some(LIST));
+        round_trip(Some("[Added Associations]\ntext/html=firefox.desktop;\n"));
+        round_trip(Some("[Default Applications]\ntext/html=firefox.desktop\n"));
+        round_trip(None);
+    }
+
+    #[test]
+    fn a_default_the_user_changed_since_is_kept() {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        let list = locations.mimeapps_list();
+        std::fs::create_dir_all(list.parent().unwrap()).unwrap();
+        std::fs::write(&list, LIST).unwrap();
+        register(&locations, Path::new("/usr/bin/tandem-app")).unwrap();
+        let text = std::fs::read_to_string(&list).unwrap();
+        std::fs::write(
+            &list,
+            with_default(&text, "x-scheme-handler/https", Some("chromium.desktop")),
+        )
+        .unwrap();
+        unregister(&locations).unwrap();
+        let text = std::fs::read_to_string(&list).unwrap();
+        assert_eq!(
+            default_for(&text, "x-scheme-handler/http").as_deref(),
+            Some("firefox.desktop")
+        );
+        assert_eq!(
+            default_for(&text, "x-scheme-handler/https").as_deref(),
+            Some("chromium.desktop")
+        );
+    }
+}
