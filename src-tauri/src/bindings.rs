@@ -31,6 +31,15 @@ pub fn render() -> String {
         declaration::<tandem_profiles::Snapshot>(&cfg),
         declaration::<tandem_profiles::Change>(&cfg),
         declaration::<tandem_profiles::watch::ProfileEvent>(&cfg),
+        declaration::<tandem_linking::ProfileRef>(&cfg),
+        declaration::<tandem_linking::WorkAccount>(&cfg),
+        declaration::<tandem_linking::PersonalProof>(&cfg),
+        declaration::<tandem_linking::PersonalAccount>(&cfg),
+        declaration::<tandem_linking::LinkState>(&cfg),
+        declaration::<tandem_linking::Link>(&cfg),
+        declaration::<tandem_linking::Status>(&cfg),
+        declaration::<tandem_linking::HistoryEvent>(&cfg),
+        declaration::<tandem_linking::HistoryEntry>(&cfg),
         declaration::<crate::commands::AppInfo>(&cfg),
         declaration::<crate::error::ErrorCode>(&cfg),
         declaration::<crate::error::CommandError>(&cfg),
@@ -62,6 +71,11 @@ pub fn render() -> String {
         "\n/** The event the switcher listens to for live profile changes. */\n\
          export const PROFILES_CHANGED = {:?};\n",
         crate::PROFILES_CHANGED
+    ));
+    out.push_str(&format!(
+        "\n/** The event the switcher listens to for link changes. */\n\
+         export const LINKS_CHANGED = {:?};\n",
+        crate::links::LINKS_CHANGED
     ));
     out
 }

@@ -8,6 +8,13 @@ use tandem_profiles::launch::LaunchError;
 use tandem_profiles::{BrowserId, Snapshot};
 use ts_rs::TS;
 
+use tandem_identity::{AccountKind, IdentitySettings, Provider, Vault};
+use tandem_linking::{
+    HistoryEntry, Link, LinkBook, LinkRequest, PersonalAccount, PersonalProof, ProfileRef, Status,
+    UnlinkReason, World,
+};
+use tauri::{AppHandle, Manager, Runtime};
+
 use crate::AppState;
 use crate::error::CommandError;
 
@@ -62,5 +69,161 @@ pub fn open_profile(
             folder: user_data_dir.join(&profile_dir),
         })?;
     tandem_profiles::launch::launch(profile, locations, None)?;
+    Ok(())
+}
+
+fn locations<'a>(state: &'a tauri::State<'_, AppState>) -> Result<&'a Locations, CommandError> {
+    state.locations.as_ref().map_err(CommandError::from)
+}
+
+/// The links, their state, and what policy allows, reconciled now.
+#[tauri::command]
+pub fn link_status<R: Runtime>(app: AppHandle<R>) -> Result<Status, CommandError> {
+    crate::links::reconcile(&app)
+}
+
+/// What happened to links, oldest first.
+#[tauri::command]
+pub fn link_history(state: tauri::State<'_, AppState>) -> Result<Vec<HistoryEntry>, CommandError> {
+    Ok(LinkBook::new(locations(&state)?).history()?)
+}
+
+/// Links `work` to the personal account signed in to `personal_profile`.
+#[tauri::command]
+pub fn link_profile<R: Runtime>(
+    app: AppHandle<R>,
+    work: ProfileRef,
+    personal_profile: ProfileRef,
+) -> Result<Link, CommandError> {
+    crate::links::link_with_profile(&app, work, personal_profile)
+}
+
+/// Links `work` to a personal account proven by a sign-in in the browser.
+/// Runs off the main thread: the sign-in waits for the user.
+#[tauri::command]
+pub async fn link_with_sign_in<R: Runtime>(
+    app: AppHandle<R>,
+    work: ProfileRef,
+    personal_profile: Option<ProfileRef>,
+) -> Result<Link, CommandError> {
+    let handle = app.clone();
+    let link = tauri::async_runtime::spawn_blocking(move || {
+        let state = handle.state::<AppState>();
+        let locations = state
+            .locations
+            .as_ref()
+            .map_err(CommandError::from)?
+            .clone();
+        let (profiles, policy, sign_ins) = crate::links::world_parts(&state);
+        let world = World {
+            profiles: &profiles,
+            policy: &policy,
+            sign_ins: &sign_ins,
+            now: tandem_linking::now(),
+        };
+        let book = LinkBook::new(&locations);
+        let pending = book.begin(
+            &world,
+            &LinkRequest {
+                work,
+                personal_profile,
+                work_account_key: None,
+            },
+        )?;
+        let _ = crate::links::reconcile(&handle);
+        let signed_in = (|| {
+            let settings = IdentitySettings::resolve(&locations, |var| std::env::var(var).ok())?;
+            let provider = Provider::discover(&settings, AccountKind::Personal)?;
+            let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let signed_in = provider.sign_in_with_browser(
+                AccountKind::Personal,
+                tandem_identity::open_in_browser,
+                std::time::Duration::from_secs(300),
+                &cancel,
+            )?;
+            if signed_in.account.kind != AccountKind::Personal {
+                return Err(CommandError::not_personal());
+            }
+            Vault::new(&locations).store(&signed_in.account, &signed_in.tokens)?;
+            Ok(PersonalAccount {
+                account_key: Some(signed_in.account.key()),
+                email: signed_in.account.username.clone(),
+                name: signed_in.account.name.clone(),
+                proof: PersonalProof::SignIn,
+            })
+        })();
+        match signed_in {
+            Ok(personal) => Ok(book.confirm(&world, &pending, personal)?),
+            Err(error) => {
+                let _ = book.abandon(&pending);
+                Err(error)
+            }
+        }
+    })
+    .await
+    .map_err(|error| CommandError::internal(error.to_string()))?;
+    crate::links::reconcile(&app)?;
+    link
+}
+
+/// Removes a link at the user's request: always allowed.
+#[tauri::command]
+pub fn unlink_profile<R: Runtime>(
+    app: AppHandle<R>,
+    work: ProfileRef,
+    before_leaving: bool,
+) -> Result<HistoryEntry, CommandError> {
+    let why = if before_leaving {
+        UnlinkReason::BeforeLeaving
+    } else {
+        UnlinkReason::AtRequest
+    };
+    crate::links::unlink(&app, work, why)
+}
+
+/// Saves everything Tandem holds about the personal account to the user's
+/// downloads folder, and says where.
+#[tauri::command]
+pub fn export_personal_data(state: tauri::State<'_, AppState>) -> Result<String, CommandError> {
+    let locations = locations(&state)?;
+    let file = locations.export_dir().join(format!(
+        "tandem-personal-data-{}.json",
+        tandem_linking::now()
+    ));
+    tandem_linking::privacy::export(locations, &file)?;
+    Ok(file.display().to_string())
+}
+
+/// Deletes the personal account's data and the links that need it.
+#[tauri::command]
+pub fn delete_personal_data<R: Runtime>(
+    app: AppHandle<R>,
+    state: tauri::State<'_, AppState>,
+) -> Result<Status, CommandError> {
+    tandem_linking::privacy::delete(locations(&state)?)?;
+    crate::links::reconcile(&app)
+}
+
+/// Pauses (or resumes) all processing of personal data.
+#[tauri::command]
+pub fn restrict_personal_data<R: Runtime>(
+    app: AppHandle<R>,
+    state: tauri::State<'_, AppState>,
+    restricted: bool,
+) -> Result<Status, CommandError> {
+    LinkBook::new(locations(&state)?).set_restricted(restricted, tandem_linking::now())?;
+    crate::links::reconcile(&app)
+}
+
+/// Removes everything Tandem left for this user, then quits: a running app
+/// would write its log and state again.
+#[tauri::command]
+pub fn remove_all_data<R: Runtime>(
+    app: AppHandle<R>,
+    state: tauri::State<'_, AppState>,
+) -> Result<(), CommandError> {
+    tandem_footprint::uninstall::uninstall(locations(&state)?)?;
+    tracing::info!("all Tandem data removed; quitting");
+    app.exit(0);
     Ok(())
 }

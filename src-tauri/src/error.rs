@@ -2,6 +2,10 @@
 //! `code` and shows `message`, which says what the person can do about it.
 
 use serde::Serialize;
+use tandem_footprint::FootprintError;
+use tandem_identity::{ConfigError, SignInError, VaultError};
+use tandem_linking::LinkError;
+use tandem_linking::privacy::PrivacyError;
 use tandem_locations::LocationError;
 use tandem_profiles::launch::LaunchError;
 use ts_rs::TS;
@@ -20,15 +24,51 @@ pub enum ErrorCode {
     NotAWebLink,
     /// The browser could not be started.
     LaunchFailed,
+    /// Policy does not allow linking (the message says whose and where).
+    PolicyForbids,
+    /// The user paused processing of personal data.
+    PersonalDataRestricted,
+    /// The profile is not signed in to a work or school account.
+    NotAWorkProfile,
+    /// The profile (or sign-in) is not a personal Microsoft account.
+    NotAPersonalAccount,
+    /// The work profile is linked already.
+    AlreadyLinked,
+    /// The work profile is not linked.
+    NotLinked,
+    /// The link changed while a sign-in was under way.
+    LinkChanged,
+    /// Tandem's own state files cannot be read or written.
+    StateUnavailable,
+    /// The sign-in did not complete (cancelled, timed out, refused).
+    SignInFailed,
+    /// No system keyring, or it refused.
+    KeyringUnavailable,
+    /// Removing Tandem's data failed part-way.
+    RemoveFailed,
+    /// A bug in Tandem.
+    Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 5] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::LocationsUnavailable,
         ErrorCode::ProfileMissing,
         ErrorCode::BrowserNotFound,
         ErrorCode::NotAWebLink,
         ErrorCode::LaunchFailed,
+        ErrorCode::PolicyForbids,
+        ErrorCode::PersonalDataRestricted,
+        ErrorCode::NotAWorkProfile,
+        ErrorCode::NotAPersonalAccount,
+        ErrorCode::AlreadyLinked,
+        ErrorCode::NotLinked,
+        ErrorCode::LinkChanged,
+        ErrorCode::StateUnavailable,
+        ErrorCode::SignInFailed,
+        ErrorCode::KeyringUnavailable,
+        ErrorCode::RemoveFailed,
+        ErrorCode::Internal,
     ];
 }
 
@@ -45,6 +85,93 @@ impl From<&LocationError> for CommandError {
             code: ErrorCode::LocationsUnavailable,
             message: error.to_string(),
         }
+    }
+}
+
+impl CommandError {
+    fn new(code: ErrorCode, error: impl std::fmt::Display) -> Self {
+        Self {
+            code,
+            message: error.to_string(),
+        }
+    }
+
+    pub fn not_personal() -> Self {
+        Self::new(
+            ErrorCode::NotAPersonalAccount,
+            "that sign-in was a work or school account, not a personal Microsoft account; nothing was linked",
+        )
+    }
+
+    pub fn internal(detail: String) -> Self {
+        Self::new(
+            ErrorCode::Internal,
+            format!(
+                "something went wrong inside Tandem ({detail}); the log folder has the details"
+            ),
+        )
+    }
+}
+
+impl From<LinkError> for CommandError {
+    fn from(error: LinkError) -> Self {
+        let code = match &error {
+            LinkError::Store(_) => ErrorCode::StateUnavailable,
+            LinkError::PolicyForbids(_) => ErrorCode::PolicyForbids,
+            LinkError::Restricted => ErrorCode::PersonalDataRestricted,
+            LinkError::NoSuchProfile(_) => ErrorCode::ProfileMissing,
+            LinkError::NotAWorkProfile { .. } => ErrorCode::NotAWorkProfile,
+            LinkError::NotAPersonalProfile { .. } => ErrorCode::NotAPersonalAccount,
+            LinkError::AlreadyLinked(_) => ErrorCode::AlreadyLinked,
+            LinkError::NotLinked(_) | LinkError::NothingLinked | LinkError::WhichLink(_) => {
+                ErrorCode::NotLinked
+            }
+            LinkError::NoLongerPending(_) => ErrorCode::LinkChanged,
+        };
+        // The CLI's advice names CLI commands; the window has buttons instead.
+        let message = match &error {
+            LinkError::Restricted => {
+                "processing of your personal data is paused; resume it under Privacy to link"
+                    .to_owned()
+            }
+            LinkError::AlreadyLinked(work) => format!("{work} is already linked; unlink it first"),
+            _ => error.to_string(),
+        };
+        Self { code, message }
+    }
+}
+
+impl From<PrivacyError> for CommandError {
+    fn from(error: PrivacyError) -> Self {
+        match error {
+            PrivacyError::Link(error) => error.into(),
+            PrivacyError::Vault(error) => error.into(),
+            PrivacyError::Encode(error) => Self::internal(error.to_string()),
+        }
+    }
+}
+
+impl From<VaultError> for CommandError {
+    fn from(error: VaultError) -> Self {
+        Self::new(ErrorCode::KeyringUnavailable, error)
+    }
+}
+
+impl From<ConfigError> for CommandError {
+    fn from(error: ConfigError) -> Self {
+        Self::new(ErrorCode::SignInFailed, error)
+    }
+}
+
+impl From<SignInError> for CommandError {
+    fn from(error: SignInError) -> Self {
+        Self::new(ErrorCode::SignInFailed, error)
+    }
+}
+
+impl From<FootprintError> for CommandError {
+    fn from(error: FootprintError) -> Self {
+        Self::new(ErrorCode::RemoveFailed, error)
     }
 }
 

@@ -4,8 +4,11 @@
 use std::process::ExitCode;
 use std::sync::Mutex;
 
+use tandem_linking::Status;
 use tandem_locations::{LocationError, Locations};
 use tandem_logging::{FileLog, LogGuard, LogOptions};
+use tandem_policy::PolicySet;
+use tandem_policy::watch::PolicyWatcher;
 use tandem_profiles::Snapshot;
 use tandem_profiles::watch::{DEFAULT_DEBOUNCE, ProfileEvent, ProfileWatcher};
 use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
@@ -14,6 +17,7 @@ pub mod bindings;
 mod command_names;
 pub mod commands;
 pub mod error;
+pub mod links;
 mod tray;
 pub mod windows;
 
@@ -34,6 +38,13 @@ pub struct AppState {
     profiles: Mutex<Snapshot>,
     /// Kept alive for as long as the app runs.
     watcher: Mutex<Option<ProfileWatcher>>,
+    /// The latest reading of the admin's policy.
+    policy: Mutex<PolicySet>,
+    policy_watcher: Mutex<Option<PolicyWatcher>>,
+    /// The links as last reconciled.
+    links: Mutex<Status>,
+    /// What the identity provider last said about the linked work accounts.
+    sign_ins: Mutex<links::SignIns>,
 }
 
 impl AppState {
@@ -42,6 +53,52 @@ impl AppState {
             locations,
             profiles: Mutex::new(Snapshot::default()),
             watcher: Mutex::new(None),
+            policy: Mutex::new(PolicySet::default()),
+            policy_watcher: Mutex::new(None),
+            links: Mutex::new(Status {
+                linking_allowed: true,
+                policy_reason: None,
+                links: Vec::new(),
+                personal_data_restricted: false,
+                notices: Vec::new(),
+            }),
+            sign_ins: Mutex::new(links::SignIns::new()),
+        }
+    }
+
+    pub fn policy(&self) -> PolicySet {
+        self.policy.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+
+    pub fn set_policy(&self, policy: PolicySet) {
+        if let Ok(mut current) = self.policy.lock() {
+            *current = policy;
+        }
+    }
+
+    fn keep_policy_watcher(&self, watcher: PolicyWatcher) {
+        if let Ok(mut slot) = self.policy_watcher.lock() {
+            *slot = Some(watcher);
+        }
+    }
+
+    pub fn links(&self) -> Option<Status> {
+        self.links.lock().ok().map(|status| status.clone())
+    }
+
+    pub fn set_links(&self, status: Status) {
+        if let Ok(mut current) = self.links.lock() {
+            *current = status;
+        }
+    }
+
+    pub fn sign_ins(&self) -> links::SignIns {
+        self.sign_ins.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub fn set_sign_ins(&self, sign_ins: links::SignIns) {
+        if let Ok(mut current) = self.sign_ins.lock() {
+            *current = sign_ins;
         }
     }
 
@@ -78,6 +135,11 @@ fn watch_profiles<R: Runtime>(app: &AppHandle<R>) {
             {
                 tracing::debug!("cannot tell the switcher about a profile change: {error}");
             }
+            // A deleted work profile, or one signed in to another account,
+            // ends its link; a signed-out one marks it unavailable.
+            if let Err(error) = links::reconcile(&handle) {
+                tracing::error!("{error}");
+            }
         },
     );
     match started {
@@ -103,7 +165,16 @@ pub fn wire<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::B
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_profiles,
-            commands::open_profile
+            commands::open_profile,
+            commands::link_status,
+            commands::link_history,
+            commands::link_profile,
+            commands::link_with_sign_in,
+            commands::unlink_profile,
+            commands::export_personal_data,
+            commands::delete_personal_data,
+            commands::restrict_personal_data,
+            commands::remove_all_data
         ])
 }
 
@@ -125,9 +196,15 @@ pub fn run() -> ExitCode {
                 tracing::error!("{error}");
             }
         }))
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
+            links::watch_policy(app.handle());
             watch_profiles(app.handle());
             tray::install(app.handle())?;
+            if let Err(error) = links::reconcile(app.handle()) {
+                tracing::error!("{error}");
+            }
+            links::watch_state(app.handle());
             windows::show(app.handle(), WindowId::Switcher)?;
             Ok(())
         });
@@ -311,6 +388,91 @@ mod tests {
         let machine = tempfile::tempdir().unwrap();
         let app = app_with(Ok(Locations::under(machine.path())));
         assert!(invoke(&switcher(&app), "launch_missiles").is_err());
+    }
+
+    fn edge_machine() -> (tempfile::TempDir, Locations) {
+        let machine = tempfile::tempdir().unwrap();
+        let locations = Locations::under(machine.path());
+        let edge = locations.user_roots().config_home.join("microsoft-edge");
+        for dir in ["Default", "Profile 1"] {
+            std::fs::create_dir_all(edge.join(dir)).unwrap();
+        }
+        std::fs::write(
+            edge.join("Local State"),
+            r#"{"profile":{"info_cache":{"Default":{"name":"Work"},"Profile 1":{"name":"Home"}}}}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            edge.join("Default/Preferences"),
+            r#"{"account_info":[{"email":"ada@contoso.com","edge_account_tenant_id":"72f988bf-86f1-41af-91ab-2d7cd011db47"}]}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            edge.join("Profile 1/Preferences"),
+            r#"{"account_info":[{"email":"ada@outlook.com","edge_account_tenant_id":"9188040d-6c67-4c5b-b112-36a304b66dad"}]}"#,
+        )
+        .unwrap();
+        (machine, locations)
+    }
+
+    #[test]
+    fn link_unlink_and_history_through_ipc() {
+        let (_machine, locations) = edge_machine();
+        let snapshot = tandem_profiles::discover(locations.user_roots());
+        let app = app_with(Ok(locations));
+        state(app.handle()).set_profiles(snapshot);
+        let window = switcher(&app);
+        let work = serde_json::json!({"browser": "edge", "profile_dir": "Default"});
+        let link = invoke_with(
+            &window,
+            "link_profile",
+            serde_json::json!({"work": work, "personalProfile": {"browser": "edge", "profile_dir": "Profile 1"}}),
+        )
+        .unwrap();
+        assert_eq!(link["state"], "linked");
+        assert_eq!(link["personal_account"]["email"], "ada@outlook.com");
+        let status = invoke(&window, "link_status").unwrap();
+        assert_eq!(status["links"].as_array().unwrap().len(), 1);
+        let again = invoke_with(
+            &window,
+            "link_profile",
+            serde_json::json!({"work": work, "personalProfile": {"browser": "edge", "profile_dir": "Profile 1"}}),
+        )
+        .unwrap_err();
+        assert_eq!(again["code"], "already_linked");
+        invoke_with(
+            &window,
+            "unlink_profile",
+            serde_json::json!({"work": work, "beforeLeaving": true}),
+        )
+        .unwrap();
+        let history = invoke(&window, "link_history").unwrap();
+        assert_eq!(history[1]["event"], "unlinked-by-user");
+    }
+
+    #[test]
+    fn policy_refusals_are_coded_with_the_reason() {
+        let (machine, locations) = edge_machine();
+        let policy = machine.path().join("etc/tandem/policies/managed");
+        std::fs::create_dir_all(&policy).unwrap();
+        std::fs::write(policy.join("p.json"), r#"{"LinkingEnabled": false}"#).unwrap();
+        let snapshot = tandem_profiles::discover(locations.user_roots());
+        let policy = PolicySet::read_linux(&locations);
+        let app = app_with(Ok(locations));
+        state(app.handle()).set_profiles(snapshot);
+        state(app.handle()).set_policy(policy);
+        let window = switcher(&app);
+        let status = invoke(&window, "link_status").unwrap();
+        assert_eq!(status["linking_allowed"], false);
+        let error = invoke_with(
+            &window,
+            "link_profile",
+            serde_json::json!({"work": {"browser": "edge", "profile_dir": "Default"},
+                "personalProfile": {"browser": "edge", "profile_dir": "Profile 1"}}),
+        )
+        .unwrap_err();
+        assert_eq!(error["code"], "policy_forbids");
+        assert!(error["message"].as_str().unwrap().contains("p.json"), "{error}");
     }
 
     #[test]

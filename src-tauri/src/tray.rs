@@ -1,21 +1,32 @@
 //! The tray icon and its menu. On Linux the tray only shows a menu (no click
 //! events reach the app), so everything must be reachable from the menu.
 
-use tauri::menu::{Menu, MenuId, MenuItem, PredefinedMenuItem};
+use tandem_linking::UnlinkReason;
+use tandem_linking::toggle::{ToggleView, personal_profile_for, toggle_view};
+use tauri::menu::{CheckMenuItem, Menu, MenuId, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
+use crate::AppState;
 use crate::windows::{self, WindowId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrayAction {
+    ToggleLinking,
     OpenSwitcher,
     Quit,
 }
 
 impl TrayAction {
+    const ALL: [TrayAction; 3] = [
+        TrayAction::ToggleLinking,
+        TrayAction::OpenSwitcher,
+        TrayAction::Quit,
+    ];
+
     const fn id(self) -> &'static str {
         match self {
+            TrayAction::ToggleLinking => "toggle-linking",
             TrayAction::OpenSwitcher => "open-switcher",
             TrayAction::Quit => "quit",
         }
@@ -23,6 +34,7 @@ impl TrayAction {
 
     const fn label(self) -> &'static str {
         match self {
+            TrayAction::ToggleLinking => "Account linking",
             TrayAction::OpenSwitcher => "Open Tandem",
             TrayAction::Quit => "Quit",
         }
@@ -33,10 +45,43 @@ impl TryFrom<&MenuId> for TrayAction {
     type Error = ();
 
     fn try_from(id: &MenuId) -> Result<Self, ()> {
-        [TrayAction::OpenSwitcher, TrayAction::Quit]
+        TrayAction::ALL
             .into_iter()
             .find(|action| id == action.id())
             .ok_or(())
+    }
+}
+
+/// The "Account linking" item, kept to update it when links or policy change.
+struct LinkingItem<R: Runtime>(CheckMenuItem<R>);
+
+fn current_view<R: Runtime>(app: &AppHandle<R>) -> ToggleView {
+    let state = app.state::<AppState>();
+    let status = state.links().unwrap_or_else(|| tandem_linking::Status {
+        linking_allowed: true,
+        policy_reason: None,
+        links: Vec::new(),
+        personal_data_restricted: false,
+        notices: Vec::new(),
+    });
+    toggle_view(&status, &state.profiles(), &state.policy())
+}
+
+/// Shows the current links and policy in the "Account linking" item.
+pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
+    let Some(item) = app.try_state::<LinkingItem<R>>() else {
+        return;
+    };
+    let view = current_view(app);
+    let item = &item.0;
+    for result in [
+        item.set_text(&view.label),
+        item.set_checked(view.checked),
+        item.set_enabled(view.enabled),
+    ] {
+        if let Err(error) = result {
+            tracing::warn!("cannot update the tray: {error}");
+        }
     }
 }
 
@@ -44,14 +89,26 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let item = |action: TrayAction| {
         MenuItem::with_id(app, action.id(), action.label(), true, None::<&str>)
     };
+    let view = current_view(app);
+    let linking = CheckMenuItem::with_id(
+        app,
+        TrayAction::ToggleLinking.id(),
+        &view.label,
+        view.enabled,
+        view.checked,
+        None::<&str>,
+    )?;
     let menu = Menu::with_items(
         app,
         &[
+            &linking,
+            &PredefinedMenuItem::separator(app)?,
             &item(TrayAction::OpenSwitcher)?,
             &PredefinedMenuItem::separator(app)?,
             &item(TrayAction::Quit)?,
         ],
     )?;
+    app.manage(LinkingItem(linking));
     let mut tray = TrayIconBuilder::with_id("tandem")
         .tooltip("Tandem")
         .menu(&menu)
@@ -69,6 +126,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
 fn perform<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
     tracing::debug!(?action, "tray menu");
     match action {
+        TrayAction::ToggleLinking => toggle_linking(app),
         TrayAction::OpenSwitcher => {
             if let Err(error) = windows::show(app, WindowId::Switcher) {
                 tracing::error!("{error}");
@@ -78,13 +136,39 @@ fn perform<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
     }
 }
 
+/// Links the current work profile to the personal profile beside it, or
+/// unlinks it. Without a personal profile to use, the switcher opens so the
+/// user can choose or sign in.
+fn toggle_linking<R: Runtime>(app: &AppHandle<R>) {
+    let view = current_view(app);
+    let Some(work) = view.work.clone() else {
+        refresh(app);
+        return;
+    };
+    let result = if view.checked {
+        crate::links::unlink(app, work, UnlinkReason::AtRequest).map(drop)
+    } else {
+        match personal_profile_for(&app.state::<AppState>().profiles(), &work) {
+            Some(personal) => crate::links::link_with_profile(app, work, personal).map(drop),
+            None => windows::show(app, WindowId::Switcher)
+                .map(drop)
+                .map_err(|error| crate::error::CommandError::internal(error.to_string())),
+        }
+    };
+    if let Err(error) = result {
+        tracing::warn!("account linking from the tray: {error}");
+    }
+    // A click flips a check item by itself; show what really happened.
+    refresh(app);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn menu_ids_round_trip() {
-        for action in [TrayAction::OpenSwitcher, TrayAction::Quit] {
+        for action in TrayAction::ALL {
             let id = MenuId::new(action.id());
             assert_eq!(TrayAction::try_from(&id), Ok(action));
         }

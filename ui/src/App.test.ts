@@ -4,7 +4,7 @@ import { flushSync, mount, unmount } from "svelte";
 import { afterEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import { PROFILES_CHANGED, type ProfileEvent } from "./lib/bindings";
-import { chromeProfile, sampleInfo, sampleSnapshot, workProfile } from "./lib/fixtures";
+import { chromeProfile, sampleInfo, sampleLink, sampleSnapshot, sampleStatus, workProfile } from "./lib/fixtures";
 
 let app: ReturnType<typeof mount> | undefined;
 
@@ -36,6 +36,8 @@ function backend(calls: Call[] = [], openError?: unknown) {
       calls.push({ cmd, args });
       if (cmd === "app_info") return sampleInfo;
       if (cmd === "list_profiles") return sampleSnapshot;
+      if (cmd === "link_status") return sampleStatus;
+      if (cmd === "link_history") return [];
       if (cmd === "open_profile") {
         if (openError) throw openError;
         return null;
@@ -104,7 +106,15 @@ describe("switcher window", () => {
   });
 
   it("explains an empty machine", async () => {
-    mockIPC((cmd) => (cmd === "app_info" ? sampleInfo : { profiles: [] }), { shouldMockEvents: true });
+    mockIPC(
+      (cmd) => {
+        if (cmd === "app_info") return sampleInfo;
+        if (cmd === "link_status") return sampleStatus;
+        if (cmd === "link_history") return [];
+        return { profiles: [] };
+      },
+      { shouldMockEvents: true },
+    );
     const root = await render();
     expect(root.querySelector("#no-profiles")?.textContent).toContain("No browser profiles found");
   });
@@ -120,5 +130,83 @@ describe("switcher window", () => {
     const alert = root.querySelector("#error");
     expect(alert?.getAttribute("role")).toBe("alert");
     expect(alert?.textContent).toContain("set HOME");
+  });
+
+  it("links a work profile to the chosen personal profile and shows it under the work profile", async () => {
+    const calls: Call[] = [];
+    let current = sampleStatus;
+    mockIPC(
+      (cmd, args) => {
+        calls.push({ cmd, args });
+        if (cmd === "app_info") return sampleInfo;
+        if (cmd === "list_profiles") return sampleSnapshot;
+        if (cmd === "link_history") return [];
+        if (cmd === "link_status") return current;
+        if (cmd === "link_profile") {
+          current = { ...sampleStatus, links: [sampleLink] };
+          return sampleLink;
+        }
+        throw new Error(`unexpected command ${cmd}`);
+      },
+      { shouldMockEvents: true },
+    );
+    const root = await render();
+    const button = root.querySelector<HTMLButtonElement>("li.work button.link");
+    expect(button).not.toBeNull();
+    button!.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "link_profile")?.args).toEqual({
+      work: { browser: "edge", profile_dir: "Default" },
+      personalProfile: { browser: "edge", profile_dir: "Profile 1" },
+    });
+    expect(root.querySelector("li.work")?.getAttribute("data-state")).toBe("linked");
+    const dropdown = root.querySelector("details.linked[data-linked-for=Default]");
+    expect(dropdown?.textContent).toContain("ada@outlook.com");
+    expect(root.querySelector("#status")?.textContent).toContain("Linked");
+  });
+
+  it("shows why linking is off and disables linking, but never unlinking", async () => {
+    mockIPC(
+      (cmd) => {
+        if (cmd === "app_info") return sampleInfo;
+        if (cmd === "list_profiles") return sampleSnapshot;
+        if (cmd === "link_history") return [];
+        if (cmd === "link_status")
+          return {
+            ...sampleStatus,
+            linking_allowed: false,
+            policy_reason: "your organization turned linking off (LinkingEnabled is false in /etc/x.json)",
+            links: [{ ...sampleLink, state: "work-account-unavailable", reason: "the work profile is signed out" }],
+          };
+        throw new Error(`unexpected command ${cmd}`);
+      },
+      { shouldMockEvents: true },
+    );
+    const root = await render();
+    expect(root.querySelector("#policy-banner")?.textContent).toContain("LinkingEnabled is false");
+    expect(root.querySelector<HTMLButtonElement>("button.unlink")?.disabled).toBe(false);
+    expect(root.querySelector("li.work")?.textContent).toContain("signed out");
+  });
+
+  it("asks before deleting personal data", async () => {
+    const calls: Call[] = [];
+    mockIPC(
+      (cmd, args) => {
+        calls.push({ cmd, args });
+        if (cmd === "app_info") return sampleInfo;
+        if (cmd === "list_profiles") return sampleSnapshot;
+        if (cmd === "link_history") return [];
+        if (cmd === "link_status" || cmd === "delete_personal_data") return sampleStatus;
+        throw new Error(`unexpected command ${cmd}`);
+      },
+      { shouldMockEvents: true },
+    );
+    const root = await render();
+    root.querySelector<HTMLButtonElement>("#delete")!.click();
+    await settle();
+    expect(calls.some((c) => c.cmd === "delete_personal_data")).toBe(false);
+    root.querySelector<HTMLButtonElement>("#delete-confirm")!.click();
+    await settle();
+    expect(calls.some((c) => c.cmd === "delete_personal_data")).toBe(true);
   });
 });

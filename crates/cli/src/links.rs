@@ -326,23 +326,7 @@ fn confirm(question: &str) -> Result<bool, CliError> {
 pub fn privacy_export(file: &Path, out: &mut impl Write) -> Result<(), CliError> {
     let observed = Observed::read()?;
     observed.reconcile(&BTreeMap::new())?;
-    let vault = Vault::new(&observed.locations);
-    let accounts: Vec<_> = vault
-        .accounts()?
-        .into_iter()
-        .filter(|account| account.kind == AccountKind::Personal)
-        .collect();
-    let export = serde_json::json!({
-        "exported_at": tandem_linking::now(),
-        "about": "Everything Tandem holds about your personal Microsoft account. Tokens are never exported.",
-        "personal_accounts": accounts,
-        "links": observed.book.personal_export()?,
-        "personal_data_restricted": observed.book.is_restricted()?,
-    });
-    let mut bytes = serde_json::to_vec_pretty(&export)?;
-    bytes.push(b'\n');
-    tandem_linking::store::write_atomically(file, &bytes)
-        .map_err(tandem_linking::LinkError::from)?;
+    tandem_linking::privacy::export(&observed.locations, file)?;
     writeln!(out, "Exported your personal data to {}.", file.display())?;
     Ok(())
 }
@@ -358,19 +342,12 @@ pub fn privacy_delete(yes: bool, out: &mut impl Write) -> Result<(), CliError> {
         writeln!(out, "Nothing was deleted.")?;
         return Ok(());
     }
-    let vault = Vault::new(&observed.locations);
-    let mut signed_out = 0;
-    for account in vault.accounts()? {
-        if account.kind == AccountKind::Personal {
-            vault.remove(&account)?;
-            signed_out += 1;
-        }
-    }
-    let unlinked = observed.book.delete_personal(tandem_linking::now())?;
+    let deleted = tandem_linking::privacy::delete(&observed.locations)?;
     writeln!(
         out,
-        "Deleted your personal data: {signed_out} personal sign-in(s) and {} link(s).",
-        unlinked.len()
+        "Deleted your personal data: {} personal sign-in(s) and {} link(s).",
+        deleted.sign_ins,
+        deleted.unlinked.len()
     )?;
     Ok(())
 }

@@ -175,6 +175,8 @@ enum CliError {
     #[error(transparent)]
     Link(#[from] tandem_linking::LinkError),
     #[error(transparent)]
+    Privacy(#[from] tandem_linking::privacy::PrivacyError),
+    #[error(transparent)]
     Footprint(#[from] tandem_footprint::FootprintError),
     #[error("that sign-in was not a personal Microsoft account; nothing was linked")]
     NotPersonal,

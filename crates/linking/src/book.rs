@@ -203,6 +203,15 @@ impl LinkBook {
         }
     }
 
+    /// The files whose change means another process changed the links.
+    pub fn state_files(&self) -> Vec<PathBuf> {
+        vec![
+            self.work.path().to_path_buf(),
+            self.restriction.path().to_path_buf(),
+            self.personal.path().to_path_buf(),
+        ]
+    }
+
     /// The personal-side files: what `tandem privacy delete` removes.
     pub fn personal_files(&self) -> [PathBuf; 2] {
         [

@@ -12,6 +12,8 @@ pub mod book;
 pub mod engine;
 pub mod machine;
 pub mod model;
+pub mod privacy;
+pub mod toggle;
 pub use tandem_store as store;
 
 pub use book::{LinkBook, LinkError, LinkRequest, Pending, Reconciliation, Status, UnlinkReason};

@@ -128,6 +128,11 @@ pub struct Locations {
     #[serde(skip)]
     #[ts(skip)]
     program_dirs: Vec<PathBuf>,
+    /// Where the app saves what the user asks it to export: the user's
+    /// downloads folder, or home. Not Tandem's: uninstalling leaves exports.
+    #[serde(skip)]
+    #[ts(skip)]
+    export_dir: PathBuf,
 }
 
 impl Locations {
@@ -164,9 +169,14 @@ impl Locations {
         } else {
             Vec::new()
         };
+        let export_dir = directories::UserDirs::new()
+            .and_then(|dirs| dirs.download_dir().map(Path::to_path_buf))
+            .filter(|dir| dir.is_dir())
+            .unwrap_or_else(|| home.clone());
         Ok(Self {
             user_roots,
             program_dirs,
+            export_dir,
             config_dir: project.config_dir().to_path_buf(),
             data_dir: project.data_dir().to_path_buf(),
             cache_dir: project.cache_dir().to_path_buf(),
@@ -184,6 +194,7 @@ impl Locations {
         Self {
             user_roots: UserRoots::conventional(Platform::Linux, &home),
             program_dirs: Vec::new(),
+            export_dir: home.clone(),
             config_dir: home.join(".config").join("tandem"),
             data_dir: home.join(".local/share").join("tandem"),
             cache_dir: home.join(".cache").join("tandem"),
@@ -220,6 +231,11 @@ impl Locations {
     /// Other programs' user folders (where browsers keep their profiles).
     pub fn user_roots(&self) -> &UserRoots {
         &self.user_roots
+    }
+
+    /// Where exports the user asks for are saved.
+    pub fn export_dir(&self) -> &Path {
+        &self.export_dir
     }
 
     /// Windows' program folders, where browsers install; empty elsewhere.

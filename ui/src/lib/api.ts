@@ -4,12 +4,17 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import {
   ERROR_CODES,
+  LINKS_CHANGED,
   PROFILES_CHANGED,
   type AppInfo,
   type CommandError,
+  type HistoryEntry,
+  type Link,
   type Profile,
   type ProfileEvent,
+  type ProfileRef,
   type Snapshot,
+  type Status,
 } from "./bindings";
 
 export function isCommandError(value: unknown): value is CommandError {
@@ -50,4 +55,52 @@ export function openProfile(profile: Profile): Promise<void> {
 /** Calls `handler` with each live change to the browser profiles. */
 export function onProfilesChanged(handler: (event: ProfileEvent) => void): Promise<UnlistenFn> {
   return listen<ProfileEvent>(PROFILES_CHANGED, (event) => handler(event.payload));
+}
+
+/** The links, their state, and what policy allows, reconciled now. */
+export function linkStatus(): Promise<Status> {
+  return invoke<Status>("link_status");
+}
+
+/** What happened to links, oldest first. */
+export function linkHistory(): Promise<HistoryEntry[]> {
+  return invoke<HistoryEntry[]>("link_history");
+}
+
+/** Links a work profile to the personal account signed in to another profile. */
+export function linkProfile(work: ProfileRef, personalProfile: ProfileRef): Promise<Link> {
+  return invoke<Link>("link_profile", { work, personalProfile });
+}
+
+/** Links a work profile to a personal account the user signs in to in the browser. */
+export function linkWithSignIn(work: ProfileRef, personalProfile: ProfileRef | null): Promise<Link> {
+  return invoke<Link>("link_with_sign_in", { work, personalProfile });
+}
+
+/** Removes a link; always allowed. */
+export function unlinkProfile(work: ProfileRef, beforeLeaving: boolean): Promise<HistoryEntry> {
+  return invoke<HistoryEntry>("unlink_profile", { work, beforeLeaving });
+}
+
+/** Saves the personal data export and returns the file's path. */
+export function exportPersonalData(): Promise<string> {
+  return invoke<string>("export_personal_data");
+}
+
+export function deletePersonalData(): Promise<Status> {
+  return invoke<Status>("delete_personal_data");
+}
+
+export function restrictPersonalData(restricted: boolean): Promise<Status> {
+  return invoke<Status>("restrict_personal_data", { restricted });
+}
+
+/** Removes everything Tandem left for this user; the app quits. */
+export function removeAllData(): Promise<void> {
+  return invoke<void>("remove_all_data");
+}
+
+/** Calls `handler` with the links after each change. */
+export function onLinksChanged(handler: (status: Status) => void): Promise<UnlistenFn> {
+  return listen<Status>(LINKS_CHANGED, (event) => handler(event.payload));
 }

@@ -92,6 +92,89 @@ export type ProfileEvent = {
 snapshot: Snapshot, } & ({ "change": "browser_installed", browser: BrowserId, } | { "change": "browser_removed", browser: BrowserId, } | { "change": "profile_added", browser: BrowserId, profile_dir: string, } | { "change": "profile_removed", browser: BrowserId, profile_dir: string, } | { "change": "profile_renamed", browser: BrowserId, profile_dir: string, old_name: string, new_name: string, } | { "change": "signed_in", browser: BrowserId, profile_dir: string, } | { "change": "signed_out", browser: BrowserId, profile_dir: string, } | { "change": "account_changed", browser: BrowserId, profile_dir: string, } | { "change": "profile_updated", browser: BrowserId, profile_dir: string, });
 
 /**
+ * A browser profile, named as the CLI and the UI name it: `<browser>:<profile_dir>`.
+ */
+export type ProfileRef = { browser: BrowserId, profile_dir: string, };
+
+/**
+ * The work account of the linked profile, as its browser shows it.
+ */
+export type WorkAccount = { tenant_id: string | null, email: string | null, };
+
+/**
+ * How Tandem knows who the personal account is.
+ */
+export type PersonalProof = "sign_in" | "profile";
+
+/**
+ * The personal Microsoft account of a link. Stored only on the personal side.
+ */
+export type PersonalAccount = { 
+/**
+ * `<object id>.<tenant id>` when it comes from a sign-in.
+ */
+account_key: string | null, email: string | null, name: string | null, proof: PersonalProof, };
+
+/**
+ * Where a link stands. `Unlinked` is never stored: an unlinked profile has no link.
+ */
+export type LinkState = "unlinked" | "linking" | "linked" | "work-account-unavailable";
+
+/**
+ * One link as the UI and `tandem status --json` show it.
+ */
+export type Link = { 
+/**
+ * A random id joining the work side and the personal side of the link.
+ */
+id: string, work: ProfileRef, work_account: WorkAccount, 
+/**
+ * `None` while processing of personal data is restricted.
+ */
+personal_account: PersonalAccount | null, personal_profile: ProfileRef | null, state: LinkState, 
+/**
+ * Unix seconds since the link entered its state.
+ */
+since: number, 
+/**
+ * Why the link is in its state, when that is not plain "linked".
+ */
+reason: string | null, };
+
+/**
+ * Links, policy and notices: what `tandem status` and the app show.
+ */
+export type Status = { 
+/**
+ * Tandem's own policy: the global switch.
+ */
+linking_allowed: boolean, policy_reason: string | null, links: Array<Link>, 
+/**
+ * Whether processing of personal data is paused.
+ */
+personal_data_restricted: boolean, 
+/**
+ * Things the user should know: damaged files recovered, links removed
+ * by this reconciliation.
+ */
+notices: Array<string>, };
+
+/**
+ * What happened to a link, for the history.
+ */
+export type HistoryEvent = "linked" | "unlinked-by-user" | "unlinked-by-policy" | "account-gone" | "work-account-unavailable" | "restored" | "personal-data-deleted";
+
+/**
+ * One line of the append-only history. It names the work profile and never
+ * the personal account, so it is work-side data.
+ */
+export type HistoryEntry = { 
+/**
+ * Unix seconds.
+ */
+time: number, event: HistoryEvent, work: ProfileRef, reason: string, };
+
+/**
  * What the switcher shows about Tandem itself.
  */
 export type AppInfo = { name: string, version: string, locations: Locations, };
@@ -99,12 +182,12 @@ export type AppInfo = { name: string, version: string, locations: Locations, };
 /**
  * Stable, machine-readable reasons a command failed.
  */
-export type ErrorCode = "locations_unavailable" | "profile_missing" | "browser_not_found" | "not_a_web_link" | "launch_failed";
+export type ErrorCode = "locations_unavailable" | "profile_missing" | "browser_not_found" | "not_a_web_link" | "launch_failed" | "policy_forbids" | "personal_data_restricted" | "not_a_work_profile" | "not_a_personal_account" | "already_linked" | "not_linked" | "link_changed" | "state_unavailable" | "sign_in_failed" | "keyring_unavailable" | "remove_failed" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };
 
 /** Every error code a command can return. */
-export const ERROR_CODES: readonly ErrorCode[] = ["locations_unavailable", "profile_missing", "browser_not_found", "not_a_web_link", "launch_failed"];
+export const ERROR_CODES: readonly ErrorCode[] = ["locations_unavailable", "profile_missing", "browser_not_found", "not_a_web_link", "launch_failed", "policy_forbids", "personal_data_restricted", "not_a_work_profile", "not_a_personal_account", "already_linked", "not_linked", "link_changed", "state_unavailable", "sign_in_failed", "keyring_unavailable", "remove_failed", "internal"];
 
 /** Each browser's name, as the catalogue gives it. */
 export const BROWSER_NAMES: Record<BrowserId, string> = {
@@ -125,3 +208,6 @@ export const BROWSER_NAMES: Record<BrowserId, string> = {
 
 /** The event the switcher listens to for live profile changes. */
 export const PROFILES_CHANGED = "profiles-changed";
+
+/** The event the switcher listens to for link changes. */
+export const LINKS_CHANGED = "links-changed";

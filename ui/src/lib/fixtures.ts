@@ -1,5 +1,5 @@
 // Sample IPC results for the UI's unit tests.
-import type { AppInfo, Profile, Snapshot } from "./bindings";
+import type { AppInfo, Link, Profile, Snapshot, Status } from "./bindings";
 
 export const sampleInfo: AppInfo = {
   name: "Tandem",
@@ -65,3 +65,22 @@ export const chromeProfile = profile({
 });
 
 export const sampleSnapshot: Snapshot = { profiles: [workProfile, personalProfile, chromeProfile] };
+
+export const sampleStatus: Status = {
+  linking_allowed: true,
+  policy_reason: null,
+  links: [],
+  personal_data_restricted: false,
+  notices: [],
+};
+
+export const sampleLink: Link = {
+  id: "0123",
+  work: { browser: "edge", profile_dir: "Default" },
+  work_account: { tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47", email: "ada@contoso.com" },
+  personal_account: { account_key: null, email: "ada@outlook.com", name: null, proof: "profile" },
+  personal_profile: { browser: "edge", profile_dir: "Profile 1" },
+  state: "linked",
+  since: 1764000000,
+  reason: null,
+};
