@@ -1,0 +1,120 @@
+// Linking in the real app: link from the switcher, then an admin drops a
+// policy file in while the app runs, and the link goes, with the reason.
+import assert from "node:assert/strict";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { remote } from "webdriverio";
+import { appBinary, artifactsDir, fakeMachine, start, waitFor } from "./harness.mjs";
+
+const driverBinary = process.env.TAURI_DRIVER ?? "tauri-driver";
+const port = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
+
+describe("account linking", () => {
+  let driver;
+  let browser;
+  let machine;
+
+  const policy = (folder, name, text) => {
+    const dir = path.join(machine.systemRoot, folder);
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, name);
+    if (text === null) rmSync(file);
+    else writeFileSync(file, text);
+  };
+  const workState = async () => (await browser.$("li.work[data-work='edge:Default']")).getAttribute("data-state");
+
+  before(async () => {
+    machine = fakeMachine();
+    // A personal profile beside the work one.
+    mkdirSync(path.join(machine.edge, "Profile 1"), { recursive: true });
+    writeFileSync(
+      path.join(machine.edge, "Local State"),
+      JSON.stringify({
+        profile: {
+          info_cache: {
+            Default: { name: "Profile 1", is_using_default_name: true },
+            "Profile 1": { name: "Home" },
+          },
+        },
+      }),
+    );
+    writeFileSync(
+      path.join(machine.edge, "Profile 1/Preferences"),
+      JSON.stringify({
+        account_info: [{ email: "ada@outlook.com", edge_account_tenant_id: "9188040d-6c67-4c5b-b112-36a304b66dad" }],
+      }),
+    );
+    driver = start(driverBinary, ["--port", String(port), "--native-port", String(port + 1)], { env: machine.env });
+    await waitFor("tauri-driver", async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/status`)).ok;
+      } catch {
+        return false;
+      }
+    });
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port,
+      logLevel: "warn",
+      capabilities: {
+        "tauri:options": { application: appBinary },
+        "wdio:enforceWebDriverClassic": true,
+      },
+    });
+  });
+
+  after(async () => {
+    await browser?.deleteSession();
+    driver?.kill();
+    await driver?.exited;
+    machine?.cleanup();
+  });
+
+  it("links the work profile to the personal profile beside it", async () => {
+    const link = await browser.$("li.work[data-work='edge:Default'] button.link");
+    await link.waitForClickable({ timeout: 15000 });
+    await link.click();
+    await waitFor("the link", async () => (await workState()) === "linked", 10000);
+    const dropdown = await browser.$("details.linked[data-linked-for=Default]");
+    assert.match(await dropdown.getText(), /ada@outlook\.com/);
+    // Let WebKit paint the change before the picture is taken.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await browser.saveScreenshot(path.join(artifactsDir, "linked.png"));
+  });
+
+  it("unlinks within two seconds when Edge's policy turns linking off, and says why", async () => {
+    const started = Date.now();
+    policy("etc/opt/edge/policies/managed", "linking.json", JSON.stringify({ LinkedAccountEnabled: false }));
+    await waitFor("the policy to unlink", async () => (await workState()) === "unlinked", 10000, 20);
+    const elapsed = Date.now() - started;
+    console.log(`policy file written → link gone in the window: ${elapsed} ms (target < 2000 ms)`);
+    const panel = await browser.$("#linking");
+    await browser.waitUntil(async () => /LinkedAccountEnabled is false/.test(await panel.getText()), {
+      timeout: 5000,
+      timeoutMsg: "the reason was not shown",
+    });
+    await browser.$("#history summary").click();
+    const entry = await browser.$("#history li[data-event=unlinked-by-policy]");
+    await entry.waitForDisplayed({ timeout: 5000 });
+    assert.match(await entry.getText(), /linking\.json/);
+  });
+
+  it("does not relink when the policy is lifted", async () => {
+    policy("etc/opt/edge/policies/managed", "linking.json", null);
+    // The watcher reads policy at least once a second; give it a few.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal(await workState(), "unlinked");
+    assert.equal(await browser.$("li.work[data-work='edge:Default'] button.link").isEnabled(), true);
+  });
+
+  it("shows Tandem's own policy and a malformed policy as linking off, until fixed", async () => {
+    policy("etc/tandem/policies/managed", "tandem.json", '{"LinkingEnabled": tru');
+    const banner = await browser.$("#policy-banner");
+    await banner.waitForDisplayed({ timeout: 10000 });
+    assert.match(await banner.getText(), /tandem\.json/);
+    assert.equal(await browser.$("li.work[data-work='edge:Default'] button.link").isEnabled(), false);
+    policy("etc/tandem/policies/managed", "tandem.json", '{"LinkingEnabled": true}');
+    await banner.waitForDisplayed({ timeout: 10000, reverse: true });
+  });
+});
