@@ -472,7 +472,10 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(error["code"], "policy_forbids");
-        assert!(error["message"].as_str().unwrap().contains("p.json"), "{error}");
+        assert!(
+            error["message"].as_str().unwrap().contains("p.json"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -43,7 +43,11 @@ fn profile(dir: String, kind: AccountKind, email: String) -> Profile {
 fn machine(pairs: usize) -> Snapshot {
     let mut profiles = Vec::new();
     for i in 0..pairs {
-        profiles.push(profile(format!("Work {i}"), AccountKind::Work, format!("w{i}@contoso.com")));
+        profiles.push(profile(
+            format!("Work {i}"),
+            AccountKind::Work,
+            format!("w{i}@contoso.com"),
+        ));
         profiles.push(profile(
             format!("Home {i}"),
             AccountKind::Personal,
@@ -116,8 +120,11 @@ fn main() {
         std::fs::create_dir_all(&dir).expect("dir");
         std::thread::sleep(Duration::from_millis(300));
         let written = Instant::now();
-        std::fs::write(dir.join("linking.json"), r#"{"LinkedAccountEnabled": false}"#)
-            .expect("policy");
+        std::fs::write(
+            dir.join("linking.json"),
+            r#"{"LinkedAccountEnabled": false}"#,
+        )
+        .expect("policy");
         let removed = unlinked
             .recv_timeout(Duration::from_secs(10))
             .expect("the link was removed");
