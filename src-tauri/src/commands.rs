@@ -8,10 +8,8 @@ use tandem_profiles::launch::LaunchError;
 use tandem_profiles::{BrowserId, Snapshot};
 use ts_rs::TS;
 
-use tandem_identity::{AccountKind, IdentitySettings, Provider, Vault};
 use tandem_linking::{
-    HistoryEntry, Link, LinkBook, LinkRequest, PersonalAccount, PersonalProof, ProfileRef, Status,
-    UnlinkReason, World,
+    HistoryEntry, Link, LinkBook, LinkRequest, ProfileRef, Status, UnlinkReason, World,
 };
 use tauri::{AppHandle, Manager, Runtime};
 
@@ -131,32 +129,17 @@ pub async fn link_with_sign_in<R: Runtime>(
             },
         )?;
         let _ = crate::links::reconcile(&handle);
-        let signed_in = (|| {
-            let settings = IdentitySettings::resolve(&locations, |var| std::env::var(var).ok())?;
-            let provider = Provider::discover(&settings, AccountKind::Personal)?;
-            let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-            let signed_in = provider.sign_in_with_browser(
-                AccountKind::Personal,
-                tandem_identity::open_in_browser,
-                std::time::Duration::from_secs(300),
-                &cancel,
-            )?;
-            if signed_in.account.kind != AccountKind::Personal {
-                return Err(CommandError::not_personal());
-            }
-            Vault::new(&locations).store(&signed_in.account, &signed_in.tokens)?;
-            Ok(PersonalAccount {
-                account_key: Some(signed_in.account.key()),
-                email: signed_in.account.username.clone(),
-                name: signed_in.account.name.clone(),
-                proof: PersonalProof::SignIn,
-            })
-        })();
+        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let signed_in = tandem_linking::signin::sign_in_personal(
+            &locations,
+            std::time::Duration::from_secs(300),
+            &cancel,
+        );
         match signed_in {
             Ok(personal) => Ok(book.confirm(&world, &pending, personal)?),
             Err(error) => {
                 let _ = book.abandon(&pending);
-                Err(error)
+                Err(error.into())
             }
         }
     })

@@ -6,6 +6,7 @@ use tandem_footprint::FootprintError;
 use tandem_identity::{ConfigError, SignInError, VaultError};
 use tandem_linking::LinkError;
 use tandem_linking::privacy::PrivacyError;
+use tandem_linking::signin::PersonalSignInError;
 use tandem_locations::LocationError;
 use tandem_profiles::launch::LaunchError;
 use ts_rs::TS;
@@ -96,13 +97,6 @@ impl CommandError {
         }
     }
 
-    pub fn not_personal() -> Self {
-        Self::new(
-            ErrorCode::NotAPersonalAccount,
-            "that sign-in was a work or school account, not a personal Microsoft account; nothing was linked",
-        )
-    }
-
     pub fn internal(detail: String) -> Self {
         Self::new(
             ErrorCode::Internal,
@@ -166,6 +160,17 @@ impl From<ConfigError> for CommandError {
 impl From<SignInError> for CommandError {
     fn from(error: SignInError) -> Self {
         Self::new(ErrorCode::SignInFailed, error)
+    }
+}
+
+impl From<PersonalSignInError> for CommandError {
+    fn from(error: PersonalSignInError) -> Self {
+        match error {
+            PersonalSignInError::Config(error) => error.into(),
+            PersonalSignInError::SignIn(error) => error.into(),
+            PersonalSignInError::Vault(error) => error.into(),
+            PersonalSignInError::NotPersonal => Self::new(ErrorCode::NotAPersonalAccount, error),
+        }
     }
 }
 

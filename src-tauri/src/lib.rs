@@ -205,7 +205,12 @@ pub fn run() -> ExitCode {
                 tracing::error!("{error}");
             }
             links::watch_state(app.handle());
-            windows::show(app.handle(), WindowId::Switcher)?;
+            // Started at sign-in: wait in the tray until asked.
+            let background =
+                std::env::args().any(|arg| arg == tandem_footprint::autostart::BACKGROUND_FLAG);
+            if !background {
+                windows::show(app.handle(), WindowId::Switcher)?;
+            }
             Ok(())
         });
     let app = match wire(builder, AppState::new(locations))

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use tandem_identity::{AccountKind, IdentitySettings, Provider, Vault};
+use tandem_identity::{AccountKind, IdentitySettings, Vault};
 use tandem_linking::{
     HistoryEntry, Link, LinkBook, LinkRequest, PersonalAccount, PersonalProof, ProfileRef, Status,
     UnlinkReason, WorkSignIn, World,
@@ -200,33 +200,18 @@ pub fn link(args: LinkArgs, out: &mut impl Write) -> Result<(), CliError> {
     observed.book.check(&world, &request)?;
     let linked = if args.signin {
         let pending = observed.book.begin(&world, &request)?;
-        let signed_in = (|| -> Result<PersonalAccount, CliError> {
-            let settings = identity_settings(&observed.locations)?;
-            let provider = Provider::discover(&settings, AccountKind::Personal)?;
-            eprintln!("tandem: opening your browser to sign in to your personal account…");
-            let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-            let signed_in = provider.sign_in_with_browser(
-                AccountKind::Personal,
-                tandem_identity::open_in_browser,
-                std::time::Duration::from_secs(args.timeout),
-                &cancel,
-            )?;
-            if signed_in.account.kind != AccountKind::Personal {
-                return Err(CliError::NotPersonal);
-            }
-            vault.store(&signed_in.account, &signed_in.tokens)?;
-            Ok(PersonalAccount {
-                account_key: Some(signed_in.account.key()),
-                email: signed_in.account.username.clone(),
-                name: signed_in.account.name.clone(),
-                proof: PersonalProof::SignIn,
-            })
-        })();
+        eprintln!("tandem: opening your browser to sign in to your personal account…");
+        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let signed_in = tandem_linking::signin::sign_in_personal(
+            &observed.locations,
+            std::time::Duration::from_secs(args.timeout),
+            &cancel,
+        );
         match signed_in {
             Ok(personal) => observed.book.confirm(&world, &pending, personal)?,
             Err(error) => {
                 observed.book.abandon(&pending)?;
-                return Err(error);
+                return Err(error.into());
             }
         }
     } else if let Some(profile) = &args.personal_profile {

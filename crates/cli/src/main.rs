@@ -135,8 +135,6 @@ with `tandem signin --personal` is used."
     },
     /// Start Tandem when you sign in, or stop doing so.
     Autostart { state: Switch },
-    /// Make Tandem the handler of web links (putting back the previous one when turned off).
-    Handler { state: Switch },
     /// Show every folder Tandem reads or writes on this machine.
     Paths {
         /// Print JSON instead of a table.
@@ -178,8 +176,8 @@ enum CliError {
     Privacy(#[from] tandem_linking::privacy::PrivacyError),
     #[error(transparent)]
     Footprint(#[from] tandem_footprint::FootprintError),
-    #[error("that sign-in was not a personal Microsoft account; nothing was linked")]
-    NotPersonal,
+    #[error(transparent)]
+    PersonalSignIn(#[from] tandem_linking::signin::PersonalSignInError),
     #[error(
         "say which personal account to link: --signin to sign in now, or --personal-profile \
          <browser>:<profile> (Tandem holds {0} personal sign-ins)"
@@ -455,25 +453,6 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 Switch::Off => {
                     tandem_footprint::autostart::disable(&locations)?;
                     writeln!(out, "Tandem will not start when you sign in.")?;
-                }
-            }
-        }
-        Command::Handler { state } => {
-            let locations = Locations::from_env()?;
-            match state {
-                Switch::On => {
-                    tandem_footprint::handler::register(&locations, &links::app_executable())?;
-                    writeln!(out, "Tandem now opens web links.")?;
-                }
-                Switch::Off => {
-                    if tandem_footprint::handler::unregister(&locations)? {
-                        writeln!(
-                            out,
-                            "Tandem no longer opens web links; the previous handler is back."
-                        )?;
-                    } else {
-                        writeln!(out, "Tandem was not the link handler.")?;
-                    }
                 }
             }
         }

@@ -15,9 +15,10 @@ const WORK_TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const ALICE_KEY: &str = "00000000-0000-0000-0000-00000000a11c.9188040d-6c67-4c5b-b112-36a304b66dad";
 const BOB_KEY: &str = "00000000-0000-0000-0000-000000000b0b.72f988bf-86f1-41af-91ab-2d7cd011db47";
 
-/// A fake machine: `root/home` and `root/system`.
+/// A fake machine laid out as `Locations::under(root)`: home in `root/home/user`,
+/// system paths under `root`.
 struct Machine {
-    _root: tempfile::TempDir,
+    root: tempfile::TempDir,
     home: PathBuf,
     system: PathBuf,
     env: Vec<(String, String)>,
@@ -26,8 +27,9 @@ struct Machine {
 impl Machine {
     fn new() -> Self {
         let root = tempfile::tempdir().unwrap();
-        let home = root.path().join("home");
-        let system = root.path().join("system");
+        // The layout of `Locations::under(root)`, so tests can also call the core.
+        let home = root.path().join("home/user");
+        let system = root.path().to_path_buf();
         std::fs::create_dir_all(&home).unwrap();
         std::fs::create_dir_all(&system).unwrap();
         let env = vec![
@@ -35,7 +37,7 @@ impl Machine {
             ("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()),
         ];
         Self {
-            _root: root,
+            root,
             home,
             system,
             env,
@@ -464,7 +466,13 @@ fn uninstall_leaves_the_home_as_it_was() {
     ]);
     machine.ok(&["privacy", "restrict"]);
     machine.ok(&["autostart", "on"]);
-    machine.ok(&["handler", "on"]);
+    // Link routing (which registers Tandem as the link handler) has no
+    // command of its own yet: register through the core.
+    tandem_footprint::handler::register(
+        &tandem_locations::Locations::under(machine.root.path()),
+        Path::new("/usr/bin/tandem-app"),
+    )
+    .unwrap();
     assert_eq!(
         machine.json(&["accounts", "--json"])["accounts"]
             .as_array()

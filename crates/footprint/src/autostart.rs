@@ -9,6 +9,9 @@ use tandem_store::{Document, StateFile};
 
 use crate::{FootprintError, MARKER, io_error, remove_file};
 
+/// The app's flag to start in the tray without opening its window.
+pub const BACKGROUND_FLAG: &str = "--background";
+
 /// Whether Tandem created the autostart folder, to remove it again (if empty).
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Record {
@@ -36,7 +39,7 @@ fn entry(platform: Platform, executable: &Path) -> String {
     <key>Label</key>
     <string>{APP_ID}</string>
     <key>ProgramArguments</key>
-    <array><string>{exe}</string></array>
+    <array><string>{exe}</string><string>{BACKGROUND_FLAG}</string></array>
     <key>RunAtLoad</key>
     <true/>
 </dict>
@@ -44,7 +47,7 @@ fn entry(platform: Platform, executable: &Path) -> String {
 "#
         ),
         Platform::Linux | Platform::Windows => format!(
-            "[Desktop Entry]\nType=Application\nName=Tandem\nComment=Link your work and personal browser profiles\nExec=\"{}\"\nIcon={APP_ID}\nX-GNOME-Autostart-enabled=true\n{MARKER}\n",
+            "[Desktop Entry]\nType=Application\nName=Tandem\nComment=Link your work and personal browser profiles\nExec=\"{}\" {BACKGROUND_FLAG}\nIcon={APP_ID}\nX-GNOME-Autostart-enabled=true\n{MARKER}\n",
             exe.replace('\\', "\\\\").replace('"', "\\\"")
         ),
     }
@@ -103,7 +106,10 @@ mod tests {
         let file = locations.autostart_file().unwrap();
         enable(&locations, Path::new("/opt/Tandem/tandem-app")).unwrap();
         let text = std::fs::read_to_string(&file).unwrap();
-        assert!(text.contains("Exec=\"/opt/Tandem/tandem-app\""), "{text}");
+        assert!(
+            text.contains("Exec=\"/opt/Tandem/tandem-app\" --background"),
+            "{text}"
+        );
         assert!(is_enabled(&locations));
         assert!(disable(&locations).unwrap());
         assert!(!file.exists());

@@ -126,7 +126,7 @@ pub fn apply(
     };
     Ok(step.records.map(|kind| HistoryEntry {
         time: now,
-        event: kind.into(),
+        event: kind,
         work: link.work.clone(),
         reason: reason.unwrap_or_else(|| "at your request".into()),
     }))

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod machine;
 pub mod model;
 pub mod privacy;
+pub mod signin;
 pub mod toggle;
 pub use tandem_store as store;
 

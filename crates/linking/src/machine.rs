@@ -38,33 +38,7 @@ pub enum LinkEvent {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Step {
     pub to: LinkState,
-    pub records: Option<HistoryEventKind>,
-}
-
-/// The history event a step records (a copyable mirror of [`HistoryEvent`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HistoryEventKind {
-    Linked,
-    UnlinkedByUser,
-    UnlinkedByPolicy,
-    AccountGone,
-    WorkAccountUnavailable,
-    Restored,
-    PersonalDataDeleted,
-}
-
-impl From<HistoryEventKind> for HistoryEvent {
-    fn from(kind: HistoryEventKind) -> Self {
-        match kind {
-            HistoryEventKind::Linked => HistoryEvent::Linked,
-            HistoryEventKind::UnlinkedByUser => HistoryEvent::UnlinkedByUser,
-            HistoryEventKind::UnlinkedByPolicy => HistoryEvent::UnlinkedByPolicy,
-            HistoryEventKind::AccountGone => HistoryEvent::AccountGone,
-            HistoryEventKind::WorkAccountUnavailable => HistoryEvent::WorkAccountUnavailable,
-            HistoryEventKind::Restored => HistoryEvent::Restored,
-            HistoryEventKind::PersonalDataDeleted => HistoryEvent::PersonalDataDeleted,
-        }
-    }
+    pub records: Option<HistoryEvent>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,7 +50,7 @@ pub struct ForbiddenTransition {
 
 /// The one place that decides how a link moves.
 pub fn transition(from: LinkState, event: &LinkEvent) -> Result<Step, ForbiddenTransition> {
-    use HistoryEventKind as H;
+    use HistoryEvent as H;
     use LinkEvent as E;
     use LinkState as S;
     let step = |to, records| Ok(Step { to, records });
@@ -115,7 +89,7 @@ pub fn transition(from: LinkState, event: &LinkEvent) -> Result<Step, ForbiddenT
 #[cfg(test)]
 mod tests {
     use super::*;
-    use HistoryEventKind as H;
+    use HistoryEvent as H;
     use LinkEvent as E;
     use LinkState as S;
 

@@ -143,7 +143,7 @@ pub struct Link {
 }
 
 /// What happened to a link, for the history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum HistoryEvent {
     Linked,

@@ -179,7 +179,7 @@ fn link_status_unlink_and_history() {
             .is_empty()
     );
     let history = machine.book.history().unwrap();
-    let events: Vec<_> = history.iter().map(|e| e.event.clone()).collect();
+    let events: Vec<_> = history.iter().map(|e| e.event).collect();
     assert_eq!(events, [HistoryEvent::Linked, HistoryEvent::UnlinkedByUser]);
     assert!(matches!(
         machine.book.unlink(&world, None, UnlinkReason::AtRequest),
