@@ -427,11 +427,11 @@ mod tests {
         let app = app_with(Ok(locations));
         state(app.handle()).set_profiles(snapshot);
         let window = switcher(&app);
-        let work = serde_json::json!({"browser": "edge", "profile_dir": "Default"});
+        let work = serde_json::json!("edge:Default");
         let link = invoke_with(
             &window,
             "link_profile",
-            serde_json::json!({"work": work, "personalProfile": {"browser": "edge", "profile_dir": "Profile 1"}}),
+            serde_json::json!({"work": work, "personalProfile": "edge:Profile 1"}),
         )
         .unwrap();
         assert_eq!(link["state"], "linked");
@@ -441,7 +441,7 @@ mod tests {
         let again = invoke_with(
             &window,
             "link_profile",
-            serde_json::json!({"work": work, "personalProfile": {"browser": "edge", "profile_dir": "Profile 1"}}),
+            serde_json::json!({"work": work, "personalProfile": "edge:Profile 1"}),
         )
         .unwrap_err();
         assert_eq!(again["code"], "already_linked");
@@ -472,8 +472,7 @@ mod tests {
         let error = invoke_with(
             &window,
             "link_profile",
-            serde_json::json!({"work": {"browser": "edge", "profile_dir": "Default"},
-                "personalProfile": {"browser": "edge", "profile_dir": "Profile 1"}}),
+            serde_json::json!({"work": "edge:Default", "personalProfile": "edge:Profile 1"}),
         )
         .unwrap_err();
         assert_eq!(error["code"], "policy_forbids");

@@ -156,8 +156,8 @@ describe("switcher window", () => {
     button!.click();
     await settle();
     expect(calls.find((c) => c.cmd === "link_profile")?.args).toEqual({
-      work: { browser: "edge", profile_dir: "Default" },
-      personalProfile: { browser: "edge", profile_dir: "Profile 1" },
+      work: "edge:Default",
+      personalProfile: "edge:Profile 1",
     });
     expect(root.querySelector("li.work")?.getAttribute("data-state")).toBe("linked");
     const dropdown = root.querySelector("details.linked[data-linked-for=Default]");

@@ -172,12 +172,11 @@ fn link_status_unlink_and_history() {
     assert_eq!(status["linking_allowed"], true);
     assert!(status["policy_reason"].is_null());
     let link = &status["links"][0];
-    assert_eq!(link["work"]["browser"], "edge");
-    assert_eq!(link["work"]["profile_dir"], "Default");
+    assert_eq!(link["work"], "edge:Default");
     assert_eq!(link["work_account"]["tenant_id"], WORK_TENANT);
     assert_eq!(link["work_account"]["email"], "bob@contoso.test");
     assert_eq!(link["personal_account"]["email"], "alice@outlook.test");
-    assert_eq!(link["personal_profile"]["profile_dir"], "Profile 1");
+    assert_eq!(link["personal_profile"], "edge:Profile 1");
     assert_eq!(link["state"], "linked");
     assert!(link["since"].as_u64().unwrap() > 1_700_000_000);
 

@@ -4,8 +4,10 @@ use serde::{Deserialize, Serialize};
 use tandem_profiles::BrowserId;
 use ts_rs::TS;
 
-/// A browser profile, named as the CLI and the UI name it: `<browser>:<profile_dir>`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+/// A browser profile, named as the CLI and the UI name it, and written in
+/// JSON as one string: `<browser>:<profile_dir>` (`edge:Profile 1`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, TS)]
+#[ts(type = "string")]
 pub struct ProfileRef {
     pub browser: BrowserId,
     pub profile_dir: String,
@@ -42,6 +44,19 @@ impl ProfileRef {
 impl std::fmt::Display for ProfileRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}", self.browser, self.profile_dir)
+    }
+}
+
+impl Serialize for ProfileRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ProfileRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -199,6 +214,12 @@ mod tests {
             "netscape:Default".parse::<ProfileRef>(),
             Err(ProfileRefError::UnknownBrowser(_))
         ));
+        // In JSON it is the same one string; a Windows path keeps its colons.
+        let firefox = ProfileRef::new(BrowserId::Firefox, r"C:\Users\ada\profile");
+        let json = serde_json::to_string(&firefox).unwrap();
+        assert_eq!(json, r#""firefox:C:\\Users\\ada\\profile""#);
+        assert_eq!(serde_json::from_str::<ProfileRef>(&json).unwrap(), firefox);
+        assert!(serde_json::from_str::<ProfileRef>(r#""Default""#).is_err());
     }
 
     #[test]

@@ -92,9 +92,10 @@ export type ProfileEvent = {
 snapshot: Snapshot, } & ({ "change": "browser_installed", browser: BrowserId, } | { "change": "browser_removed", browser: BrowserId, } | { "change": "profile_added", browser: BrowserId, profile_dir: string, } | { "change": "profile_removed", browser: BrowserId, profile_dir: string, } | { "change": "profile_renamed", browser: BrowserId, profile_dir: string, old_name: string, new_name: string, } | { "change": "signed_in", browser: BrowserId, profile_dir: string, } | { "change": "signed_out", browser: BrowserId, profile_dir: string, } | { "change": "account_changed", browser: BrowserId, profile_dir: string, } | { "change": "profile_updated", browser: BrowserId, profile_dir: string, });
 
 /**
- * A browser profile, named as the CLI and the UI name it: `<browser>:<profile_dir>`.
+ * A browser profile, named as the CLI and the UI name it, and written in
+ * JSON as one string: `<browser>:<profile_dir>` (`edge:Profile 1`).
  */
-export type ProfileRef = { browser: BrowserId, profile_dir: string, };
+export type ProfileRef = string;
 
 /**
  * The work account of the linked profile, as its browser shows it.

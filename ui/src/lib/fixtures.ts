@@ -76,10 +76,10 @@ export const sampleStatus: Status = {
 
 export const sampleLink: Link = {
   id: "0123",
-  work: { browser: "edge", profile_dir: "Default" },
+  work: "edge:Default",
   work_account: { tenant_id: "72f988bf-86f1-41af-91ab-2d7cd011db47", email: "ada@contoso.com" },
   personal_account: { account_key: null, email: "ada@outlook.com", name: null, proof: "profile" },
-  personal_profile: { browser: "edge", profile_dir: "Profile 1" },
+  personal_profile: "edge:Profile 1",
   state: "linked",
   since: 1764000000,
   reason: null,

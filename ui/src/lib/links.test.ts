@@ -5,10 +5,10 @@ import { eventLabel, linkOf, newestFirst, personalCandidates, personalLine, stat
 
 const link: Link = {
   id: "1",
-  work: { browser: "edge", profile_dir: "Default" },
+  work: "edge:Default",
   work_account: { tenant_id: "t", email: "ada@contoso.com" },
   personal_account: { account_key: null, email: "ada@outlook.com", name: null, proof: "profile" },
-  personal_profile: { browser: "edge", profile_dir: "Profile 1" },
+  personal_profile: "edge:Profile 1",
   state: "linked",
   since: 1,
   reason: null,

@@ -3,16 +3,17 @@
 // they are unit-tested without a DOM.
 import type { HistoryEntry, HistoryEvent, Link, LinkState, Profile, ProfileRef } from "./bindings";
 
+/** How Rust names a profile: `<browser>:<profile folder>`. */
 export function refOf(profile: Profile): ProfileRef {
-  return { browser: profile.browser, profile_dir: profile.profile_dir };
+  return `${profile.browser}:${profile.profile_dir}`;
 }
 
 export function sameRef(a: ProfileRef, b: ProfileRef): boolean {
-  return a.browser === b.browser && a.profile_dir === b.profile_dir;
+  return a === b;
 }
 
 export function refKey(ref: ProfileRef): string {
-  return `${ref.browser}:${ref.profile_dir}`;
+  return ref;
 }
 
 export function linkOf(links: Link[], profile: Profile): Link | undefined {
