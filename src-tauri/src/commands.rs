@@ -205,7 +205,13 @@ pub fn remove_all_data<R: Runtime>(
     app: AppHandle<R>,
     state: tauri::State<'_, AppState>,
 ) -> Result<(), CommandError> {
-    tandem_footprint::uninstall::uninstall(locations(&state)?)?;
+    let locations = locations(&state)?;
+    state.stop_writing();
+    // Wait for a reconciliation already under way, and keep later ones out
+    // (they find nothing to write) while the folders go.
+    let lock = tandem_linking::store::StateLock::acquire(locations.data_dir());
+    tandem_footprint::uninstall::uninstall(locations)?;
+    drop(lock);
     tracing::info!("all Tandem data removed; quitting");
     app.exit(0);
     Ok(())

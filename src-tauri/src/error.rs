@@ -97,6 +97,13 @@ impl CommandError {
         }
     }
 
+    pub fn removing() -> Self {
+        Self::new(
+            ErrorCode::RemoveFailed,
+            "Tandem is removing all its data and quitting",
+        )
+    }
+
     pub fn internal(detail: String) -> Self {
         Self::new(
             ErrorCode::Internal,

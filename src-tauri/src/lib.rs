@@ -45,6 +45,8 @@ pub struct AppState {
     links: Mutex<Status>,
     /// What the identity provider last said about the linked work accounts.
     sign_ins: Mutex<links::SignIns>,
+    /// Set while Tandem removes all its data: nothing may write any more.
+    removing: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -63,7 +65,19 @@ impl AppState {
                 notices: Vec::new(),
             }),
             sign_ins: Mutex::new(links::SignIns::new()),
+            removing: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Stops every background write (reconciliation takes a lock file in
+    /// the data folder), for good: the app quits after removing its data.
+    pub fn stop_writing(&self) {
+        self.removing
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn is_removing(&self) -> bool {
+        self.removing.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn policy(&self) -> PolicySet {

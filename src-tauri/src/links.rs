@@ -30,6 +30,9 @@ const ACCOUNT_CHECK: Duration = Duration::from_secs(60 * 60);
 pub fn reconcile<R: Runtime>(app: &AppHandle<R>) -> Result<Status, CommandError> {
     let state = app.state::<AppState>();
     let locations = state.locations.as_ref().map_err(CommandError::from)?;
+    if state.is_removing() {
+        return Err(CommandError::removing());
+    }
     let profiles = state.profiles();
     let policy = state.policy();
     let sign_ins = state.sign_ins();
@@ -203,6 +206,9 @@ pub fn watch_state<R: Runtime>(app: &AppHandle<R>) {
             let mut next_check = std::time::Instant::now() + Duration::from_secs(5);
             loop {
                 std::thread::sleep(STATE_POLL);
+                if handle.state::<AppState>().is_removing() {
+                    break;
+                }
                 let now = stamps(&files);
                 let mut changed = now != last;
                 if std::time::Instant::now() >= next_check {

@@ -1,7 +1,7 @@
 // Linking in the real app: link from the switcher, then an admin drops a
 // policy file in while the app runs, and the link goes, with the reason.
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { remote } from "webdriverio";
@@ -65,7 +65,8 @@ describe("account linking", () => {
   });
 
   after(async () => {
-    await browser?.deleteSession();
+    // The last test quits the app, which may already have ended the session.
+    await browser?.deleteSession().catch(() => {});
     driver?.kill();
     await driver?.exited;
     machine?.cleanup();
@@ -116,5 +117,30 @@ describe("account linking", () => {
     assert.equal(await browser.$("li.work[data-work='edge:Default'] button.link").isEnabled(), false);
     policy("etc/tandem/policies/managed", "tandem.json", '{"LinkingEnabled": true}');
     await banner.waitForDisplayed({ timeout: 10000, reverse: true });
+  });
+
+  it("removes all of Tandem's data from the Privacy section, and quits", async () => {
+    const data = path.join(machine.home, ".local/share/tandem");
+    const logs = path.join(machine.home, ".local/state/tandem");
+    const webview = path.join(machine.home, ".local/share/dev.tandem.Tandem");
+    assert.ok(existsSync(data) && existsSync(logs) && existsSync(webview), "the app has written its data and logs");
+    await browser.$("#privacy summary").click();
+    await browser.$("#remove-all").click();
+    await (await browser.$("#remove-all-confirm")).click().catch(() => {});
+    await waitFor("Tandem's folders to go", () => ![data, logs, webview].some(existsSync), 10000).catch((error) => {
+      const left = [data, logs, webview].filter(existsSync);
+      throw new Error(`${error.message}; still there: ${left.join(", ")}\n${driver.output.slice(-3000)}`);
+    });
+    assert.equal(existsSync(path.join(machine.home, ".config/tandem")), false);
+    // The browsers' own files are untouched.
+    assert.ok(existsSync(path.join(machine.edge, "Default/Preferences")));
+    // Nothing else is left but the exceptions `tandem_footprint::uninstall`
+    // documents: shared folders, and the desktop's own caches (dconf, at-spi).
+    const left = readdirSync(machine.home, { recursive: true })
+      .map(String)
+      .filter((entry) => !/^\.config(\/(microsoft-edge|chromium)(\/.*)?)?$/.test(entry))
+      .filter((entry) => !/^\.cache(\/(dconf|at-spi)(\/.*)?)?$/.test(entry))
+      .filter((entry) => ![".local", ".local/share", ".local/state"].includes(entry));
+    assert.deepEqual(left, []);
   });
 });

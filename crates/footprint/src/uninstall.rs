@@ -5,10 +5,15 @@
 //! The order matters: the registration record and the account index live in
 //! Tandem's data folder, so they are used before the folders go.
 //!
-//! Left behind, by design: parent folders shared with other programs
-//! (`~/.config`, `~/.local/share`, `~/.local/state`, `~/.cache`), even when
-//! Tandem was the first to create them, because Tandem cannot know whether
-//! they existed before, and other programs expect them.
+//! Left behind, by design:
+//! - parent folders shared with other programs (`~/.config`, `~/.local/share`,
+//!   `~/.local/state`, `~/.cache`), even when Tandem was the first to create
+//!   them, because Tandem cannot know whether they existed before, and other
+//!   programs expect them;
+//! - what the desktop's own libraries keep for every GTK program
+//!   (`~/.cache/dconf`, `~/.cache/at-spi`): they are the desktop's, and exist
+//!   on any desktop before Tandem runs;
+//! - files the user exported.
 
 use std::path::PathBuf;
 
@@ -37,13 +42,22 @@ impl Plan {
     }
 }
 
-/// What is there to remove, without removing anything.
-pub fn plan(locations: &Locations) -> Plan {
-    let folders = locations
+/// Tandem's own folders and its web view's.
+fn folders(locations: &Locations) -> Vec<PathBuf> {
+    let mut all: Vec<PathBuf> = locations
         .owned_dirs()
         .into_iter()
-        .filter(|dir| dir.exists())
         .map(PathBuf::from)
+        .collect();
+    all.extend(locations.webview_dirs());
+    all
+}
+
+/// What is there to remove, without removing anything.
+pub fn plan(locations: &Locations) -> Plan {
+    let folders = folders(locations)
+        .into_iter()
+        .filter(|dir| dir.exists())
         .collect();
     let keyring_entries = Vault::new(locations)
         .accounts()
@@ -90,15 +104,59 @@ pub fn uninstall(locations: &Locations) -> Result<Plan, FootprintError> {
         }
         Err(error) => keep(Err(error.into())),
     }
-    for dir in locations.owned_dirs() {
-        match std::fs::remove_dir_all(dir) {
-            Ok(()) => {}
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(error) => keep(Err(io_error("remove", dir)(error))),
+    for dir in folders(locations) {
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => remove_empty_tandem_parents(&dir),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                remove_empty_tandem_parents(&dir);
+            }
+            Err(error) => keep(Err(io_error("remove", &dir)(error))),
         }
     }
     match first_error {
         Some(error) => Err(error),
         None => Ok(planned),
+    }
+}
+
+/// Tandem's folders sit inside folders named after it on some systems
+/// (`~/.local/state/tandem/logs`, `%APPDATA%\Tandem\Tandem\data`): those go
+/// too once empty. A folder of another name is never touched.
+fn remove_empty_tandem_parents(dir: &std::path::Path) {
+    let mut current = dir.parent();
+    while let Some(parent) = current {
+        let named_for_tandem = parent
+            .file_name()
+            .and_then(|name| name.to_str())
+            .is_some_and(|name| name.eq_ignore_ascii_case("tandem"));
+        // remove_dir only removes an empty folder.
+        if !named_for_tandem || std::fs::remove_dir(parent).is_err() {
+            return;
+        }
+        current = parent.parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_tandem_named_parents_only_when_empty() {
+        let root = tempfile::tempdir().unwrap();
+        let logs = root.path().join("state/tandem/logs");
+        std::fs::create_dir_all(&logs).unwrap();
+        std::fs::remove_dir(&logs).unwrap();
+        remove_empty_tandem_parents(&logs);
+        assert!(!root.path().join("state/tandem").exists());
+        assert!(root.path().join("state").exists(), "a shared folder stays");
+
+        let busy = root.path().join("Tandem/Tandem/data");
+        std::fs::create_dir_all(&busy).unwrap();
+        std::fs::write(root.path().join("Tandem/other.txt"), "mine").unwrap();
+        std::fs::remove_dir(&busy).unwrap();
+        remove_empty_tandem_parents(&busy);
+        assert!(!root.path().join("Tandem/Tandem").exists());
+        assert!(root.path().join("Tandem/other.txt").exists());
     }
 }

@@ -297,6 +297,27 @@ impl Locations {
         self.user_roots.config_home.join("mimeapps.list")
     }
 
+    /// The folders the app's web view (WebKitGTK, WKWebView, WebView2) keeps
+    /// its storage and caches in, named after the app's identifier. They are
+    /// Tandem's traces too, though the web engine writes them.
+    pub fn webview_dirs(&self) -> Vec<PathBuf> {
+        let roots = &self.user_roots;
+        match roots.platform {
+            Platform::Linux => vec![
+                roots.data_home.join(APP_ID),
+                self.cache_dir
+                    .parent()
+                    .map_or_else(|| roots.home.join(".cache"), Path::to_path_buf)
+                    .join(APP_ID),
+            ],
+            Platform::MacOs => vec![
+                roots.home.join("Library/WebKit").join(APP_ID),
+                roots.home.join("Library/Caches").join(APP_ID),
+            ],
+            Platform::Windows => vec![roots.local_app_data.join(APP_ID)],
+        }
+    }
+
     /// Every folder Tandem itself may create for this user: what "remove all my
     /// data" and the uninstaller must clean, and nothing else.
     pub fn owned_dirs(&self) -> [&Path; 4] {
