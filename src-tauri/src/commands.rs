@@ -135,6 +135,15 @@ pub async fn link_with_sign_in<R: Runtime>(
             std::time::Duration::from_secs(300),
             &cancel,
         );
+        // The sign-in took a while: confirm against the machine as it is now,
+        // so a policy that changed meanwhile still wins.
+        let (profiles, policy, sign_ins) = crate::links::world_parts(&state);
+        let world = World {
+            profiles: &profiles,
+            policy: &policy,
+            sign_ins: &sign_ins,
+            now: tandem_linking::now(),
+        };
         match signed_in {
             Ok(personal) => Ok(book.confirm(&world, &pending, personal)?),
             Err(error) => {
@@ -210,8 +219,13 @@ pub fn remove_all_data<R: Runtime>(
     // Wait for a reconciliation already under way, and keep later ones out
     // (they find nothing to write) while the folders go.
     let lock = tandem_linking::store::StateLock::acquire(locations.data_dir());
-    tandem_footprint::uninstall::uninstall(locations)?;
+    let removed = tandem_footprint::uninstall::uninstall(locations);
     drop(lock);
+    if let Err(error) = removed {
+        // Tandem keeps running, and keeps obeying policy, until it can finish.
+        state.resume_writing();
+        return Err(error.into());
+    }
     tracing::info!("all Tandem data removed; quitting");
     app.exit(0);
     Ok(())

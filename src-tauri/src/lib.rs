@@ -47,6 +47,9 @@ pub struct AppState {
     sign_ins: Mutex<links::SignIns>,
     /// Set while Tandem removes all its data: nothing may write any more.
     removing: std::sync::atomic::AtomicBool,
+    /// Whether the profiles have been read once: until then a link's work
+    /// profile would look deleted, so reconciling waits.
+    profiles_read: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -66,7 +69,18 @@ impl AppState {
             }),
             sign_ins: Mutex::new(links::SignIns::new()),
             removing: std::sync::atomic::AtomicBool::new(false),
+            profiles_read: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Lets background work write again after a removal that failed.
+    pub fn resume_writing(&self) {
+        self.removing
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn profiles_read(&self) -> bool {
+        self.profiles_read.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Stops every background write (reconciliation takes a lock file in
@@ -127,6 +141,8 @@ impl AppState {
         if let Ok(mut current) = self.profiles.lock() {
             *current = snapshot;
         }
+        self.profiles_read
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
 

@@ -33,6 +33,10 @@ pub fn reconcile<R: Runtime>(app: &AppHandle<R>) -> Result<Status, CommandError>
     if state.is_removing() {
         return Err(CommandError::removing());
     }
+    if !state.profiles_read() {
+        // Nothing is known yet; the first reading reconciles.
+        return Ok(state.links().unwrap_or_else(|| empty_status(&state)));
+    }
     let profiles = state.profiles();
     let policy = state.policy();
     let sign_ins = state.sign_ins();
@@ -71,6 +75,17 @@ pub fn reconcile<R: Runtime>(app: &AppHandle<R>) -> Result<Status, CommandError>
     }
     publish(app, &result.status);
     Ok(result.status)
+}
+
+fn empty_status(state: &AppState) -> Status {
+    let global = state.policy().linking(tandem_policy::Publisher::Tandem);
+    Status {
+        linking_allowed: global.allowed,
+        policy_reason: global.reason,
+        links: Vec::new(),
+        personal_data_restricted: false,
+        notices: Vec::new(),
+    }
 }
 
 /// What reconciliation and link requests look at, as the app last saw it.
@@ -207,7 +222,7 @@ pub fn watch_state<R: Runtime>(app: &AppHandle<R>) {
             loop {
                 std::thread::sleep(STATE_POLL);
                 if handle.state::<AppState>().is_removing() {
-                    break;
+                    continue;
                 }
                 let now = stamps(&files);
                 let mut changed = now != last;

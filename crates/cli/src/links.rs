@@ -207,8 +207,11 @@ pub fn link(args: LinkArgs, out: &mut impl Write) -> Result<(), CliError> {
             std::time::Duration::from_secs(args.timeout),
             &cancel,
         );
+        // The sign-in took a while: confirm against the machine as it is now,
+        // so a policy that changed meanwhile still wins.
+        let now = Observed::read()?;
         match signed_in {
-            Ok(personal) => observed.book.confirm(&world, &pending, personal)?,
+            Ok(personal) => now.book.confirm(&now.world(&none), &pending, personal)?,
             Err(error) => {
                 observed.book.abandon(&pending)?;
                 return Err(error.into());
@@ -354,6 +357,9 @@ pub fn privacy_restrict(lift: bool, out: &mut impl Write) -> Result<(), CliError
 
 pub fn uninstall(yes: bool, out: &mut impl Write) -> Result<(), CliError> {
     let locations = Locations::from_env()?;
+    if tandem_footprint::uninstall::app_is_running() {
+        return Err(CliError::AppRunning);
+    }
     let plan = tandem_footprint::uninstall::plan(&locations);
     if plan.is_empty() {
         writeln!(out, "Tandem left nothing on this machine for this user.")?;

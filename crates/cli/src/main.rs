@@ -185,6 +185,11 @@ enum CliError {
     WhichPersonalAccount(usize),
     #[error("this asks for confirmation, and there is no terminal to ask on: add --yes")]
     NeedsYes,
+    #[error(
+        "Tandem's app is running and would write its files again: choose Quit in its tray menu \
+         first, or use \"Remove all Tandem data\" in the app"
+    )]
+    AppRunning,
     #[error(transparent)]
     Locations(#[from] tandem_locations::LocationError),
     #[error("cannot write the output: {0}")]

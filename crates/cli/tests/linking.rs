@@ -488,6 +488,18 @@ fn uninstall_leaves_the_home_as_it_was() {
 
     let refused = machine.fails(&["uninstall"]);
     assert!(refused.contains("--yes"), "{refused}");
+
+    // A running app would write its files again: the uninstaller waits for
+    // it to quit. (Here, a process named like the app. Only this test
+    // uninstalls, so no other test can be refused by it.)
+    let bin = tempfile::tempdir().unwrap();
+    let fake_app = bin.path().join("tandem-app");
+    std::fs::copy("/bin/sleep", &fake_app).unwrap();
+    let mut app = Command::new(&fake_app).arg("30").spawn().unwrap();
+    let refused = machine.fails(&["uninstall", "--yes"]);
+    let _ = app.kill();
+    let _ = app.wait();
+    assert!(refused.contains("app is running"), "{refused}");
     let removed = machine.ok(&["uninstall", "--yes"]);
     assert!(
         removed.contains("keyring entry of the personal alice@outlook.test"),

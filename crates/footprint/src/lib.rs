@@ -25,6 +25,10 @@ pub enum FootprintError {
     Vault(#[from] tandem_identity::VaultError),
     #[error("{0} is not supported on this system yet")]
     Unsupported(&'static str),
+    #[error(
+        "{0}. Tandem's folders were kept, so that removing again (once this is fixed) can finish the job"
+    )]
+    Incomplete(Box<FootprintError>),
 }
 
 pub(crate) fn io_error<'a>(

@@ -83,14 +83,16 @@ pub fn plan(locations: &Locations) -> Plan {
 }
 
 /// Removes everything in the plan. Keeps going past a failure, so that one
-/// stuck item does not leave the rest behind, and reports the first failure.
+/// stuck item does not leave the rest behind, and reports the first; but if
+/// the registrations or keyring entries could not all be removed, Tandem's
+/// folders stay, as they record what is left to undo.
 pub fn uninstall(locations: &Locations) -> Result<Plan, FootprintError> {
     let planned = plan(locations);
-    let mut first_error: Option<FootprintError> = None;
+    let mut failures: Vec<FootprintError> = Vec::new();
     let mut keep = |result: Result<(), FootprintError>| {
         if let Err(error) = result {
             tracing::warn!(%error, "uninstall step failed");
-            first_error.get_or_insert(error);
+            failures.push(error);
         }
     };
     keep(handler::unregister(locations).map(drop));
@@ -104,16 +106,21 @@ pub fn uninstall(locations: &Locations) -> Result<Plan, FootprintError> {
         }
         Err(error) => keep(Err(error.into())),
     }
+    // The data folder holds what a second try needs to finish: the account
+    // index (which keyring entries exist) and the handler to put back.
+    if !failures.is_empty() {
+        return Err(FootprintError::Incomplete(Box::new(failures.remove(0))));
+    }
     for dir in folders(locations) {
         match std::fs::remove_dir_all(&dir) {
             Ok(()) => remove_empty_tandem_parents(&dir),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 remove_empty_tandem_parents(&dir);
             }
-            Err(error) => keep(Err(io_error("remove", &dir)(error))),
+            Err(error) => failures.push(io_error("remove", &dir)(error)),
         }
     }
-    match first_error {
+    match failures.into_iter().next() {
         Some(error) => Err(error),
         None => Ok(planned),
     }
@@ -135,6 +142,29 @@ fn remove_empty_tandem_parents(dir: &std::path::Path) {
         }
         current = parent.parent();
     }
+}
+
+/// Whether Tandem's app runs for this user (Linux; elsewhere `false`). A
+/// running app would write its state and logs again after an uninstall.
+pub fn app_is_running() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(me) = std::fs::metadata("/proc/self") else {
+            return false;
+        };
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return false;
+        };
+        entries.filter_map(Result::ok).any(|entry| {
+            let path = entry.path();
+            std::fs::metadata(&path).is_ok_and(|m| m.uid() == me.uid())
+                && std::fs::read_to_string(path.join("comm"))
+                    .is_ok_and(|comm| comm.trim_end() == "tandem-app")
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    false
 }
 
 #[cfg(test)]

@@ -256,7 +256,18 @@ impl LinkBook {
             self.personal.save(personal)?;
         }
         self.work.save(&pages.work)?;
-        if let Some(personal) = pages.personal.as_mut() {
+        // While processing is restricted the personal half is not loaded,
+        // but erasing what a removed link needs no more is still due.
+        let mut unloaded;
+        let personal = match pages.personal.as_mut() {
+            Some(personal) => Some(personal),
+            None if self.personal.path().exists() => {
+                unloaded = self.personal.load()?.value;
+                Some(&mut unloaded)
+            }
+            None => None,
+        };
+        if let Some(personal) = personal {
             let before = personal.links.len();
             personal
                 .links
@@ -436,6 +447,7 @@ impl LinkBook {
             state: LinkState::Unlinked,
             since: world.now,
             reason: None,
+            provider_says_sign_in_again: false,
         };
         engine::apply(&mut link, &LinkEvent::Begin, None, world.now)
             .map_err(|_| LinkError::AlreadyLinked(request.work.clone()))?;

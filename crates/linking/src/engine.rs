@@ -36,6 +36,11 @@ pub struct WorkLink {
     pub since: u64,
     #[serde(default)]
     pub reason: Option<String>,
+    /// Whether the identity provider (not the browser) said the work account
+    /// must sign in again: only the provider saying it is usable restores
+    /// such a link, so a run without an answer does not flip it back.
+    #[serde(default)]
+    pub provider_says_sign_in_again: bool,
 }
 
 /// What the identity provider last said about a link's work account.
@@ -141,11 +146,28 @@ fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, String)> {
             .unwrap_or_else(|| "your organization turned linking off".into());
         return Some((LinkEvent::PolicyForbids, reason));
     }
-    let Some(profile) = world.profiles.profiles.iter().find(|p| link.work.names(p)) else {
-        return Some((
-            LinkEvent::WorkAccountGone,
-            format!("the work profile {} was deleted", link.work),
-        ));
+    // The same folder name can exist in two installs of one browser (native
+    // and flatpak, say); the one holding the work account is the link's.
+    let candidates: Vec<_> = world
+        .profiles
+        .profiles
+        .iter()
+        .filter(|p| link.work.names(p))
+        .collect();
+    let holding = candidates
+        .iter()
+        .find(|p| p.account.kind == AccountKind::Work && link.work_account.is_same_as(&p.account));
+    let profile = match (holding, candidates.as_slice()) {
+        (Some(profile), _) => *profile,
+        (None, []) => {
+            return Some((
+                LinkEvent::WorkAccountGone,
+                format!("the work profile {} was deleted", link.work),
+            ));
+        }
+        (None, [only]) => *only,
+        // Several, none with the account: Tandem cannot tell which is the link's.
+        (None, _) => return None,
     };
     let sign_in = link
         .work_account_key
@@ -187,8 +209,10 @@ fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, String)> {
     if let Some(WorkSignIn::SignInAgain { detail }) = sign_in {
         return lost(format!("the work account must sign in again ({detail})"));
     }
+    let provider_agrees =
+        !link.provider_says_sign_in_again || matches!(sign_in, Some(WorkSignIn::Usable));
     match link.state {
-        LinkState::WorkAccountUnavailable => Some((
+        LinkState::WorkAccountUnavailable if provider_agrees => Some((
             LinkEvent::WorkAccessRestored,
             "the work account is available again".into(),
         )),
@@ -211,8 +235,19 @@ pub fn reconcile(links: &[WorkLink], world: &World) -> Reconciled {
             out.links.push(link);
             continue;
         };
+        let from_provider = event == LinkEvent::WorkAccessLost
+            && link
+                .work_account_key
+                .as_ref()
+                .and_then(|key| world.sign_ins.get(key))
+                .is_some_and(|answer| matches!(answer, WorkSignIn::SignInAgain { .. }));
         match apply(&mut link, &event, Some(reason), world.now) {
             Ok(entry) => {
+                if event == LinkEvent::WorkAccessLost {
+                    link.provider_says_sign_in_again = from_provider;
+                } else if event == LinkEvent::WorkAccessRestored {
+                    link.provider_says_sign_in_again = false;
+                }
                 out.history.extend(entry.clone());
                 if link.state == LinkState::Unlinked {
                     out.removed.push(Removal { link, entry });
@@ -274,6 +309,7 @@ mod tests {
             state,
             since: 100,
             reason: None,
+            provider_says_sign_in_again: false,
         }
     }
 
@@ -452,6 +488,20 @@ mod tests {
             200,
         );
         assert_eq!(out.links[0].state, LinkState::WorkAccountUnavailable);
+        // A run with no answer from the provider (the CLI, offline) must not
+        // restore it; only the provider saying it is usable does.
+        let no_answer = run(&out.links, vec![work_profile()], &policy(None, None));
+        assert!(!no_answer.changed());
+        let usable = BTreeMap::from([("oid.tid".to_owned(), WorkSignIn::Usable)]);
+        let back = run_with(
+            &out.links,
+            vec![work_profile()],
+            &policy(None, None),
+            &usable,
+            300,
+        );
+        assert_eq!(back.links[0].state, LinkState::Linked);
+        assert!(!back.links[0].provider_says_sign_in_again);
 
         // Still signed out: nothing new is recorded.
         let again = run(
@@ -498,6 +548,33 @@ mod tests {
         assert!(stale.links.is_empty());
         assert!(stale.history.is_empty());
         assert_eq!(stale.removed.len(), 1);
+    }
+
+    #[test]
+    fn two_installs_with_the_same_folder_never_cost_the_link() {
+        let mut flatpak = profile("Default", AccountKind::Personal, Some("ada@outlook.com"));
+        flatpak.user_data_dir =
+            "/home/user/.var/app/com.microsoft.Edge/config/microsoft-edge".into();
+        let out = run(
+            &[link(LinkState::Linked)],
+            vec![flatpak.clone(), work_profile()],
+            &policy(None, None),
+        );
+        assert!(
+            !out.changed(),
+            "the install holding the work account is the link's"
+        );
+        let mut other_flatpak = flatpak.clone();
+        other_flatpak.account.email = Some("eve@outlook.com".into());
+        let out = run(
+            &[link(LinkState::Linked)],
+            vec![flatpak, other_flatpak],
+            &policy(None, None),
+        );
+        assert!(
+            !out.changed(),
+            "two candidates, neither the link's: no action"
+        );
     }
 
     #[test]

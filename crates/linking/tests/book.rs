@@ -341,6 +341,14 @@ fn restriction_pauses_personal_processing_until_lifted() {
     machine.book.set_restricted(false, 2).unwrap();
     let status = machine.book.reconcile(&world).unwrap().status;
     assert!(status.links[0].personal_account.is_some());
+
+    // Unlinking while restricted still erases the personal half.
+    machine.book.set_restricted(true, 3).unwrap();
+    machine
+        .book
+        .unlink(&world, None, UnlinkReason::AtRequest)
+        .unwrap();
+    assert!(!tree_text(&machine.locations.data_dir().join("personal")).contains("outlook"));
 }
 
 #[test]

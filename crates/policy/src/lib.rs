@@ -215,8 +215,20 @@ impl PolicySet {
     }
 
     fn read_folder(&mut self, publisher: Publisher, level: Level, dir: &Path) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return,
+            // A folder that exists but cannot be read may hold a "no".
+            Err(error) => {
+                let source = Source {
+                    publisher,
+                    level,
+                    scope: Scope::Machine,
+                    location: dir.display().to_string(),
+                };
+                self.problem(source, format!("cannot be read: {error}"));
+                return;
+            }
         };
         let mut files: Vec<PathBuf> = entries
             .filter_map(Result::ok)

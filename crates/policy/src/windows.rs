@@ -96,8 +96,21 @@ pub(crate) fn read() -> PolicySet {
         for publisher in Publisher::ALL {
             for level in [Level::Recommended, Level::Managed] {
                 let path = key_path(publisher, level);
-                let Ok(key) = RegKey::predef(hive).open_subkey(&path) else {
-                    continue;
+                let location = format!(r"{hive_name}\{path}");
+                let key = match RegKey::predef(hive).open_subkey(&path) {
+                    Ok(key) => key,
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+                    // A key that exists but cannot be read may hold a "no".
+                    Err(error) => {
+                        let source = Source {
+                            publisher,
+                            level,
+                            scope,
+                            location,
+                        };
+                        set.problem(source, format!("cannot be read: {error}"));
+                        continue;
+                    }
                 };
                 let values: Vec<(String, u32, Vec<u8>)> = key
                     .enum_values()

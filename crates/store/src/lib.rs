@@ -90,6 +90,9 @@ pub enum Recovery {
     FromBackup { set_aside: PathBuf, reason: String },
     /// The file was damaged and set aside, and no good backup existed.
     Reset { set_aside: PathBuf, reason: String },
+    /// The file was missing beside a good backup (a crash during a
+    /// recovery); the backup was restored.
+    Restored,
 }
 
 impl Recovery {
@@ -104,6 +107,9 @@ impl Recovery {
                 "a damaged state file ({reason}) was moved to {}; no good copy existed, so Tandem started it afresh",
                 set_aside.display()
             ),
+            Recovery::Restored => {
+                "a state file was missing after an interrupted recovery; its last good copy was restored".into()
+            }
         }
     }
 }
@@ -197,6 +203,15 @@ impl<T: Document> StateFile<T> {
     pub fn load(&self) -> Result<Loaded<T>, StoreError> {
         let reason = match Self::parse_file(&self.path)? {
             Parsed::Missing => {
+                // Only a crash while a damaged file was being replaced by its
+                // backup leaves the backup without the file: finish that.
+                if let Parsed::Good(value) = Self::parse_file(&self.backup_path())? {
+                    self.save_without_backup(&value)?;
+                    return Ok(Loaded {
+                        value,
+                        recovery: Some(Recovery::Restored),
+                    });
+                }
                 return Ok(Loaded {
                     value: T::default(),
                     recovery: None,
@@ -271,14 +286,33 @@ impl<T: Document> StateFile<T> {
     /// not linger in a backup (personal data the user unlinked or deleted).
     pub fn save_forgetting(&self, value: &T) -> Result<(), StoreError> {
         let bytes = self.encode(value)?;
-        write_atomically(&self.path, &bytes)?;
-        write_atomically(&self.backup_path(), &bytes)
+        // The backup first: a crash between the two writes must not leave
+        // the removed data in the backup, where nothing would clean it.
+        write_atomically(&self.backup_path(), &bytes)?;
+        write_atomically(&self.path, &bytes)
     }
 
-    /// Deletes the file and its backup (not files set aside as corrupt: they
-    /// are for the user to look at, and the uninstaller removes the folder).
+    /// Deletes every copy of the file: itself, its backup, copies set aside
+    /// as damaged, and temporary files a crash left behind.
     pub fn delete(&self) -> Result<(), StoreError> {
-        for path in [self.path.clone(), self.backup_path()] {
+        let mut copies = vec![self.path.clone(), self.backup_path()];
+        if let (Some(dir), Some(name)) = (self.path.parent(), self.path.file_name()) {
+            let name = name.to_string_lossy();
+            let prefixes = [format!("{name}.corrupt-"), format!("{name}.tmp-")];
+            if let Ok(entries) = std::fs::read_dir(dir) {
+                copies.extend(
+                    entries
+                        .filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|path| {
+                            path.file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .is_some_and(|n| prefixes.iter().any(|p| n.starts_with(p.as_str())))
+                        }),
+                );
+            }
+        }
+        for path in copies {
             match std::fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
@@ -585,6 +619,35 @@ mod tests {
         assert!(matches!(recovery, Recovery::Reset { .. }));
         assert!(recovery.message().contains("something.else"));
         assert!(!file.path().exists());
+    }
+
+    #[test]
+    fn a_missing_file_beside_a_good_backup_is_restored_and_delete_takes_every_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = file(dir.path());
+        file.save(&Counter {
+            count: 1,
+            label: String::new(),
+        })
+        .unwrap();
+        file.save(&Counter {
+            count: 2,
+            label: String::new(),
+        })
+        .unwrap();
+        std::fs::remove_file(file.path()).unwrap();
+        let loaded = file.load().unwrap();
+        assert_eq!(loaded.value.count, 1);
+        assert_eq!(loaded.recovery, Some(Recovery::Restored));
+        std::fs::write(dir.path().join("counter.json.corrupt-1-2"), "x").unwrap();
+        std::fs::write(dir.path().join("counter.json.tmp-3-4"), "x").unwrap();
+        std::fs::write(dir.path().join("other.json"), "x").unwrap();
+        file.delete().unwrap();
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(left, ["other.json"]);
     }
 
     #[test]
