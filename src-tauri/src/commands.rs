@@ -8,9 +8,7 @@ use tandem_profiles::launch::LaunchError;
 use tandem_profiles::{BrowserId, Snapshot};
 use ts_rs::TS;
 
-use tandem_linking::{
-    HistoryEntry, Link, LinkBook, LinkRequest, ProfileRef, Status, UnlinkReason, World,
-};
+use tandem_linking::{HistoryEntry, Link, LinkBook, LinkRequest, ProfileRef, Status, UnlinkReason};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::AppState;
@@ -112,13 +110,8 @@ pub async fn link_with_sign_in<R: Runtime>(
             .as_ref()
             .map_err(CommandError::from)?
             .clone();
-        let (profiles, policy, sign_ins) = crate::links::world_parts(&state);
-        let world = World {
-            profiles: &profiles,
-            policy: &policy,
-            sign_ins: &sign_ins,
-            now: tandem_linking::now(),
-        };
+        let observed = crate::links::observation(&state);
+        let world = observed.world();
         let book = LinkBook::new(&locations);
         let pending = book.begin(
             &world,
@@ -137,13 +130,8 @@ pub async fn link_with_sign_in<R: Runtime>(
         );
         // The sign-in took a while: confirm against the machine as it is now,
         // so a policy that changed meanwhile still wins.
-        let (profiles, policy, sign_ins) = crate::links::world_parts(&state);
-        let world = World {
-            profiles: &profiles,
-            policy: &policy,
-            sign_ins: &sign_ins,
-            now: tandem_linking::now(),
-        };
+        let observed = crate::links::observation(&state);
+        let world = observed.world();
         match signed_in {
             Ok(personal) => Ok(book.confirm(&world, &pending, personal)?),
             Err(error) => {

@@ -60,13 +60,7 @@ impl AppState {
             watcher: Mutex::new(None),
             policy: Mutex::new(PolicySet::default()),
             policy_watcher: Mutex::new(None),
-            links: Mutex::new(Status {
-                linking_allowed: true,
-                policy_reason: None,
-                links: Vec::new(),
-                personal_data_restricted: false,
-                notices: Vec::new(),
-            }),
+            links: Mutex::new(Status::default()),
             sign_ins: Mutex::new(links::SignIns::new()),
             removing: std::sync::atomic::AtomicBool::new(false),
             profiles_read: std::sync::atomic::AtomicBool::new(false),
@@ -110,8 +104,11 @@ impl AppState {
         }
     }
 
-    pub fn links(&self) -> Option<Status> {
-        self.links.lock().ok().map(|status| status.clone())
+    pub fn links(&self) -> Status {
+        self.links
+            .lock()
+            .map(|status| status.clone())
+            .unwrap_or_default()
     }
 
     pub fn set_links(&self, status: Status) {

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use tandem_linking::{
-    HistoryEntry, HistoryEvent, Link, LinkBook, LinkRequest, ProfileRef, Status, UnlinkReason,
-    World,
+    HistoryEntry, HistoryEvent, Link, LinkBook, LinkRequest, Observation, ProfileRef, Status,
+    UnlinkReason,
 };
 use tandem_policy::watch::PolicyWatcher;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -35,17 +35,9 @@ pub fn reconcile<R: Runtime>(app: &AppHandle<R>) -> Result<Status, CommandError>
     }
     if !state.profiles_read() {
         // Nothing is known yet; the first reading reconciles.
-        return Ok(state.links().unwrap_or_else(|| empty_status(&state)));
+        return Ok(state.links());
     }
-    let profiles = state.profiles();
-    let policy = state.policy();
-    let sign_ins = state.sign_ins();
-    let result = LinkBook::new(locations).reconcile(&World {
-        profiles: &profiles,
-        policy: &policy,
-        sign_ins: &sign_ins,
-        now: tandem_linking::now(),
-    })?;
+    let result = LinkBook::new(locations).reconcile(&observation(&state).world())?;
     for removal in &result.changes.removed {
         let Some(entry) = &removal.entry else {
             continue;
@@ -77,22 +69,13 @@ pub fn reconcile<R: Runtime>(app: &AppHandle<R>) -> Result<Status, CommandError>
     Ok(result.status)
 }
 
-fn empty_status(state: &AppState) -> Status {
-    let global = state.policy().linking(tandem_policy::Publisher::Tandem);
-    Status {
-        linking_allowed: global.allowed,
-        policy_reason: global.reason,
-        links: Vec::new(),
-        personal_data_restricted: false,
-        notices: Vec::new(),
-    }
-}
-
 /// What reconciliation and link requests look at, as the app last saw it.
-pub fn world_parts(
-    state: &AppState,
-) -> (tandem_profiles::Snapshot, tandem_policy::PolicySet, SignIns) {
-    (state.profiles(), state.policy(), state.sign_ins())
+pub fn observation(state: &AppState) -> Observation {
+    Observation {
+        profiles: state.profiles(),
+        policy: state.policy(),
+        sign_ins: state.sign_ins(),
+    }
 }
 
 /// Links `work` to the personal account of `personal_profile` (the
@@ -104,13 +87,8 @@ pub fn link_with_profile<R: Runtime>(
 ) -> Result<Link, CommandError> {
     let state = app.state::<AppState>();
     let book = LinkBook::new(state.locations.as_ref().map_err(CommandError::from)?);
-    let (profiles, policy, sign_ins) = world_parts(&state);
-    let world = World {
-        profiles: &profiles,
-        policy: &policy,
-        sign_ins: &sign_ins,
-        now: tandem_linking::now(),
-    };
+    let observed = observation(&state);
+    let world = observed.world();
     let personal = LinkBook::personal_account_of(&world, &personal_profile)?;
     let link = book.link(
         &world,
@@ -132,14 +110,9 @@ pub fn unlink<R: Runtime>(
     why: UnlinkReason,
 ) -> Result<HistoryEntry, CommandError> {
     let state = app.state::<AppState>();
-    let (profiles, policy, sign_ins) = world_parts(&state);
+    let observed = observation(&state);
     let entry = LinkBook::new(state.locations.as_ref().map_err(CommandError::from)?).unlink(
-        &World {
-            profiles: &profiles,
-            policy: &policy,
-            sign_ins: &sign_ins,
-            now: tandem_linking::now(),
-        },
+        &observed.world(),
         Some(&work),
         why,
     )?;
@@ -228,7 +201,7 @@ pub fn watch_state<R: Runtime>(app: &AppHandle<R>) {
                 let mut changed = now != last;
                 if std::time::Instant::now() >= next_check {
                     next_check = std::time::Instant::now() + ACCOUNT_CHECK;
-                    changed |= check_accounts(&handle, &locations, &book);
+                    changed |= check_accounts(&handle, &locations);
                 }
                 if changed {
                     if let Err(error) = reconcile(&handle) {
@@ -243,29 +216,19 @@ pub fn watch_state<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-fn check_accounts<R: Runtime>(
-    app: &AppHandle<R>,
-    locations: &tandem_locations::Locations,
-    book: &LinkBook,
-) -> bool {
-    let Ok(keys) = book.work_account_keys() else {
-        return false;
-    };
-    if keys.is_empty() {
-        return false;
+fn check_accounts<R: Runtime>(app: &AppHandle<R>, locations: &tandem_locations::Locations) -> bool {
+    match tandem_linking::accounts::check_linked_work_accounts(locations) {
+        Ok(results) => {
+            let state = app.state::<AppState>();
+            let changed = results != state.sign_ins();
+            state.set_sign_ins(results);
+            changed
+        }
+        Err(error) => {
+            tracing::warn!("cannot check the linked work accounts: {error}");
+            false
+        }
     }
-    let Ok(settings) =
-        tandem_identity::IdentitySettings::resolve(locations, |var| std::env::var(var).ok())
-    else {
-        return false;
-    };
-    let results = tandem_linking::accounts::check_work_accounts(
-        &tandem_identity::Vault::new(locations),
-        &settings,
-        &keys,
-    );
-    app.state::<AppState>().set_sign_ins(results);
-    true
 }
 
 /// The sign-in results of the last account check, by work account key.

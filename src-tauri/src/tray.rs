@@ -57,14 +57,7 @@ struct LinkingItem<R: Runtime>(CheckMenuItem<R>);
 
 fn current_view<R: Runtime>(app: &AppHandle<R>) -> ToggleView {
     let state = app.state::<AppState>();
-    let status = state.links().unwrap_or_else(|| tandem_linking::Status {
-        linking_allowed: true,
-        policy_reason: None,
-        links: Vec::new(),
-        personal_data_restricted: false,
-        notices: Vec::new(),
-    });
-    toggle_view(&status, &state.profiles(), &state.policy())
+    toggle_view(&state.links(), &state.profiles(), &state.policy())
 }
 
 /// Shows the current links and policy in the "Account linking" item.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use tandem_identity::{AccountKind, IdentitySettings, Vault};
+use tandem_identity::{AccountKind, Vault};
 use tandem_linking::{
     HistoryEntry, Link, LinkBook, LinkRequest, PersonalAccount, PersonalProof, ProfileRef, Status,
     UnlinkReason, WorkSignIn, World,
@@ -57,12 +57,6 @@ impl Observed {
         }
         Ok(result.status)
     }
-}
-
-fn identity_settings(locations: &Locations) -> Result<IdentitySettings, CliError> {
-    Ok(IdentitySettings::resolve(locations, |var| {
-        std::env::var(var).ok()
-    })?)
 }
 
 /// A UTC time for people: `2026-11-25 14:03 UTC`.
@@ -144,13 +138,7 @@ fn write_link(out: &mut impl Write, link: &Link) -> std::io::Result<()> {
 pub fn status(json: bool, check_accounts: bool, out: &mut impl Write) -> Result<(), CliError> {
     let observed = Observed::read()?;
     let sign_ins = if check_accounts {
-        let keys = observed.book.work_account_keys()?;
-        let settings = identity_settings(&observed.locations)?;
-        tandem_linking::accounts::check_work_accounts(
-            &Vault::new(&observed.locations),
-            &settings,
-            &keys,
-        )
+        tandem_linking::accounts::check_linked_work_accounts(&observed.locations)?
     } else {
         BTreeMap::new()
     };

@@ -175,6 +175,8 @@ enum CliError {
     #[error(transparent)]
     Privacy(#[from] tandem_linking::privacy::PrivacyError),
     #[error(transparent)]
+    Check(#[from] tandem_linking::accounts::CheckError),
+    #[error(transparent)]
     Footprint(#[from] tandem_footprint::FootprintError),
     #[error(transparent)]
     PersonalSignIn(#[from] tandem_linking::signin::PersonalSignInError),
@@ -257,9 +259,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             };
             let locations = Locations::from_env()?;
             let vault = tandem_identity::Vault::new(&locations);
-            let settings = tandem_identity::IdentitySettings::resolve(&locations, |var| {
-                std::env::var(var).ok()
-            })?;
+            let settings = tandem_identity::IdentitySettings::from_env(&locations)?;
             let provider = tandem_identity::Provider::discover(&settings, kind)?;
             let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             let signed_in = if device_code {

@@ -45,6 +45,11 @@ struct SettingsFile {
 }
 
 impl IdentitySettings {
+    /// Resolves the settings from every source, with this process's variables.
+    pub fn from_env(locations: &Locations) -> Result<Self, ConfigError> {
+        Self::resolve(locations, |var| std::env::var(var).ok())
+    }
+
     /// Resolves the settings from every source, with `env` giving variables.
     pub fn resolve(
         locations: &Locations,

@@ -7,7 +7,7 @@
 //! When no keyring is available, Tandem says so and stores nothing. It never
 //! falls back to a file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use tandem_locations::Locations;
@@ -48,6 +48,8 @@ pub enum VaultError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    State(#[from] tandem_store::StoreError),
     #[error("no stored account matches {0:?}; `tandem accounts` lists them")]
     NotFound(String),
     #[error("{0:?} matches more than one account; use its id from `tandem accounts --json`")]
@@ -99,10 +101,10 @@ impl Vault {
         Self::entry(account)?
             .set_password(json.expose())
             .map_err(keyring_error)?;
-        let mut accounts = self.read_index(account.kind)?;
-        accounts.retain(|known| known.key() != account.key());
-        accounts.push(account.clone());
-        self.write_index(account.kind, &accounts)?;
+        self.update_index(account.kind, |accounts| {
+            accounts.retain(|known| known.key() != account.key());
+            accounts.push(account.clone());
+        })?;
         tracing::info!(kind = account.kind.as_str(), "account stored");
         tracing::debug!(username = ?account.username, "account stored");
         Ok(())
@@ -156,9 +158,9 @@ impl Vault {
             Ok(()) | Err(keyring::Error::NoEntry) => {}
             Err(error) => return Err(keyring_error(error)),
         }
-        let mut accounts = self.read_index(account.kind)?;
-        accounts.retain(|known| known.key() != account.key());
-        self.write_index(account.kind, &accounts)?;
+        self.update_index(account.kind, |accounts| {
+            accounts.retain(|known| known.key() != account.key());
+        })?;
         tracing::info!(kind = account.kind.as_str(), "account removed");
         Ok(())
     }
@@ -175,38 +177,24 @@ impl Vault {
         }
     }
 
-    fn write_index(&self, kind: AccountKind, accounts: &[Account]) -> Result<(), VaultError> {
+    /// Changes the index under the state lock of the data folder, so that
+    /// the app and the CLI signing in at once both keep their account.
+    fn update_index(
+        &self,
+        kind: AccountKind,
+        change: impl FnOnce(&mut Vec<Account>),
+    ) -> Result<(), VaultError> {
+        let _lock = tandem_store::StateLock::acquire(&self.data_dir)?;
+        let mut accounts = self.read_index(kind)?;
+        change(&mut accounts);
         let path = self.index_path(kind);
-        let index_error = |source| VaultError::Index {
+        let bytes = serde_json::to_vec_pretty(&accounts).map_err(|error| VaultError::Index {
             path: path.clone(),
-            source,
-        };
-        let bytes = serde_json::to_vec_pretty(accounts)
-            .map_err(|error| index_error(std::io::Error::other(error)))?;
-        write_private(&path, &bytes).map_err(index_error)
+            source: std::io::Error::other(error),
+        })?;
+        tandem_store::write_atomically(&path, &bytes)?;
+        Ok(())
     }
-}
-
-/// Writes a file only its owner can read, atomically (temporary file, then rename).
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)?;
-    let temp = path.with_extension("json.tmp");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    {
-        use std::io::Write;
-        let mut file = options.open(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
-    std::fs::rename(&temp, path)
 }
 
 fn keyring_error(error: keyring::Error) -> VaultError {

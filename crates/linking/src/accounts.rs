@@ -6,9 +6,35 @@
 use std::collections::BTreeMap;
 
 use tandem_identity::refresh::TokenFailure;
-use tandem_identity::{AccountKind, IdentitySettings, Provider, Vault};
+use tandem_identity::{AccountKind, ConfigError, IdentitySettings, Provider, Vault};
+use tandem_locations::Locations;
 
+use crate::book::{LinkBook, LinkError};
 use crate::engine::WorkSignIn;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Link(#[from] LinkError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// Checks every work account the links on this machine rely on.
+pub fn check_linked_work_accounts(
+    locations: &Locations,
+) -> Result<BTreeMap<String, WorkSignIn>, CheckError> {
+    let keys = LinkBook::new(locations).work_account_keys()?;
+    if keys.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let settings = IdentitySettings::from_env(locations)?;
+    Ok(check_work_accounts(
+        &Vault::new(locations),
+        &settings,
+        &keys,
+    ))
+}
 
 /// Refreshes each of `keys` (work accounts in the vault) once.
 pub fn check_work_accounts(

@@ -132,6 +132,19 @@ pub struct Status {
     pub notices: Vec<String>,
 }
 
+impl Default for Status {
+    /// Nothing linked, nothing forbidden: before anything was read.
+    fn default() -> Self {
+        Self {
+            linking_allowed: true,
+            policy_reason: None,
+            links: Vec::new(),
+            personal_data_restricted: false,
+            notices: Vec::new(),
+        }
+    }
+}
+
 /// What a reconciliation did, with the resulting status.
 #[derive(Debug, Clone)]
 pub struct Reconciliation {
@@ -276,7 +289,11 @@ impl LinkBook {
                 self.personal.save_forgetting(personal)?;
             }
         }
-        for entry in history {
+        self.append_history(history)
+    }
+
+    fn append_history(&self, entries: &[HistoryEntry]) -> Result<(), StoreError> {
+        for entry in entries {
             let line = serde_json::to_string(entry).map_err(|source| StoreError::Encode {
                 path: self.history.clone(),
                 source,
@@ -691,13 +708,7 @@ impl LinkBook {
         // Work side first: no link may point at a personal half that is gone.
         self.work.save(&work)?;
         self.personal.delete()?;
-        for entry in &history {
-            let line = serde_json::to_string(entry).map_err(|source| StoreError::Encode {
-                path: self.history.clone(),
-                source,
-            })?;
-            append_line(&self.history, &line)?;
-        }
+        self.append_history(&history)?;
         Ok(history)
     }
 }

@@ -57,6 +57,27 @@ pub enum WorkSignIn {
     },
 }
 
+/// What reconciliation looks at, owned: for callers that keep it between
+/// readings (the app) and lend it out as a [`World`].
+#[derive(Debug, Clone, Default)]
+pub struct Observation {
+    pub profiles: Snapshot,
+    pub policy: PolicySet,
+    pub sign_ins: BTreeMap<String, WorkSignIn>,
+}
+
+impl Observation {
+    /// The observation as a [`World`] at the current time.
+    pub fn world(&self) -> World<'_> {
+        World {
+            profiles: &self.profiles,
+            policy: &self.policy,
+            sign_ins: &self.sign_ins,
+            now: crate::model::now(),
+        }
+    }
+}
+
 /// Everything reconciliation looks at.
 #[derive(Debug, Clone, Copy)]
 pub struct World<'a> {

@@ -18,7 +18,7 @@ pub mod toggle;
 pub use tandem_store as store;
 
 pub use book::{LinkBook, LinkError, LinkRequest, Pending, Reconciliation, Status, UnlinkReason};
-pub use engine::{WorkSignIn, World, linking_decision};
+pub use engine::{Observation, WorkSignIn, World, linking_decision};
 pub use model::{
     HistoryEntry, HistoryEvent, Link, LinkState, PersonalAccount, PersonalProof, ProfileRef,
     WorkAccount, now,

@@ -35,7 +35,7 @@ pub fn sign_in_personal(
     timeout: Duration,
     cancel: &Arc<AtomicBool>,
 ) -> Result<PersonalAccount, PersonalSignInError> {
-    let settings = IdentitySettings::resolve(locations, |var| std::env::var(var).ok())?;
+    let settings = IdentitySettings::from_env(locations)?;
     let provider = Provider::discover(&settings, AccountKind::Personal)?;
     let signed_in = provider.sign_in_with_browser(
         AccountKind::Personal,
