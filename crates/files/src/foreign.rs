@@ -1,0 +1,161 @@
+//! Reading a file Tandem does not own: a browser's `Local State`, a policy
+//! file, the user's `identity.json`.
+//!
+//! Only a regular file is read. The type is checked before the file is
+//! opened (opening some devices has effects), the file is opened without
+//! blocking (so a FIFO swapped in meanwhile cannot hold Tandem up), and the
+//! type is checked again on the open file. Symbolic links are followed, as
+//! users link browser folders to other disks, but only to a regular file.
+//! Nothing is locked, so the owner can keep writing.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::describe;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Ends a sentence that starts with the file's name.
+    #[error("is {kind}, not a regular file, so Tandem does not read it")]
+    NotRegular { kind: &'static str },
+    #[error("is too large ({size} bytes; Tandem reads at most {limit} from such a file)")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("is not readable: {0}")]
+    Io(#[source] std::io::Error),
+}
+
+/// The bytes of the regular file at `path`, `None` if there is nothing
+/// there, or why it was not read. At most `limit` bytes are ever read.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, ReadError> {
+    let before = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(ReadError::Io(error)),
+    };
+    check(&before, limit)?;
+    let file = match open_without_blocking(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(ReadError::Io(error)),
+    };
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    check(&meta, limit)?;
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    // The file grew while it was read.
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(Some(bytes))
+}
+
+fn check(meta: &std::fs::Metadata, limit: u64) -> Result<(), ReadError> {
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular {
+            kind: describe(meta.file_type()),
+        });
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let fd = rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    Ok(std::fs::File::from(fd))
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    // Windows opens named pipes and devices only through their own
+    // namespaces (`\\.\pipe\`), which the type check above refuses.
+    std::fs::File::open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_regular_file_and_says_when_nothing_is_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Local State");
+        assert!(read_regular(&path, 10).unwrap().is_none());
+        std::fs::write(&path, b"{}").unwrap();
+        assert_eq!(read_regular(&path, 10).unwrap().unwrap(), b"{}");
+    }
+
+    #[test]
+    fn refuses_what_is_larger_than_its_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.json");
+        std::fs::write(&path, vec![b' '; 11]).unwrap();
+        assert!(matches!(
+            read_regular(&path, 10),
+            Err(ReadError::TooLarge {
+                size: 11,
+                limit: 10
+            })
+        ));
+    }
+
+    #[test]
+    fn refuses_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = read_regular(dir.path(), 10).unwrap_err();
+        assert!(error.to_string().contains("a folder"), "{error}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_a_fifo_and_devices_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("Preferences");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        let started = std::time::Instant::now();
+        let error = read_regular(&fifo, 1 << 20).unwrap_err();
+        assert!(error.to_string().contains("named pipe"), "{error}");
+        let zero = dir.path().join("zero");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let error = read_regular(&zero, 256 << 20).unwrap_err();
+        assert!(error.to_string().contains("character device"), "{error}");
+        let stdin = dir.path().join("stdin");
+        std::os::unix::fs::symlink("/dev/stdin", &stdin).unwrap();
+        assert!(read_regular(&stdin, 1 << 20).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn follows_a_link_to_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("real"), b"x").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("link")).unwrap();
+        assert_eq!(
+            read_regular(&dir.path().join("link"), 10).unwrap().unwrap(),
+            b"x"
+        );
+    }
+}

@@ -1,0 +1,1131 @@
+//! A folder Tandem owns (its data folder, say), and everything below it.
+//!
+//! The folder itself is the user's to place: it may be a link to another
+//! disk. Below it, nothing is followed through a link. Each folder on the way
+//! to a file is opened relative to the one above with `O_NOFOLLOW` and
+//! `O_DIRECTORY`, and the file itself with `O_NOFOLLOW`, so a symbolic link
+//! placed anywhere below the folder is met as what it is, never followed.
+//! Something that is not what Tandem put there (a link, a FIFO, a folder
+//! where a file belongs) is reported as [`OwnedError::NotOurs`], naming the
+//! offending path, for the caller to set aside with [`OwnedDir::set_aside`].
+//!
+//! Every write takes a [`DirLock`] as proof that it holds the folder's lock,
+//! so no two processes ever write at once. Taking the lock waits at most
+//! [`LOCK_WAIT`], and clears temporary files a killed writer left behind:
+//! while the lock is held, nobody else can be writing one.
+
+use std::fmt;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::describe;
+
+/// How long taking a folder's lock waits for another process to let go.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The name of the lock file in an owned folder.
+const LOCK_FILE: &str = ".lock";
+
+/// Marks a temporary file: `<name>.tmp-<pid>-<random>`.
+const TEMP_MARK: &str = ".tmp-";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OwnedError {
+    #[error("cannot {action} {path:?}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{path:?} is {kind}, where Tandem keeps its own {expected}; Tandem does not read or \
+         write through it"
+    )]
+    NotOurs {
+        /// The offending entry, relative to the owned folder.
+        relative: String,
+        path: PathBuf,
+        kind: &'static str,
+        expected: &'static str,
+    },
+    #[error(
+        "waited {} s for {path:?}, the lock another Tandem process holds (the app, or another \
+         `tandem` command); try again when it has finished, or quit it",
+        waited.as_secs()
+    )]
+    LockTimeout { path: PathBuf, waited: Duration },
+    #[error(
+        "Tandem asked twice for the lock of {0:?} on one thread, which would wait for itself \
+         (a bug in Tandem: please report it)"
+    )]
+    LockedTwice(PathBuf),
+    #[error("{path:?} is too large ({size} bytes) to be a file Tandem wrote")]
+    TooLarge { path: PathBuf, size: u64 },
+    #[error(
+        "{0:?} is not a plain relative path inside Tandem's folder (a bug in Tandem: please report it)"
+    )]
+    BadPath(String),
+}
+
+impl OwnedError {
+    /// The entry to set aside when the error is [`OwnedError::NotOurs`].
+    pub fn not_ours(&self) -> Option<&str> {
+        match self {
+            OwnedError::NotOurs { relative, .. } => Some(relative),
+            _ => None,
+        }
+    }
+}
+
+/// A folder Tandem owns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedDir {
+    root: PathBuf,
+}
+
+/// Proof that this process holds an owned folder's lock. Released on drop,
+/// and by the OS when the process dies, however it dies.
+pub struct DirLock {
+    root: PathBuf,
+    _file: std::fs::File,
+}
+
+thread_local! {
+    /// The folders whose lock this thread holds: taking one again would wait
+    /// for itself (OS locks belong to open files, not to threads).
+    static HELD: std::cell::RefCell<Vec<PathBuf>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        HELD.with(|held| {
+            let mut held = held.borrow_mut();
+            if let Some(index) = held.iter().position(|root| *root == self.root) {
+                held.swap_remove(index);
+            }
+        });
+    }
+}
+
+impl fmt::Debug for DirLock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DirLock").field("root", &self.root).finish()
+    }
+}
+
+/// A relative path split into the folders on the way and the last name.
+struct Rel<'a> {
+    text: &'a str,
+    dirs: Vec<&'a str>,
+    name: &'a str,
+}
+
+fn split(rel: &str) -> Result<Rel<'_>, OwnedError> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let plain = |part: &&str| {
+        !part.is_empty()
+            && *part != "."
+            && *part != ".."
+            && !part.contains(['\0', '\\'])
+            && !(cfg!(windows) && part.contains(':'))
+    };
+    if !parts.iter().all(plain) {
+        return Err(OwnedError::BadPath(rel.to_owned()));
+    }
+    let (name, dirs) = parts
+        .split_last()
+        .ok_or_else(|| OwnedError::BadPath(rel.to_owned()))?;
+    Ok(Rel {
+        text: rel,
+        dirs: dirs.to_vec(),
+        name,
+    })
+}
+
+fn temp_name(name: &str) -> String {
+    format!(
+        "{name}{TEMP_MARK}{}-{}",
+        std::process::id(),
+        fastrand::u32(..)
+    )
+}
+
+fn is_temp_name(name: &str) -> bool {
+    name.rsplit_once(TEMP_MARK).is_some_and(|(stem, tail)| {
+        !stem.is_empty()
+            && tail
+                .split_once('-')
+                .is_some_and(|(pid, random)| is_digits(pid) && is_digits(random))
+    })
+}
+
+fn is_digits(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0)
+}
+
+impl OwnedDir {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The full path of `rel`, for messages and for other programs.
+    pub fn path_of(&self, rel: &str) -> PathBuf {
+        rel.split('/')
+            .fold(self.root.clone(), |path, part| path.join(part))
+    }
+
+    fn io<'a>(
+        &'a self,
+        action: &'static str,
+        rel: &'a str,
+    ) -> impl FnOnce(std::io::Error) -> OwnedError + 'a {
+        move |source| OwnedError::Io {
+            action,
+            path: self.path_of(rel),
+            source,
+        }
+    }
+
+    fn not_ours(&self, relative: &str, kind: &'static str, expected: &'static str) -> OwnedError {
+        OwnedError::NotOurs {
+            relative: relative.to_owned(),
+            path: self.path_of(relative),
+            kind,
+            expected,
+        }
+    }
+
+    fn check_lock(&self, lock: &DirLock) {
+        debug_assert_eq!(lock.root, self.root, "a lock of another folder");
+    }
+
+    /// Takes the folder's lock, waiting at most `wait` for another process
+    /// to release it, then clears temporary files a killed writer left.
+    pub fn lock(&self, wait: Duration) -> Result<DirLock, OwnedError> {
+        if HELD.with(|held| held.borrow().contains(&self.root)) {
+            return Err(OwnedError::LockedTwice(self.root.clone()));
+        }
+        let root = sys::open_root(&self.root, true).map_err(self.io("open", ""))?;
+        let file = loop {
+            match sys::open_file(&root, LOCK_FILE, sys::Access::Lock) {
+                Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => break file,
+                // A link or a FIFO named like the lock: moving it aside
+                // writes nothing through it. Two processes may race here;
+                // whichever rename loses finds the new file next time round.
+                Ok(_) | Err(sys::OpenError::NotOurs(_)) => {
+                    let aside = format!("{LOCK_FILE}.corrupt-{}-{}", unix_now(), fastrand::u32(..));
+                    tracing::warn!(folder = %self.root.display(), "the lock file was not a file; set aside as {aside}");
+                    match sys::rename(&root, LOCK_FILE, &aside) {
+                        Ok(()) => {}
+                        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(error) => return Err(self.io("set aside", LOCK_FILE)(error)),
+                    }
+                }
+                Err(sys::OpenError::Io(error)) => return Err(self.io("open", LOCK_FILE)(error)),
+            }
+        };
+        let started = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(OwnedError::LockTimeout {
+                        path: self.path_of(LOCK_FILE),
+                        waited: wait,
+                    });
+                }
+                Err(std::fs::TryLockError::Error(error)) => {
+                    return Err(self.io("lock", LOCK_FILE)(error));
+                }
+            }
+        }
+        let lock = DirLock {
+            root: self.root.clone(),
+            _file: file,
+        };
+        HELD.with(|held| held.borrow_mut().push(self.root.clone()));
+        self.sweep_temporaries(&root, "", 0);
+        Ok(lock)
+    }
+
+    /// Removes `<name>.tmp-<pid>-<random>` files left by killed writers, in
+    /// the folder and two levels below. Called with the lock held.
+    fn sweep_temporaries(&self, dir: &sys::Dir, rel: &str, depth: usize) {
+        let Ok(entries) = sys::entries(dir) else {
+            return;
+        };
+        for (name, is_dir) in entries {
+            let child = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            if is_dir && depth < 2 {
+                if let Ok(Some(sub)) = sys::open_dir(dir, &name, false) {
+                    self.sweep_temporaries(&sub, &child, depth + 1);
+                }
+            } else if !is_dir && is_temp_name(&name) {
+                match sys::unlink(dir, &name) {
+                    Ok(()) => {
+                        tracing::info!(file = %self.path_of(&child).display(), "removed a temporary file an interrupted write left")
+                    }
+                    Err(error) => {
+                        tracing::warn!(file = %self.path_of(&child).display(), %error, "cannot remove a stale temporary file")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Opens the folders on the way to `rel` (creating them, 0700, when
+    /// `create`). `None` when one is missing and not created.
+    fn walk(&self, rel: &Rel<'_>, create: bool) -> Result<Option<sys::Dir>, OwnedError> {
+        let mut dir = match sys::open_root(&self.root, create) {
+            Ok(dir) => dir,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound && !create => {
+                return Ok(None);
+            }
+            Err(error) => return Err(self.io("open", "")(error)),
+        };
+        let mut walked = String::new();
+        for part in &rel.dirs {
+            if !walked.is_empty() {
+                walked.push('/');
+            }
+            walked.push_str(part);
+            dir = match sys::open_dir(&dir, part, create) {
+                Ok(Some(next)) => next,
+                Ok(None) => return Ok(None),
+                Err(sys::OpenError::NotOurs(kind)) => {
+                    return Err(self.not_ours(&walked, kind, "folder"));
+                }
+                Err(sys::OpenError::Io(error)) => return Err(self.io("open", &walked)(error)),
+            };
+        }
+        Ok(Some(dir))
+    }
+
+    /// The bytes of the file `rel`, `None` when it is missing. Reading takes
+    /// no lock: files are only ever replaced whole.
+    pub fn read(&self, rel: &str, limit: u64) -> Result<Option<Vec<u8>>, OwnedError> {
+        let rel = split(rel)?;
+        let Some(dir) = self.walk(&rel, false)? else {
+            return Ok(None);
+        };
+        let file = match sys::open_file(&dir, rel.name, sys::Access::Read) {
+            Ok(file) => file,
+            Err(sys::OpenError::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(None);
+            }
+            Err(sys::OpenError::NotOurs(kind)) => return Err(self.not_ours(rel.text, kind, "file")),
+            Err(sys::OpenError::Io(error)) => return Err(self.io("read", rel.text)(error)),
+        };
+        let meta = file.metadata().map_err(self.io("read", rel.text))?;
+        if !meta.is_file() {
+            return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
+        }
+        if meta.len() > limit {
+            return Err(OwnedError::TooLarge {
+                path: self.path_of(rel.text),
+                size: meta.len(),
+            });
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(self.io("read", rel.text))?;
+        Ok(Some(bytes))
+    }
+
+    /// Whether `rel` exists as a regular file.
+    pub fn is_file(&self, rel: &str) -> bool {
+        matches!(
+            self.read(rel, 0),
+            Ok(Some(_)) | Err(OwnedError::TooLarge { .. })
+        )
+    }
+
+    /// Replaces the file `rel` with `bytes`, so that a crash at any moment
+    /// leaves the old file or the new one: a temporary file beside it,
+    /// flushed, renamed over it, and the folder flushed. The file is
+    /// readable by its owner only (`0600`).
+    pub fn write_atomically(
+        &self,
+        lock: &DirLock,
+        rel: &str,
+        bytes: &[u8],
+    ) -> Result<(), OwnedError> {
+        self.check_lock(lock);
+        let rel = split(rel)?;
+        let dir = self
+            .walk(&rel, true)?
+            .ok_or_else(|| self.io("create", rel.text)(std::io::ErrorKind::NotFound.into()))?;
+        // A link or a FIFO in the file's place is replaced by the rename,
+        // never written through; but the caller may want to keep it.
+        if let Err(sys::OpenError::NotOurs(kind)) = sys::probe(&dir, rel.name) {
+            return Err(self.not_ours(rel.text, kind, "file"));
+        }
+        let temp = temp_name(rel.name);
+        let written = (|| {
+            let mut file = sys::create_new(&dir, &temp, 0o600)?;
+            file.write_all(bytes)?;
+            file.sync_all()
+        })();
+        if let Err(error) = written {
+            let _ = sys::unlink(&dir, &temp);
+            return Err(self.io("write", rel.text)(error));
+        }
+        if let Err(error) = sys::rename(&dir, &temp, rel.name) {
+            let _ = sys::unlink(&dir, &temp);
+            return Err(self.io("replace", rel.text)(error));
+        }
+        sys::sync(&dir).map_err(self.io("flush the folder of", rel.text))
+    }
+
+    /// Appends one line to the file `rel` and flushes it. A crash can leave
+    /// at most a partial last line, which readers skip and the next append
+    /// closes.
+    pub fn append_line(&self, lock: &DirLock, rel: &str, line: &str) -> Result<(), OwnedError> {
+        self.check_lock(lock);
+        let rel = split(rel)?;
+        let dir = self
+            .walk(&rel, true)?
+            .ok_or_else(|| self.io("create", rel.text)(std::io::ErrorKind::NotFound.into()))?;
+        let mut file = match sys::open_file(&dir, rel.name, sys::Access::Append) {
+            Ok(file) => file,
+            Err(sys::OpenError::NotOurs(kind)) => return Err(self.not_ours(rel.text, kind, "file")),
+            Err(sys::OpenError::Io(error)) => return Err(self.io("open", rel.text)(error)),
+        };
+        let meta = file.metadata().map_err(self.io("open", rel.text))?;
+        if !meta.is_file() {
+            return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
+        }
+        let needs_newline = meta.len() > 0
+            && sys::last_byte(&file, meta.len()).map_err(self.io("read", rel.text))? != b'\n';
+        let mut text = String::with_capacity(line.len() + 2);
+        if needs_newline {
+            text.push('\n');
+        }
+        text.push_str(line);
+        text.push('\n');
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.sync_data())
+            .map_err(self.io("append to", rel.text))
+    }
+
+    /// Opens the file `rel` for appending over a long time, for a file only
+    /// this process writes (its log): no lock is held, each write is one
+    /// `O_APPEND` write. Never through a link.
+    pub fn open_append(&self, rel: &str) -> Result<std::fs::File, OwnedError> {
+        let rel = split(rel)?;
+        let dir = self
+            .walk(&rel, true)?
+            .ok_or_else(|| self.io("create", rel.text)(std::io::ErrorKind::NotFound.into()))?;
+        let file = match sys::open_file(&dir, rel.name, sys::Access::Append) {
+            Ok(file) => file,
+            Err(sys::OpenError::NotOurs(kind)) => return Err(self.not_ours(rel.text, kind, "file")),
+            Err(sys::OpenError::Io(error)) => return Err(self.io("open", rel.text)(error)),
+        };
+        let meta = file.metadata().map_err(self.io("open", rel.text))?;
+        if !meta.is_file() {
+            return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
+        }
+        Ok(file)
+    }
+
+    /// Rewrites the file `rel` in place with what `change` makes of its
+    /// bytes, through the same open file: a process appending to it meanwhile
+    /// keeps its file. For logs, whose lines may have to go; not crash-safe,
+    /// so never for state. Returns whether the file changed.
+    pub fn rewrite(
+        &self,
+        lock: &DirLock,
+        rel: &str,
+        limit: u64,
+        change: impl FnOnce(&[u8]) -> Vec<u8>,
+    ) -> Result<bool, OwnedError> {
+        self.check_lock(lock);
+        let rel = split(rel)?;
+        let Some(dir) = self.walk(&rel, false)? else {
+            return Ok(false);
+        };
+        let mut file = match sys::open_file(&dir, rel.name, sys::Access::Rewrite) {
+            Ok(file) => file,
+            Err(sys::OpenError::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(false);
+            }
+            Err(sys::OpenError::NotOurs(kind)) => return Err(self.not_ours(rel.text, kind, "file")),
+            Err(sys::OpenError::Io(error)) => return Err(self.io("open", rel.text)(error)),
+        };
+        let meta = file.metadata().map_err(self.io("read", rel.text))?;
+        if !meta.is_file() {
+            return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
+        }
+        if meta.len() > limit {
+            return Err(OwnedError::TooLarge {
+                path: self.path_of(rel.text),
+                size: meta.len(),
+            });
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        (&mut file)
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(self.io("read", rel.text))?;
+        let changed = change(&bytes);
+        if changed == bytes {
+            return Ok(false);
+        }
+        file.set_len(0)
+            .and_then(|()| sys::write_at(&file, &changed, 0))
+            .and_then(|()| file.sync_data())
+            .map_err(self.io("rewrite", rel.text))?;
+        Ok(true)
+    }
+
+    /// Removes the file (or link, or FIFO) `rel` itself, never what a link
+    /// points to. Returns whether something was removed.
+    pub fn remove(&self, lock: &DirLock, rel: &str) -> Result<bool, OwnedError> {
+        self.check_lock(lock);
+        let rel = split(rel)?;
+        let Some(dir) = self.walk(&rel, false)? else {
+            return Ok(false);
+        };
+        match sys::unlink(&dir, rel.name) {
+            Ok(()) => Ok(true),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(error) => Err(self.io("remove", rel.text)(error)),
+        }
+    }
+
+    /// Moves `rel` (whatever it is: a damaged file, a link, a FIFO, a
+    /// folder) aside as `<name>.corrupt-<time>-<random>`, beside it, and
+    /// returns the new path. A rename moves the entry itself, so nothing is
+    /// followed and nothing is lost.
+    pub fn set_aside(&self, lock: &DirLock, rel: &str) -> Result<PathBuf, OwnedError> {
+        self.check_lock(lock);
+        let rel = split(rel)?;
+        let dir = self
+            .walk(&rel, false)?
+            .ok_or_else(|| self.io("set aside", rel.text)(std::io::ErrorKind::NotFound.into()))?;
+        let aside = format!("{}.corrupt-{}-{}", rel.name, unix_now(), fastrand::u32(..));
+        sys::rename(&dir, rel.name, &aside).map_err(self.io("set aside", rel.text))?;
+        let _ = sys::sync(&dir);
+        let mut path = self.path_of(rel.text);
+        path.set_file_name(&aside);
+        Ok(path)
+    }
+
+    /// The names in the folder `rel` ("" for the owned folder itself), or
+    /// nothing when it does not exist.
+    pub fn names_in(&self, rel: &str) -> Result<Vec<String>, OwnedError> {
+        let dir = if rel.is_empty() {
+            match sys::open_root(&self.root, false) {
+                Ok(dir) => dir,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+                Err(error) => return Err(self.io("list", "")(error)),
+            }
+        } else {
+            let as_file = split(rel)?;
+            let Some(parent) = self.walk(&as_file, false)? else {
+                return Ok(Vec::new());
+            };
+            match sys::open_dir(&parent, as_file.name, false) {
+                Ok(Some(dir)) => dir,
+                Ok(None) => return Ok(Vec::new()),
+                Err(sys::OpenError::NotOurs(kind)) => {
+                    return Err(self.not_ours(rel, kind, "folder"));
+                }
+                Err(sys::OpenError::Io(error)) => return Err(self.io("list", rel)(error)),
+            }
+        };
+        let mut names: Vec<String> = sys::entries(&dir)
+            .map_err(self.io("list", rel))?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+}
+
+/// The system calls, relative to open folders. Unix does them race-free
+/// with `openat` and `O_NOFOLLOW`; elsewhere each step checks the entry's
+/// type first (Windows reparse points are met as links).
+mod sys {
+    pub enum OpenError {
+        NotOurs(&'static str),
+        Io(std::io::Error),
+    }
+
+    impl From<std::io::Error> for OpenError {
+        fn from(error: std::io::Error) -> Self {
+            OpenError::Io(error)
+        }
+    }
+
+    #[derive(Clone, Copy)]
+    pub enum Access {
+        Read,
+        Append,
+        Lock,
+        Rewrite,
+    }
+
+    #[cfg(unix)]
+    pub use unix::*;
+
+    #[cfg(unix)]
+    mod unix {
+        use std::os::fd::OwnedFd;
+        use std::path::Path;
+
+        use rustix::fs::{AtFlags, Mode, OFlags};
+        use rustix::io::Errno;
+
+        use super::{Access, OpenError};
+
+        pub type Dir = OwnedFd;
+
+        fn not_ours_kind(dir: &Dir, name: &str) -> &'static str {
+            match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(stat) => match rustix::fs::FileType::from_raw_mode(stat.st_mode) {
+                    rustix::fs::FileType::Symlink => "a symbolic link",
+                    rustix::fs::FileType::Directory => "a folder",
+                    rustix::fs::FileType::Fifo => "a named pipe (FIFO)",
+                    rustix::fs::FileType::CharacterDevice => "a character device",
+                    rustix::fs::FileType::BlockDevice => "a block device",
+                    rustix::fs::FileType::Socket => "a socket",
+                    rustix::fs::FileType::RegularFile => "a regular file",
+                    rustix::fs::FileType::Unknown => "not a regular file",
+                },
+                Err(_) => "not a regular file",
+            }
+        }
+
+        pub fn open_root(root: &Path, create: bool) -> std::io::Result<Dir> {
+            if create {
+                let mut builder = std::fs::DirBuilder::new();
+                builder.recursive(true);
+                std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+                builder.create(root)?;
+            }
+            Ok(rustix::fs::open(
+                root,
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )?)
+        }
+
+        pub fn open_dir(dir: &Dir, name: &str, create: bool) -> Result<Option<Dir>, OpenError> {
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            match rustix::fs::openat(dir, name, flags, Mode::empty()) {
+                Ok(fd) => Ok(Some(fd)),
+                Err(Errno::NOENT) if create => {
+                    match rustix::fs::mkdirat(dir, name, Mode::from_raw_mode(0o700)) {
+                        Ok(()) | Err(Errno::EXIST) => {}
+                        Err(error) => return Err(OpenError::Io(error.into())),
+                    }
+                    match rustix::fs::openat(dir, name, flags, Mode::empty()) {
+                        Ok(fd) => Ok(Some(fd)),
+                        Err(Errno::LOOP | Errno::NOTDIR) => {
+                            Err(OpenError::NotOurs(not_ours_kind(dir, name)))
+                        }
+                        Err(error) => Err(OpenError::Io(error.into())),
+                    }
+                }
+                Err(Errno::NOENT) => Ok(None),
+                Err(Errno::LOOP | Errno::NOTDIR) => {
+                    Err(OpenError::NotOurs(not_ours_kind(dir, name)))
+                }
+                Err(error) => Err(OpenError::Io(error.into())),
+            }
+        }
+
+        pub fn open_file(
+            dir: &Dir,
+            name: &str,
+            access: Access,
+        ) -> Result<std::fs::File, OpenError> {
+            // O_NONBLOCK: a FIFO placed here must not hold the open up.
+            let common = OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK | OFlags::NOCTTY;
+            let flags = match access {
+                Access::Read => OFlags::RDONLY,
+                Access::Append => OFlags::RDWR | OFlags::APPEND | OFlags::CREATE,
+                Access::Lock => OFlags::RDWR | OFlags::CREATE,
+                Access::Rewrite => OFlags::RDWR,
+            };
+            match rustix::fs::openat(dir, name, flags | common, Mode::from_raw_mode(0o600)) {
+                Ok(fd) => Ok(std::fs::File::from(fd)),
+                Err(Errno::LOOP) => Err(OpenError::NotOurs("a symbolic link")),
+                Err(Errno::ISDIR) => Err(OpenError::NotOurs("a folder")),
+                Err(Errno::NXIO) => Err(OpenError::NotOurs(not_ours_kind(dir, name))),
+                Err(error) => Err(OpenError::Io(error.into())),
+            }
+        }
+
+        /// What sits at `name`, when it is not a regular file or nothing.
+        pub fn probe(dir: &Dir, name: &str) -> Result<(), OpenError> {
+            match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(stat)
+                    if rustix::fs::FileType::from_raw_mode(stat.st_mode)
+                        != rustix::fs::FileType::RegularFile =>
+                {
+                    Err(OpenError::NotOurs(not_ours_kind(dir, name)))
+                }
+                Ok(_) | Err(Errno::NOENT) => Ok(()),
+                Err(error) => Err(OpenError::Io(error.into())),
+            }
+        }
+
+        pub fn create_new(dir: &Dir, name: &str, mode: u32) -> std::io::Result<std::fs::File> {
+            let fd = rustix::fs::openat(
+                dir,
+                name,
+                OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                Mode::from_raw_mode(mode),
+            )?;
+            // The umask may have narrowed the mode asked for.
+            rustix::fs::fchmod(&fd, Mode::from_raw_mode(mode))?;
+            Ok(std::fs::File::from(fd))
+        }
+
+        pub fn rename(dir: &Dir, from: &str, to: &str) -> std::io::Result<()> {
+            Ok(rustix::fs::renameat(dir, from, dir, to)?)
+        }
+
+        pub fn unlink(dir: &Dir, name: &str) -> std::io::Result<()> {
+            match rustix::fs::unlinkat(dir, name, AtFlags::empty()) {
+                Err(Errno::ISDIR) => Ok(rustix::fs::unlinkat(dir, name, AtFlags::REMOVEDIR)?),
+                other => Ok(other?),
+            }
+        }
+
+        pub fn sync(dir: &Dir) -> std::io::Result<()> {
+            Ok(rustix::fs::fsync(dir)?)
+        }
+
+        pub fn last_byte(file: &std::fs::File, len: u64) -> std::io::Result<u8> {
+            let mut byte = [0u8; 1];
+            std::os::unix::fs::FileExt::read_exact_at(file, &mut byte, len - 1)?;
+            Ok(byte[0])
+        }
+
+        pub fn write_at(file: &std::fs::File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
+            std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+        }
+
+        /// `(name, is a real folder)` of each entry but `.` and `..`.
+        pub fn entries(dir: &Dir) -> std::io::Result<Vec<(String, bool)>> {
+            let mut out = Vec::new();
+            for entry in rustix::fs::Dir::read_from(dir)? {
+                let entry = entry?;
+                let Ok(name) = entry.file_name().to_str() else {
+                    continue;
+                };
+                if name == "." || name == ".." {
+                    continue;
+                }
+                let is_dir = match entry.file_type() {
+                    rustix::fs::FileType::Directory => true,
+                    rustix::fs::FileType::Unknown => {
+                        rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW).is_ok_and(|stat| {
+                            rustix::fs::FileType::from_raw_mode(stat.st_mode)
+                                == rustix::fs::FileType::Directory
+                        })
+                    }
+                    _ => false,
+                };
+                out.push((name.to_owned(), is_dir));
+            }
+            Ok(out)
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub use portable::*;
+
+    #[cfg(not(unix))]
+    mod portable {
+        use std::path::{Path, PathBuf};
+
+        use super::{Access, OpenError};
+        use crate::describe;
+
+        pub type Dir = PathBuf;
+
+        fn kind_of(path: &Path) -> Option<&'static str> {
+            let meta = std::fs::symlink_metadata(path).ok()?;
+            Some(describe(meta.file_type()))
+        }
+
+        pub fn open_root(root: &Path, create: bool) -> std::io::Result<Dir> {
+            if create {
+                std::fs::create_dir_all(root)?;
+            }
+            if !std::fs::metadata(root)?.is_dir() {
+                return Err(std::io::ErrorKind::NotADirectory.into());
+            }
+            Ok(root.to_path_buf())
+        }
+
+        pub fn open_dir(dir: &Dir, name: &str, create: bool) -> Result<Option<Dir>, OpenError> {
+            let path = dir.join(name);
+            match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_dir() && !meta.file_type().is_symlink() => Ok(Some(path)),
+                Ok(meta) => Err(OpenError::NotOurs(describe(meta.file_type()))),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound && create => {
+                    std::fs::create_dir(&path)?;
+                    Ok(Some(path))
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(error) => Err(OpenError::Io(error)),
+            }
+        }
+
+        pub fn open_file(
+            dir: &Dir,
+            name: &str,
+            access: Access,
+        ) -> Result<std::fs::File, OpenError> {
+            let path = dir.join(name);
+            if let Some(kind) = kind_of(&path).filter(|kind| *kind != "a regular file") {
+                return Err(OpenError::NotOurs(kind));
+            }
+            let mut options = std::fs::OpenOptions::new();
+            match access {
+                Access::Read => options.read(true),
+                Access::Append => options.read(true).append(true).create(true),
+                Access::Lock => options.read(true).write(true).create(true).truncate(false),
+                Access::Rewrite => options.read(true).write(true),
+            };
+            Ok(options.open(path)?)
+        }
+
+        pub fn probe(dir: &Dir, name: &str) -> Result<(), OpenError> {
+            match kind_of(&dir.join(name)) {
+                Some(kind) if kind != "a regular file" => Err(OpenError::NotOurs(kind)),
+                _ => Ok(()),
+            }
+        }
+
+        pub fn create_new(dir: &Dir, name: &str, _mode: u32) -> std::io::Result<std::fs::File> {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(dir.join(name))
+        }
+
+        pub fn rename(dir: &Dir, from: &str, to: &str) -> std::io::Result<()> {
+            std::fs::rename(dir.join(from), dir.join(to))
+        }
+
+        pub fn unlink(dir: &Dir, name: &str) -> std::io::Result<()> {
+            let path = dir.join(name);
+            match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_dir() => std::fs::remove_dir(path),
+                _ => std::fs::remove_file(path),
+            }
+        }
+
+        pub fn sync(_dir: &Dir) -> std::io::Result<()> {
+            // Windows cannot open a folder as a file; its rename is durable
+            // enough (MoveFileEx with write-through is what std uses).
+            Ok(())
+        }
+
+        pub fn last_byte(file: &std::fs::File, len: u64) -> std::io::Result<u8> {
+            let mut byte = [0u8; 1];
+            std::os::windows::fs::FileExt::seek_read(file, &mut byte, len - 1)?;
+            Ok(byte[0])
+        }
+
+        pub fn write_at(file: &std::fs::File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
+            let mut written = 0;
+            while written < bytes.len() {
+                written += std::os::windows::fs::FileExt::seek_write(
+                    file,
+                    &bytes[written..],
+                    offset + written as u64,
+                )?;
+            }
+            Ok(())
+        }
+
+        pub fn entries(dir: &Dir) -> std::io::Result<Vec<(String, bool)>> {
+            let mut out = Vec::new();
+            for entry in std::fs::read_dir(dir)? {
+                let entry = entry?;
+                let Ok(name) = entry.file_name().into_string() else {
+                    continue;
+                };
+                let is_dir = entry
+                    .file_type()
+                    .is_ok_and(|kind| kind.is_dir() && !kind.is_symlink());
+                out.push((name, is_dir));
+            }
+            Ok(out)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned() -> (tempfile::TempDir, OwnedDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let owned = OwnedDir::new(dir.path().join("data"));
+        (dir, owned)
+    }
+
+    #[test]
+    fn writes_reads_appends_and_removes_below_the_folder() {
+        let (_dir, owned) = owned();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        owned
+            .write_atomically(&lock, "work/links.json", b"{}")
+            .unwrap();
+        assert_eq!(owned.read("work/links.json", 100).unwrap().unwrap(), b"{}");
+        owned
+            .append_line(&lock, "work/history.jsonl", "one")
+            .unwrap();
+        owned
+            .append_line(&lock, "work/history.jsonl", "two")
+            .unwrap();
+        assert_eq!(
+            owned.read("work/history.jsonl", 100).unwrap().unwrap(),
+            b"one\ntwo\n"
+        );
+        assert!(owned.remove(&lock, "work/links.json").unwrap());
+        assert!(owned.read("work/links.json", 100).unwrap().is_none());
+        assert_eq!(owned.names_in("work").unwrap(), ["history.jsonl"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode =
+                |path: PathBuf| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(owned.path_of("work")), 0o700);
+            assert_eq!(mode(owned.path_of("work/history.jsonl")), 0o600);
+        }
+    }
+
+    #[test]
+    fn refuses_paths_that_could_leave_the_folder() {
+        let (_dir, owned) = owned();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        for bad in ["../x", "a/../../x", "/etc/passwd", "", "a//b", "./a"] {
+            assert!(
+                matches!(
+                    owned.write_atomically(&lock, bad, b"x"),
+                    Err(OwnedError::BadPath(_))
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_killed_writers_temporary_files_go_when_the_lock_is_next_taken() {
+        let (_dir, owned) = owned();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        owned
+            .write_atomically(&lock, "personal/links.json", b"{}")
+            .unwrap();
+        drop(lock);
+        let stale = owned.path_of("personal/links.json.tmp-123-456");
+        std::fs::write(&stale, "alice@outlook.com").unwrap();
+        let look_alike = owned.path_of("personal/notes.tmp-x");
+        std::fs::write(&look_alike, "kept").unwrap();
+        let _lock = owned.lock(LOCK_WAIT).unwrap();
+        assert!(!stale.exists());
+        assert!(look_alike.exists(), "only Tandem's own pattern is removed");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_writes_through_a_link_placed_below_the_folder() {
+        let (dir, owned) = owned();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        let target = outside.join("victim");
+        std::fs::write(&target, "precious\n").unwrap();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        owned
+            .write_atomically(&lock, "work/links.json", b"{}")
+            .unwrap();
+
+        // A link in a file's place: appending refuses, naming it.
+        std::os::unix::fs::symlink(&target, owned.path_of("work/history.jsonl")).unwrap();
+        let error = owned
+            .append_line(&lock, "work/history.jsonl", "x")
+            .unwrap_err();
+        assert_eq!(error.not_ours(), Some("work/history.jsonl"), "{error}");
+        assert!(error.to_string().contains("symbolic link"), "{error}");
+        let error = owned
+            .write_atomically(&lock, "work/history.jsonl", b"x")
+            .unwrap_err();
+        assert_eq!(error.not_ours(), Some("work/history.jsonl"));
+        assert!(matches!(
+            owned.read("work/history.jsonl", 100),
+            Err(OwnedError::NotOurs { .. })
+        ));
+        let aside = owned.set_aside(&lock, "work/history.jsonl").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&aside)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        owned.append_line(&lock, "work/history.jsonl", "x").unwrap();
+
+        // A link in a folder's place.
+        std::os::unix::fs::symlink(&outside, owned.path_of("personal")).unwrap();
+        let error = owned
+            .write_atomically(&lock, "personal/links.json", b"x")
+            .unwrap_err();
+        assert_eq!(error.not_ours(), Some("personal"));
+        assert!(!outside.join("links.json").exists());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
+        drop(lock);
+
+        // A dangling link as the lock file: set aside, its target never made.
+        let missing = outside.join("made-by-tandem");
+        std::fs::remove_file(owned.path_of(".lock")).unwrap();
+        std::os::unix::fs::symlink(&missing, owned.path_of(".lock")).unwrap();
+        let _lock = owned.lock(LOCK_WAIT).unwrap();
+        assert!(!missing.exists());
+        assert!(
+            std::fs::symlink_metadata(owned.path_of(".lock"))
+                .unwrap()
+                .is_file()
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_a_files_place_is_met_without_waiting() {
+        let (_dir, owned) = owned();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        owned
+            .write_atomically(&lock, "work/links.json", b"{}")
+            .unwrap();
+        for name in ["work/history.jsonl", "work/state.json"] {
+            rustix::fs::mknodat(
+                rustix::fs::CWD,
+                owned.path_of(name),
+                rustix::fs::FileType::Fifo,
+                rustix::fs::Mode::from_raw_mode(0o600),
+                0,
+            )
+            .unwrap();
+        }
+        let started = Instant::now();
+        assert!(
+            owned
+                .read("work/state.json", 100)
+                .unwrap_err()
+                .to_string()
+                .contains("named pipe")
+        );
+        assert!(owned.append_line(&lock, "work/history.jsonl", "x").is_err());
+        assert!(started.elapsed() < Duration::from_secs(5));
+        drop(lock);
+        // The lock itself as a FIFO.
+        std::fs::remove_file(owned.path_of(".lock")).unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            owned.path_of(".lock"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        owned.lock(LOCK_WAIT).unwrap();
+    }
+
+    #[test]
+    fn taking_a_lock_this_thread_holds_fails_at_once() {
+        let (_dir, owned) = owned();
+        let held = owned.lock(LOCK_WAIT).unwrap();
+        let started = Instant::now();
+        assert!(matches!(
+            owned.lock(LOCK_WAIT),
+            Err(OwnedError::LockedTwice(_))
+        ));
+        assert!(started.elapsed() < Duration::from_secs(1));
+        drop(held);
+        owned.lock(LOCK_WAIT).unwrap();
+    }
+
+    #[test]
+    fn taking_a_held_lock_gives_up_after_the_wait_and_says_why() {
+        let (_dir, owned) = owned();
+        let _held = owned.lock(LOCK_WAIT).unwrap();
+        // Another thread, with its own open file description of the lock
+        // file, as another process would have.
+        let started = Instant::now();
+        let root = owned.root().to_path_buf();
+        let error =
+            std::thread::spawn(move || OwnedDir::new(root).lock(Duration::from_millis(300)))
+                .join()
+                .unwrap()
+                .unwrap_err();
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(matches!(error, OwnedError::LockTimeout { .. }));
+        assert!(
+            error.to_string().contains("another Tandem process"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn rewrites_in_place_for_an_appender_that_holds_the_file_open() {
+        let (_dir, owned) = owned();
+        let mut log = owned.open_append("app.log").unwrap();
+        log.write_all(b"keep\nalice@outlook.com signed in\nkeep too\n")
+            .unwrap();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        let changed = owned
+            .rewrite(&lock, "app.log", 1 << 20, |bytes| {
+                String::from_utf8_lossy(bytes)
+                    .lines()
+                    .filter(|line| !line.contains("alice@"))
+                    .map(|line| format!("{line}\n"))
+                    .collect::<String>()
+                    .into_bytes()
+            })
+            .unwrap();
+        assert!(changed);
+        log.write_all(b"later\n").unwrap();
+        assert_eq!(
+            owned.read("app.log", 1 << 20).unwrap().unwrap(),
+            b"keep\nkeep too\nlater\n"
+        );
+    }
+
+    #[test]
+    fn temporary_names_are_recognised_exactly() {
+        assert!(is_temp_name("links.json.tmp-12-34"));
+        assert!(!is_temp_name("links.json.tmp-12"));
+        assert!(!is_temp_name("links.json.tmp-a-34"));
+        assert!(!is_temp_name(".tmp-1-2"));
+    }
+}
