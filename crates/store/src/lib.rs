@@ -1,35 +1,35 @@
 //! Tandem's own state files: versioned, written atomically, backed up, and
 //! shared safely between processes (the app and the CLI).
 //!
+//! - Files live below an [`OwnedDir`] (Tandem's data folder), so nothing is
+//!   ever read or written through a link placed there (`tandem-files`).
 //! - A write goes to a temporary file in the same folder, is flushed to disk
 //!   (`fsync`), renamed over the old file, and the folder is flushed too, so
 //!   after a crash the file is either the old version or the new one.
 //! - Each file carries its schema name and version; an older version is
 //!   migrated on load, a newer one is refused (and never overwritten).
-//! - Before a file is replaced, its current (valid) contents become
-//!   `<name>.bak`, the last good version.
-//! - A file that cannot be parsed is renamed `<name>.corrupt-<time>` and
-//!   reported; the backup, if valid, takes its place. Nothing is silently
-//!   overwritten.
-//! - Every read-modify-write runs under one exclusive lock file per data
-//!   folder ([`StateLock`]), so two processes never lose each other's updates.
+//! - `<name>.bak` is the last good copy: it is written with each new
+//!   version just before the file itself, so it is never behind it.
+//! - A file that cannot be parsed, or is not a file at all (a link, a FIFO),
+//!   is renamed `<name>.corrupt-<time>-<random>` and reported; the backup,
+//!   if valid, takes its place. Nothing is silently overwritten.
+//! - Every read-modify-write holds the folder's lock ([`DirLock`]), taken
+//!   with a bounded wait; every write takes it as proof.
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
 use std::marker::PhantomData;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+pub use tandem_files::{DirLock, LOCK_WAIT, OwnedDir, OwnedError};
+
+/// No state file Tandem writes comes near this; a larger one is not Tandem's.
+const MAX_STATE_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot {action} {path:?}: {source}")]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Files(#[from] OwnedError),
     #[error(
         "{path:?} was written by a newer Tandem (format {found}, this one knows up to {known}); \
          update Tandem. The file was left as it is"
@@ -46,14 +46,6 @@ pub enum StoreError {
     },
 }
 
-fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> StoreError + 'a {
-    move |source| StoreError::Io {
-        action,
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 /// A kind of state file.
 pub trait Document: Serialize + DeserializeOwned + Default {
     /// The schema's name, written into the file.
@@ -66,6 +58,13 @@ pub trait Document: Serialize + DeserializeOwned + Default {
     fn migrate(version: u32, data: serde_json::Value) -> Result<serde_json::Value, String> {
         let _ = data;
         Err(format!("no migration from version {version}"))
+    }
+
+    /// The data of a file written before files carried a schema, as
+    /// version 1's, if this kind of file had such a form.
+    fn unversioned(value: serde_json::Value) -> Option<serde_json::Value> {
+        let _ = value;
+        None
     }
 }
 
@@ -93,6 +92,9 @@ pub enum Recovery {
     /// The file was missing beside a good backup (a crash during a
     /// recovery); the backup was restored.
     Restored,
+    /// Something that was not Tandem's (a link, a FIFO) stood where Tandem
+    /// keeps a file or folder; it was moved aside, untouched.
+    NotOurs { set_aside: PathBuf, reason: String },
 }
 
 impl Recovery {
@@ -110,6 +112,10 @@ impl Recovery {
             Recovery::Restored => {
                 "a state file was missing after an interrupted recovery; its last good copy was restored".into()
             }
+            Recovery::NotOurs { set_aside, reason } => format!(
+                "{reason}. It was moved, untouched, to {}",
+                set_aside.display()
+            ),
         }
     }
 }
@@ -120,10 +126,66 @@ pub struct Loaded<T> {
     pub recovery: Option<Recovery>,
 }
 
-/// One state file of type `T`.
+/// Runs `operation`, moving aside whatever is found in the way that is not
+/// Tandem's (a link where a file or folder belongs) and trying again.
+pub fn clearing_the_way<R>(
+    dir: &OwnedDir,
+    lock: &DirLock,
+    recoveries: &mut Vec<Recovery>,
+    mut operation: impl FnMut() -> Result<R, StoreError>,
+) -> Result<R, StoreError> {
+    // Each round moves one entry aside; a path is only so deep.
+    for _ in 0..8 {
+        match operation() {
+            Err(StoreError::Files(error)) if error.not_ours().is_some() => {
+                let relative = error.not_ours().unwrap_or_default();
+                let set_aside = dir.set_aside(lock, relative)?;
+                tracing::warn!(%error, set_aside = %set_aside.display(), "moved aside what was not Tandem's");
+                recoveries.push(Recovery::NotOurs {
+                    set_aside,
+                    reason: error.to_string(),
+                });
+            }
+            done => return done,
+        }
+    }
+    operation()
+}
+
+/// Appends one line to the file `rel`, moving aside anything in its way.
+/// A crash can leave at most a partial last line, which readers skip.
+pub fn append_line(
+    dir: &OwnedDir,
+    lock: &DirLock,
+    rel: &str,
+    line: &str,
+) -> Result<Vec<Recovery>, StoreError> {
+    let mut recoveries = Vec::new();
+    clearing_the_way(dir, lock, &mut recoveries, || {
+        Ok(dir.append_line(lock, rel, line)?)
+    })?;
+    Ok(recoveries)
+}
+
+/// The lines of the file `rel`, none when it is missing.
+pub fn read_lines(
+    dir: &OwnedDir,
+    lock: &DirLock,
+    rel: &str,
+) -> Result<(Vec<String>, Vec<Recovery>), StoreError> {
+    let mut recoveries = Vec::new();
+    let bytes = clearing_the_way(dir, lock, &mut recoveries, || {
+        Ok(dir.read(rel, MAX_STATE_BYTES)?)
+    })?;
+    let text = String::from_utf8_lossy(bytes.as_deref().unwrap_or_default()).into_owned();
+    Ok((text.lines().map(str::to_owned).collect(), recoveries))
+}
+
+/// One state file of type `T`, below an owned folder.
 #[derive(Debug)]
 pub struct StateFile<T> {
-    path: PathBuf,
+    dir: OwnedDir,
+    rel: String,
     kind: PhantomData<fn() -> T>,
 }
 
@@ -131,7 +193,8 @@ pub struct StateFile<T> {
 impl<T> Clone for StateFile<T> {
     fn clone(&self) -> Self {
         Self {
-            path: self.path.clone(),
+            dir: self.dir.clone(),
+            rel: self.rel.clone(),
             kind: PhantomData,
         }
     }
@@ -144,32 +207,54 @@ enum Parsed<T> {
 }
 
 impl<T: Document> StateFile<T> {
-    pub fn new(path: PathBuf) -> Self {
+    /// The file at `rel` (`work/links.json`) below `dir`.
+    pub fn new(dir: &OwnedDir, rel: &str) -> Self {
         Self {
-            path,
+            dir: dir.clone(),
+            rel: rel.to_owned(),
             kind: PhantomData,
         }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    pub fn path(&self) -> PathBuf {
+        self.dir.path_of(&self.rel)
+    }
+
+    fn backup_rel(&self) -> String {
+        format!("{}.bak", self.rel)
     }
 
     pub fn backup_path(&self) -> PathBuf {
-        with_suffix(&self.path, ".bak")
+        self.dir.path_of(&self.backup_rel())
     }
 
-    fn parse_file(path: &Path) -> Result<Parsed<T>, StoreError> {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Parsed::Missing);
+    fn parse(&self, rel: &str) -> Result<Parsed<T>, StoreError> {
+        let bytes = match self.dir.read(rel, MAX_STATE_BYTES) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Ok(Parsed::Missing),
+            // What is not Tandem's file is as good as a damaged one: it is
+            // set aside by its name, which never follows it.
+            Err(error @ (OwnedError::NotOurs { .. } | OwnedError::TooLarge { .. }))
+                if error.not_ours().is_none_or(|offender| offender == rel) =>
+            {
+                return Ok(Parsed::Bad(error.to_string()));
             }
-            Err(error) => return Err(io("read", path)(error)),
+            Err(error) => return Err(error.into()),
         };
-        let envelope: EnvelopeIn = match serde_json::from_slice(&bytes) {
-            Ok(envelope) => envelope,
+        let value: serde_json::Value = match serde_json::from_slice(&bytes) {
+            Ok(value) => value,
             Err(error) => return Ok(Parsed::Bad(format!("not valid JSON: {error}"))),
+        };
+        let envelope = match serde_json::from_value::<EnvelopeIn>(value.clone()) {
+            Ok(envelope) => envelope,
+            Err(error) => match T::unversioned(value) {
+                Some(data) => EnvelopeIn {
+                    schema: T::SCHEMA.to_owned(),
+                    version: 1,
+                    data,
+                },
+                None => return Ok(Parsed::Bad(format!("unexpected contents: {error}"))),
+            },
         };
         if envelope.schema != T::SCHEMA {
             return Ok(Parsed::Bad(format!(
@@ -180,7 +265,7 @@ impl<T: Document> StateFile<T> {
         }
         if envelope.version > T::VERSION {
             return Err(StoreError::TooNew {
-                path: path.to_path_buf(),
+                path: self.dir.path_of(rel),
                 found: envelope.version,
                 known: T::VERSION,
             });
@@ -198,50 +283,53 @@ impl<T: Document> StateFile<T> {
         }
     }
 
-    /// Loads the file. Call it under the [`StateLock`]: a damaged file is set
-    /// aside, which is a write.
-    pub fn load(&self) -> Result<Loaded<T>, StoreError> {
-        let reason = match Self::parse_file(&self.path)? {
+    /// Loads the file. A damaged file is set aside, which is a write, so
+    /// this takes the folder's lock as proof.
+    pub fn load(&self, lock: &DirLock) -> Result<Loaded<T>, StoreError> {
+        let mut recoveries = Vec::new();
+        let parsed = clearing_the_way(&self.dir, lock, &mut recoveries, || self.parse(&self.rel))?;
+        let folder_recovery = recoveries.pop();
+        let reason = match parsed {
             Parsed::Missing => {
                 // Only a crash while a damaged file was being replaced by its
                 // backup leaves the backup without the file: finish that.
-                if let Parsed::Good(value) = Self::parse_file(&self.backup_path())? {
-                    self.save_without_backup(&value)?;
+                if let Parsed::Good(value) = self.parse(&self.backup_rel())? {
+                    self.dir
+                        .write_atomically(lock, &self.rel, &self.encode(&value)?)?;
                     return Ok(Loaded {
                         value,
-                        recovery: Some(Recovery::Restored),
+                        recovery: Some(folder_recovery.unwrap_or(Recovery::Restored)),
                     });
                 }
                 return Ok(Loaded {
                     value: T::default(),
-                    recovery: None,
+                    recovery: folder_recovery,
                 });
             }
             Parsed::Good(value) => {
+                self.heal_backup(lock)?;
                 return Ok(Loaded {
                     value,
-                    recovery: None,
+                    recovery: folder_recovery,
                 });
             }
             Parsed::Bad(reason) => reason,
         };
-        let set_aside = with_suffix(
-            &self.path,
-            &format!(".corrupt-{}-{}", unix_now(), fastrand::u32(..)),
-        );
-        std::fs::rename(&self.path, &set_aside).map_err(io("set aside", &self.path))?;
-        tracing::warn!(file = %self.path.display(), %reason, set_aside = %set_aside.display(), "damaged state file set aside");
+        let set_aside = self.dir.set_aside(lock, &self.rel)?;
+        tracing::warn!(file = %self.path().display(), %reason, set_aside = %set_aside.display(), "damaged state file set aside");
         let recovery;
-        let value = match Self::parse_file(&self.backup_path())? {
-            Parsed::Good(value) => {
+        let value = match self.parse(&self.backup_rel()) {
+            Ok(Parsed::Good(value)) => {
                 recovery = Recovery::FromBackup { set_aside, reason };
-                self.save_without_backup(&value)?;
+                self.dir
+                    .write_atomically(lock, &self.rel, &self.encode(&value)?)?;
                 value
             }
-            Parsed::Missing | Parsed::Bad(_) => {
+            Ok(Parsed::Missing | Parsed::Bad(_)) | Err(StoreError::Files(_)) => {
                 recovery = Recovery::Reset { set_aside, reason };
                 T::default()
             }
+            Err(error) => return Err(error),
         };
         Ok(Loaded {
             value,
@@ -249,226 +337,103 @@ impl<T: Document> StateFile<T> {
         })
     }
 
+    /// A save writes the backup, then the file. A process killed between
+    /// the two leaves a backup ahead of the file, holding a state that never
+    /// happened (or data the user removed); the file is the truth, so the
+    /// backup is made its copy again.
+    fn heal_backup(&self, lock: &DirLock) -> Result<(), StoreError> {
+        let current = self.dir.read(&self.rel, MAX_STATE_BYTES);
+        let backup = self.dir.read(&self.backup_rel(), MAX_STATE_BYTES);
+        if let (Ok(Some(current)), Ok(Some(backup))) = (&current, &backup)
+            && current != backup
+        {
+            let mut recoveries = Vec::new();
+            clearing_the_way(&self.dir, lock, &mut recoveries, || {
+                Ok(self
+                    .dir
+                    .write_atomically(lock, &self.backup_rel(), current)?)
+            })?;
+        }
+        Ok(())
+    }
+
     fn encode(&self, value: &T) -> Result<Vec<u8>, StoreError> {
-        let mut bytes = serde_json::to_vec_pretty(&EnvelopeOut {
+        let mut bytes = tandem_text::json::to_vec_pretty(&EnvelopeOut {
             schema: T::SCHEMA,
             version: T::VERSION,
             data: value,
         })
         .map_err(|source| StoreError::Encode {
-            path: self.path.clone(),
+            path: self.path(),
             source,
         })?;
         bytes.push(b'\n');
         Ok(bytes)
     }
 
-    fn save_without_backup(&self, value: &T) -> Result<(), StoreError> {
-        write_atomically(&self.path, &self.encode(value)?)
-    }
-
-    /// Replaces the file with `value`, keeping the current version as the
-    /// backup. Call it under the [`StateLock`].
-    pub fn save(&self, value: &T) -> Result<(), StoreError> {
+    /// Replaces the file with `value`. The backup is written first with the
+    /// same bytes, so it always holds the latest good version: a restored
+    /// backup never brings back a state that was already left (a pending
+    /// link that was confirmed since, personal data that was removed).
+    pub fn save(&self, lock: &DirLock, value: &T) -> Result<Vec<Recovery>, StoreError> {
         let bytes = self.encode(value)?;
-        if let Ok(current) = std::fs::read(&self.path) {
-            if current == bytes {
-                return Ok(());
-            }
-            if matches!(Self::parse_file(&self.path)?, Parsed::Good(_)) {
-                write_atomically(&self.backup_path(), &current)?;
-            }
+        if matches!(self.dir.read(&self.rel, MAX_STATE_BYTES), Ok(Some(current)) if current == bytes)
+            && matches!(self.dir.read(&self.backup_rel(), MAX_STATE_BYTES), Ok(Some(backup)) if backup == bytes)
+        {
+            return Ok(Vec::new());
         }
-        write_atomically(&self.path, &bytes)
-    }
-
-    /// Replaces the file and its backup with `value`: for removals that must
-    /// not linger in a backup (personal data the user unlinked or deleted).
-    pub fn save_forgetting(&self, value: &T) -> Result<(), StoreError> {
-        let bytes = self.encode(value)?;
-        // The backup first: a crash between the two writes must not leave
-        // the removed data in the backup, where nothing would clean it.
-        write_atomically(&self.backup_path(), &bytes)?;
-        write_atomically(&self.path, &bytes)
+        let mut recoveries = Vec::new();
+        for rel in [self.backup_rel(), self.rel.clone()] {
+            clearing_the_way(&self.dir, lock, &mut recoveries, || {
+                Ok(self.dir.write_atomically(lock, &rel, &bytes)?)
+            })?;
+        }
+        Ok(recoveries)
     }
 
     /// Deletes every copy of the file: itself, its backup, copies set aside
     /// as damaged, and temporary files a crash left behind.
-    pub fn delete(&self) -> Result<(), StoreError> {
-        let mut copies = vec![self.path.clone(), self.backup_path()];
-        if let (Some(dir), Some(name)) = (self.path.parent(), self.path.file_name()) {
-            let name = name.to_string_lossy();
-            let prefixes = [format!("{name}.corrupt-"), format!("{name}.tmp-")];
-            if let Ok(entries) = std::fs::read_dir(dir) {
-                copies.extend(
-                    entries
-                        .filter_map(Result::ok)
-                        .map(|e| e.path())
-                        .filter(|path| {
-                            path.file_name()
-                                .map(|n| n.to_string_lossy().into_owned())
-                                .is_some_and(|n| prefixes.iter().any(|p| n.starts_with(p.as_str())))
-                        }),
-                );
-            }
-        }
-        for path in copies {
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                Err(error) => return Err(io("delete", &path)(error)),
+    pub fn delete(&self, lock: &DirLock) -> Result<(), StoreError> {
+        let (parent, name) = match self.rel.rsplit_once('/') {
+            Some((parent, name)) => (parent, name),
+            None => ("", self.rel.as_str()),
+        };
+        let prefixes = [
+            format!("{name}.corrupt-"),
+            format!("{name}.tmp-"),
+            format!("{name}.bak.corrupt-"),
+            format!("{name}.bak.tmp-"),
+        ];
+        let mut copies = vec![self.rel.clone(), self.backup_rel()];
+        let names = match self.dir.names_in(parent) {
+            Ok(names) => names,
+            Err(error) if error.not_ours().is_some() => Vec::new(),
+            Err(error) => return Err(error.into()),
+        };
+        copies.extend(
+            names
+                .into_iter()
+                .filter(|entry| {
+                    prefixes
+                        .iter()
+                        .any(|prefix| entry.starts_with(prefix.as_str()))
+                })
+                .map(|entry| {
+                    if parent.is_empty() {
+                        entry
+                    } else {
+                        format!("{parent}/{entry}")
+                    }
+                }),
+        );
+        for rel in copies {
+            match self.dir.remove(lock, &rel) {
+                Ok(_) => {}
+                Err(error) if error.not_ours().is_some() => {}
+                Err(error) => return Err(error.into()),
             }
         }
         Ok(())
-    }
-}
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0)
-}
-
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(suffix);
-    path.with_file_name(name)
-}
-
-/// Creates `dir` (and its parents) readable by its owner only.
-pub fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(io("create the folder", dir))
-}
-
-fn private_options() -> OpenOptions {
-    let mut options = OpenOptions::new();
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-}
-
-/// Writes `bytes` to `path` so that a crash at any moment leaves either the
-/// old file or the new one: temporary file, fsync, rename, fsync the folder.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    create_private_dir(dir)?;
-    replace(path, bytes, 0o600)
-}
-
-/// Like [`write_atomically`], for a file that belongs to the desktop rather
-/// than to Tandem (`mimeapps.list`, a desktop entry): it keeps the current
-/// file's permissions, or is readable by all when new, as such files are.
-pub fn write_shared_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    #[cfg(unix)]
-    let mode = {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path)
-            .map(|metadata| metadata.permissions().mode() & 0o7777)
-            .unwrap_or(0o644)
-    };
-    #[cfg(not(unix))]
-    let mode = 0o644;
-    replace(path, bytes, mode)
-}
-
-fn replace(path: &Path, bytes: &[u8], mode: u32) -> Result<(), StoreError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let temp = with_suffix(
-        path,
-        &format!(".tmp-{}-{}", std::process::id(), fastrand::u32(..)),
-    );
-    let written = (|| {
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
-        let mut file = options.open(&temp)?;
-        // The umask may have narrowed the mode asked for; set it exactly.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(std::fs::Permissions::from_mode(mode))?;
-        }
-        #[cfg(not(unix))]
-        let _ = mode;
-        file.write_all(bytes)?;
-        file.sync_all()
-    })();
-    if let Err(error) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(io("write", &temp)(error));
-    }
-    if let Err(error) = std::fs::rename(&temp, path) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(io("replace", path)(error));
-    }
-    sync_dir(dir)
-}
-
-fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    // Windows cannot open a folder as a file; its rename is already durable
-    // enough (MoveFileEx with write-through is what std uses).
-    #[cfg(unix)]
-    File::open(dir)
-        .and_then(|folder| folder.sync_all())
-        .map_err(io("flush the folder", dir))?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
-/// Appends one line to `path` and flushes it to disk. A crash can leave at
-/// most a partial last line, which readers skip.
-pub fn append_line(path: &Path, line: &str) -> Result<(), StoreError> {
-    if let Some(dir) = path.parent() {
-        create_private_dir(dir)?;
-    }
-    let mut file = private_options()
-        .append(true)
-        .create(true)
-        .open(path)
-        .map_err(io("open", path))?;
-    // A partial line left by a crash must not swallow this one.
-    let needs_newline = std::fs::read(path)
-        .map(|bytes| bytes.last().is_some_and(|last| *last != b'\n'))
-        .unwrap_or(false);
-    let mut text = String::with_capacity(line.len() + 2);
-    if needs_newline {
-        text.push('\n');
-    }
-    text.push_str(line);
-    text.push('\n');
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_data())
-        .map_err(io("append to", path))
-}
-
-/// The exclusive lock every read-modify-write of Tandem's state holds. It
-/// is an OS file lock, so it is released when the process dies, however it dies.
-#[derive(Debug)]
-pub struct StateLock {
-    _file: File,
-}
-
-impl StateLock {
-    /// Waits for and takes the lock of the state in `dir`.
-    pub fn acquire(dir: &Path) -> Result<Self, StoreError> {
-        create_private_dir(dir)?;
-        let path = dir.join(".lock");
-        let file = private_options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io("open the lock", &path))?;
-        file.lock().map_err(io("lock", &path))?;
-        Ok(Self { _file: file })
     }
 }
 
@@ -494,34 +459,39 @@ mod tests {
                 _ => Err(format!("no migration from version {version}")),
             }
         }
+
+        // Before envelopes, the file was a bare number.
+        fn unversioned(value: serde_json::Value) -> Option<serde_json::Value> {
+            value.as_u64().map(|n| serde_json::json!({ "n": n }))
+        }
     }
 
-    fn file(dir: &Path) -> StateFile<Counter> {
-        StateFile::new(dir.join("counter.json"))
+    fn setup() -> (tempfile::TempDir, OwnedDir, StateFile<Counter>) {
+        let dir = tempfile::tempdir().unwrap();
+        let owned = OwnedDir::new(dir.path());
+        let file = StateFile::new(&owned, "counter.json");
+        (dir, owned, file)
+    }
+
+    fn counter(count: u64) -> Counter {
+        Counter {
+            count,
+            label: String::new(),
+        }
     }
 
     #[test]
-    fn saves_and_loads_with_the_schema_and_a_backup() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = file(dir.path());
-        assert_eq!(file.load().unwrap().value, Counter::default());
-        file.save(&Counter {
-            count: 1,
-            label: "a".into(),
-        })
-        .unwrap();
-        file.save(&Counter {
-            count: 2,
-            label: "b".into(),
-        })
-        .unwrap();
+    fn saves_and_loads_with_the_schema_and_a_current_backup() {
+        let (dir, owned, file) = setup();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        assert_eq!(file.load(&lock).unwrap().value, Counter::default());
+        file.save(&lock, &counter(1)).unwrap();
+        file.save(&lock, &counter(2)).unwrap();
         let text = std::fs::read_to_string(file.path()).unwrap();
         assert!(text.contains(r#""schema": "test.counter""#), "{text}");
         assert!(text.contains(r#""version": 2"#));
-        assert_eq!(file.load().unwrap().value.count, 2);
-        let backup: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(file.backup_path()).unwrap()).unwrap();
-        assert_eq!(backup["data"]["count"], 1);
+        assert_eq!(file.load(&lock).unwrap().value.count, 2);
+        assert_eq!(std::fs::read(file.backup_path()).unwrap(), text.as_bytes());
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -537,15 +507,15 @@ mod tests {
     }
 
     #[test]
-    fn migrates_an_older_version() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = file(dir.path());
+    fn migrates_an_older_version_and_an_unversioned_file() {
+        let (_dir, owned, file) = setup();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
         std::fs::write(
             file.path(),
             r#"{"schema":"test.counter","version":1,"data":{"n":7}}"#,
         )
         .unwrap();
-        let loaded = file.load().unwrap();
+        let loaded = file.load(&lock).unwrap();
         assert_eq!(
             loaded.value,
             Counter {
@@ -554,15 +524,17 @@ mod tests {
             }
         );
         assert!(loaded.recovery.is_none());
+        std::fs::write(file.path(), "9").unwrap();
+        assert_eq!(file.load(&lock).unwrap().value.count, 9);
     }
 
     #[test]
     fn refuses_a_newer_version_and_leaves_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = file(dir.path());
+        let (_dir, owned, file) = setup();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
         let newer = r#"{"schema":"test.counter","version":9,"data":{}}"#;
         std::fs::write(file.path(), newer).unwrap();
-        let error = file.load().unwrap_err();
+        let error = file.load(&lock).unwrap_err();
         assert!(matches!(
             error,
             StoreError::TooNew {
@@ -576,22 +548,14 @@ mod tests {
     }
 
     #[test]
-    fn a_corrupt_file_is_set_aside_and_the_backup_restored() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = file(dir.path());
-        file.save(&Counter {
-            count: 1,
-            label: String::new(),
-        })
-        .unwrap();
-        file.save(&Counter {
-            count: 2,
-            label: String::new(),
-        })
-        .unwrap();
+    fn a_corrupt_file_is_set_aside_and_the_latest_good_copy_restored() {
+        let (_dir, owned, file) = setup();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        file.save(&lock, &counter(1)).unwrap();
+        file.save(&lock, &counter(2)).unwrap();
         std::fs::write(file.path(), b"{\"schema\":\"test.coun").unwrap();
-        let loaded = file.load().unwrap();
-        assert_eq!(loaded.value.count, 1);
+        let loaded = file.load(&lock).unwrap();
+        assert_eq!(loaded.value.count, 2, "the backup is never behind the file");
         let Some(Recovery::FromBackup { set_aside, reason }) = loaded.recovery else {
             panic!("expected a recovery from the backup");
         };
@@ -601,19 +565,37 @@ mod tests {
             b"{\"schema\":\"test.coun"
         );
         // The restored file loads cleanly now.
-        assert!(file.load().unwrap().recovery.is_none());
+        assert!(file.load(&lock).unwrap().recovery.is_none());
+    }
+
+    #[test]
+    fn a_backup_left_ahead_by_an_interrupted_save_is_made_the_files_copy() {
+        let (_dir, owned, file) = setup();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        file.save(&lock, &counter(1)).unwrap();
+        // As a process killed between the backup and the file leaves them.
+        std::fs::write(
+            file.backup_path(),
+            r#"{"schema":"test.counter","version":2,"data":{"count":2,"label":"never happened"}}"#,
+        )
+        .unwrap();
+        assert_eq!(file.load(&lock).unwrap().value.count, 1);
+        assert_eq!(
+            std::fs::read(file.backup_path()).unwrap(),
+            std::fs::read(file.path()).unwrap()
+        );
     }
 
     #[test]
     fn a_corrupt_file_without_backup_is_kept_aside_and_reported() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = file(dir.path());
+        let (_dir, owned, file) = setup();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
         std::fs::write(
             file.path(),
             r#"{"schema":"something.else","version":1,"data":{}}"#,
         )
         .unwrap();
-        let loaded = file.load().unwrap();
+        let loaded = file.load(&lock).unwrap();
         assert_eq!(loaded.value, Counter::default());
         let recovery = loaded.recovery.unwrap();
         assert!(matches!(recovery, Recovery::Reset { .. }));
@@ -623,48 +605,73 @@ mod tests {
 
     #[test]
     fn a_missing_file_beside_a_good_backup_is_restored_and_delete_takes_every_copy() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = file(dir.path());
-        file.save(&Counter {
-            count: 1,
-            label: String::new(),
-        })
-        .unwrap();
-        file.save(&Counter {
-            count: 2,
-            label: String::new(),
-        })
-        .unwrap();
+        let (dir, owned, file) = setup();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        file.save(&lock, &counter(1)).unwrap();
         std::fs::remove_file(file.path()).unwrap();
-        let loaded = file.load().unwrap();
+        let loaded = file.load(&lock).unwrap();
         assert_eq!(loaded.value.count, 1);
         assert_eq!(loaded.recovery, Some(Recovery::Restored));
         std::fs::write(dir.path().join("counter.json.corrupt-1-2"), "x").unwrap();
         std::fs::write(dir.path().join("counter.json.tmp-3-4"), "x").unwrap();
         std::fs::write(dir.path().join("other.json"), "x").unwrap();
-        file.delete().unwrap();
-        let left: Vec<_> = std::fs::read_dir(dir.path())
+        file.delete(&lock).unwrap();
+        let mut left: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert_eq!(left, ["other.json"]);
+        left.sort();
+        assert_eq!(left, [".lock", "other.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_place_of_a_file_or_folder_is_set_aside_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let owned = OwnedDir::new(dir.path().join("data"));
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("links.json"), "precious").unwrap();
+        let file: StateFile<Counter> = StateFile::new(&owned, "work/links.json");
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        std::os::unix::fs::symlink(&outside, owned.path_of("work")).unwrap();
+        let loaded = file.load(&lock).unwrap();
+        assert_eq!(loaded.value, Counter::default());
+        let message = loaded.recovery.unwrap().message();
+        assert!(message.contains("symbolic link"), "{message}");
+        file.save(&lock, &counter(3)).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(outside.join("links.json")).unwrap(),
+            "precious"
+        );
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 1);
+
+        std::fs::remove_file(file.path()).unwrap();
+        std::os::unix::fs::symlink(outside.join("links.json"), file.path()).unwrap();
+        let loaded = file.load(&lock).unwrap();
+        assert_eq!(loaded.value.count, 3, "the backup stands in for the link");
+        assert!(std::fs::symlink_metadata(file.path()).unwrap().is_file());
+        assert_eq!(
+            std::fs::read_to_string(outside.join("links.json")).unwrap(),
+            "precious"
+        );
     }
 
     #[test]
     fn appended_lines_survive_a_partial_last_line() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("h.jsonl");
-        append_line(&path, "one").unwrap();
+        let owned = OwnedDir::new(dir.path());
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        append_line(&owned, &lock, "h.jsonl", "one").unwrap();
+        use std::io::Write;
         std::fs::OpenOptions::new()
             .append(true)
-            .open(&path)
+            .open(dir.path().join("h.jsonl"))
             .unwrap()
             .write_all(b"{\"par")
             .unwrap();
-        append_line(&path, "two").unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "one\n{\"par\ntwo\n"
-        );
+        append_line(&owned, &lock, "h.jsonl", "two").unwrap();
+        let (lines, _) = read_lines(&owned, &lock, "h.jsonl").unwrap();
+        assert_eq!(lines, ["one", "{\"par", "two"]);
     }
 }
