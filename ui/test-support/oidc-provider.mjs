@@ -3,6 +3,11 @@
 // it matters: `tid`/`oid` claims, a consumer and a work tenant, and
 // `error_codes: [50034]` when a deleted user's refresh token is used.
 //
+// The client is registered as a desktop app is at Microsoft: a native client
+// whose loopback redirect URIs match in scheme, host and path, with any port
+// (TANDEM_TEST_REDIRECT_URIS, comma-separated; by default the README's
+// registration, http://localhost).
+//
 // Usage: node oidc-provider.mjs   (prints "listening <issuer>" when ready)
 // Test-only routes: POST /test/users/<id>/delete
 import { createServer } from "node:http";
@@ -28,7 +33,7 @@ const provider = new Provider(issuer, {
       token_endpoint_auth_method: "none",
       grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
       response_types: ["code"],
-      redirect_uris: ["http://127.0.0.1/callback"],
+      redirect_uris: (process.env.TANDEM_TEST_REDIRECT_URIS ?? "http://localhost").split(","),
     },
   ],
   pkce: { required: () => true },

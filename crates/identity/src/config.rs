@@ -94,13 +94,20 @@ impl IdentitySettings {
     }
 }
 
+/// A settings file holds two short strings; anything larger is not one.
+const MAX_SETTINGS_BYTES: u64 = 64 * 1024;
+
 fn read(path: &std::path::Path) -> Result<SettingsFile, ConfigError> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| ConfigError::Invalid {
-            path: path.to_path_buf(),
-            reason: error.to_string(),
-        }),
-        Err(_) => Ok(SettingsFile::default()),
+    let invalid = |reason: String| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        reason,
+    };
+    match tandem_files::read_regular(path, MAX_SETTINGS_BYTES) {
+        Ok(Some(bytes)) => {
+            serde_json::from_slice(&bytes).map_err(|error| invalid(error.to_string()))
+        }
+        Ok(None) => Ok(SettingsFile::default()),
+        Err(error) => Err(invalid(format!("it {error}"))),
     }
 }
 

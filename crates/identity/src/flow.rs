@@ -19,8 +19,8 @@ use crate::refresh::{TokenFailure, classify, retry_delay};
 use crate::secret::Secret;
 use crate::vault::TokenSet;
 
-/// The path of the loopback redirect.
-const CALLBACK_PATH: &str = "/callback";
+/// The path the loopback redirect arrives on: the redirect URI has none.
+const CALLBACK_PATH: &str = "/";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
@@ -148,7 +148,7 @@ impl Provider {
         cancel: &Arc<AtomicBool>,
     ) -> Result<SignedIn, SignInError> {
         let listener = Listener::bind()?;
-        let redirect_uri = format!("http://127.0.0.1:{}{CALLBACK_PATH}", listener.port());
+        let redirect_uri = listener.redirect_uri();
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let nonce = CsrfToken::new_random();
         let client = BasicClient::new(ClientId::new(self.client_id.clone()))

@@ -1,6 +1,12 @@
 //! The one-shot loopback listener that receives the authorization redirect
-//! (RFC 8252 §7.3): bound to 127.0.0.1 on an ephemeral port, it answers the
-//! browser with a small page in the user's language and hands back the query.
+//! (RFC 8252 §7.3): bound to the loopback address on an ephemeral port, it
+//! answers the browser with a small page in the user's language and hands
+//! back the query.
+//!
+//! The redirect URI names `localhost` (Microsoft's identity platform matches
+//! a loopback redirect's host and path exactly and ignores only its port),
+//! and a browser may resolve `localhost` to `::1` before `127.0.0.1`, so the
+//! listener takes the same port on both where the machine has IPv6.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -37,7 +43,7 @@ pub enum ListenError {
 
 #[derive(Debug)]
 pub struct Listener {
-    listener: TcpListener,
+    listeners: Vec<TcpListener>,
     port: u16,
 }
 
@@ -50,10 +56,36 @@ pub enum Outcome {
 
 impl Listener {
     pub fn bind() -> Result<Self, ListenError> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(ListenError::Bind)?;
-        let port = listener.local_addr().map_err(ListenError::Bind)?.port();
-        listener.set_nonblocking(true).map_err(ListenError::Bind)?;
-        Ok(Self { listener, port })
+        let mut last_error = None;
+        // The port 127.0.0.1 got may be taken on ::1; a few tries find a free pair.
+        for _ in 0..8 {
+            let v4 = TcpListener::bind(("127.0.0.1", 0)).map_err(ListenError::Bind)?;
+            let port = v4.local_addr().map_err(ListenError::Bind)?.port();
+            let mut listeners = vec![v4];
+            match TcpListener::bind(("::1", port)) {
+                Ok(v6) => listeners.push(v6),
+                Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
+                    last_error = Some(error);
+                    continue;
+                }
+                // No IPv6 on this machine: browsers then resolve localhost to 127.0.0.1.
+                Err(error) => tracing::debug!("no IPv6 loopback listener: {error}"),
+            }
+            for listener in &listeners {
+                listener.set_nonblocking(true).map_err(ListenError::Bind)?;
+            }
+            return Ok(Self { listeners, port });
+        }
+        Err(ListenError::Bind(
+            last_error.unwrap_or_else(|| std::io::ErrorKind::AddrInUse.into()),
+        ))
+    }
+
+    /// The redirect URI to register this listener under, exactly as it is
+    /// sent: `http://localhost:<port>`, with no path, as Microsoft's own
+    /// libraries send it for a desktop app registered with `http://localhost`.
+    pub fn redirect_uri(&self) -> String {
+        format!("http://localhost:{}", self.port)
     }
 
     pub fn port(&self) -> u16 {
@@ -78,17 +110,22 @@ impl Listener {
             if Instant::now() >= deadline {
                 return Err(ListenError::Timeout(timeout.as_secs()));
             }
-            match self.listener.accept() {
-                Ok((stream, _)) => {
-                    let received_at = Instant::now();
-                    if let Some(redirect) = handle(stream, path, received_at, &respond) {
-                        return Ok(redirect);
+            let mut idle = true;
+            for listener in &self.listeners {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        idle = false;
+                        let received_at = Instant::now();
+                        if let Some(redirect) = handle(stream, path, received_at, &respond) {
+                            return Ok(redirect);
+                        }
                     }
+                    Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+                    Err(error) => tracing::debug!("loopback accept failed: {error}"),
                 }
-                Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                Err(error) => tracing::debug!("loopback accept failed: {error}"),
+            }
+            if idle {
+                std::thread::sleep(Duration::from_millis(10));
             }
         }
     }
@@ -213,6 +250,7 @@ pub fn page(outcome: Outcome, language: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::ToSocketAddrs;
 
     #[test]
     fn pages_speak_the_users_language() {
@@ -234,20 +272,32 @@ mod tests {
                 answer
             };
             let missing = get("/favicon.ico");
-            let answer = get("/callback?code=abc&state=x%20y");
+            let answer = get("/?code=abc&state=x%20y");
             (missing, answer)
         });
         let cancel = Arc::new(AtomicBool::new(false));
         let redirect = listener
-            .wait("/callback", Duration::from_secs(10), &cancel, |_| {
-                Outcome::SignedIn
-            })
+            .wait("/", Duration::from_secs(10), &cancel, |_| Outcome::SignedIn)
             .unwrap();
         assert_eq!(redirect.get("code"), Some("abc"));
         assert_eq!(redirect.get("state"), Some("x y"));
         let (missing, answer) = client.join().unwrap();
         assert!(missing.starts_with("HTTP/1.1 404"));
         assert!(answer.starts_with("HTTP/1.1 200"));
+    }
+
+    #[test]
+    fn the_redirect_uri_is_localhost_with_the_port_and_no_path() {
+        let listener = Listener::bind().unwrap();
+        assert_eq!(
+            listener.redirect_uri(),
+            format!("http://localhost:{}", listener.port())
+        );
+        // Whatever `localhost` resolves to on this machine reaches the listener.
+        for address in ("localhost", listener.port()).to_socket_addrs().unwrap() {
+            let connected = TcpStream::connect_timeout(&address, Duration::from_secs(2));
+            assert!(connected.is_ok(), "{address}: {connected:?}");
+        }
     }
 
     #[test]

@@ -7,10 +7,9 @@
 //! When no keyring is available, Tandem says so and stores nothing. It never
 //! falls back to a file.
 
-use std::path::PathBuf;
-
 use serde::{Deserialize, Serialize};
 use tandem_locations::Locations;
+use tandem_store::{Document, LOCK_WAIT, OwnedDir, StateFile};
 
 use crate::account::{Account, AccountKind};
 use crate::secret::Secret;
@@ -43,11 +42,6 @@ pub enum VaultError {
     NoKeyring { detail: String },
     #[error("the system keyring refused the request: {0}")]
     Keyring(String),
-    #[error("cannot read or write Tandem's account list {path:?}: {source}")]
-    Index {
-        path: PathBuf,
-        source: std::io::Error,
-    },
     #[error(transparent)]
     State(#[from] tandem_store::StoreError),
     #[error("no stored account matches {0:?}; `tandem accounts` lists them")]
@@ -56,16 +50,34 @@ pub enum VaultError {
     Ambiguous(String),
 }
 
+/// The secret-free list of one kind's accounts whose tokens are in the keyring.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct AccountIndex {
+    accounts: Vec<Account>,
+}
+
+impl Document for AccountIndex {
+    const SCHEMA: &'static str = "tandem.accounts";
+    const VERSION: u32 = 1;
+
+    // The first index was a bare list of accounts.
+    fn unversioned(value: serde_json::Value) -> Option<serde_json::Value> {
+        value
+            .is_array()
+            .then(|| serde_json::json!({ "accounts": value }))
+    }
+}
+
 /// Where tokens and the account index live.
 #[derive(Debug, Clone)]
 pub struct Vault {
-    data_dir: PathBuf,
+    data: OwnedDir,
 }
 
 impl Vault {
     pub fn new(locations: &Locations) -> Self {
         Self {
-            data_dir: locations.data_dir().to_path_buf(),
+            data: OwnedDir::new(locations.data_dir()),
         }
     }
 
@@ -76,8 +88,8 @@ impl Vault {
         }
     }
 
-    fn index_path(&self, kind: AccountKind) -> PathBuf {
-        self.data_dir.join(kind.as_str()).join("accounts.json")
+    fn index(&self, kind: AccountKind) -> StateFile<AccountIndex> {
+        StateFile::new(&self.data, &format!("{}/accounts.json", kind.as_str()))
     }
 
     fn entry(account: &Account) -> Result<keyring::Entry, VaultError> {
@@ -128,11 +140,17 @@ impl Vault {
         }))
     }
 
-    /// The stored accounts, personal first, from the index.
+    /// The stored accounts, personal first, from the index. A damaged index
+    /// is set aside and its last good copy used, so that signing out,
+    /// deleting personal data and uninstalling still work.
     pub fn accounts(&self) -> Result<Vec<Account>, VaultError> {
+        let lock = self
+            .data
+            .lock(LOCK_WAIT)
+            .map_err(tandem_store::StoreError::from)?;
         let mut all = Vec::new();
         for kind in AccountKind::ALL {
-            all.extend(self.read_index(kind)?);
+            all.extend(self.read_index(kind, &lock)?);
         }
         Ok(all)
     }
@@ -165,16 +183,20 @@ impl Vault {
         Ok(())
     }
 
-    fn read_index(&self, kind: AccountKind) -> Result<Vec<Account>, VaultError> {
-        let path = self.index_path(kind);
-        match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|error| VaultError::Index {
-                path,
-                source: std::io::Error::new(std::io::ErrorKind::InvalidData, error),
-            }),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(source) => Err(VaultError::Index { path, source }),
+    fn read_index(
+        &self,
+        kind: AccountKind,
+        lock: &tandem_store::DirLock,
+    ) -> Result<Vec<Account>, VaultError> {
+        let loaded = self.index(kind).load(lock)?;
+        if let Some(recovery) = loaded.recovery {
+            tracing::warn!(
+                "account index of {} accounts: {}",
+                kind.as_str(),
+                recovery.message()
+            );
         }
+        Ok(loaded.value.accounts)
     }
 
     /// Changes the index under the state lock of the data folder, so that
@@ -184,15 +206,13 @@ impl Vault {
         kind: AccountKind,
         change: impl FnOnce(&mut Vec<Account>),
     ) -> Result<(), VaultError> {
-        let _lock = tandem_store::StateLock::acquire(&self.data_dir)?;
-        let mut accounts = self.read_index(kind)?;
+        let lock = self
+            .data
+            .lock(LOCK_WAIT)
+            .map_err(tandem_store::StoreError::from)?;
+        let mut accounts = self.read_index(kind, &lock)?;
         change(&mut accounts);
-        let path = self.index_path(kind);
-        let bytes = serde_json::to_vec_pretty(&accounts).map_err(|error| VaultError::Index {
-            path: path.clone(),
-            source: std::io::Error::other(error),
-        })?;
-        tandem_store::write_atomically(&path, &bytes)?;
+        self.index(kind).save(&lock, &AccountIndex { accounts })?;
         Ok(())
     }
 }

@@ -70,6 +70,62 @@ fn a_full_sign_in_then_a_refresh() {
     assert_ne!(renewed.access_token, signed_in.tokens.access_token);
 }
 
+/// The redirect URI the README tells people to register.
+fn registered_redirect_uri() -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let (_, after) = readme
+        .split_once("with\nthe redirect URI `")
+        .or_else(|| readme.split_once("with the redirect URI `"))
+        .expect("the README documents the redirect URI to register");
+    after.split('`').next().unwrap().to_owned()
+}
+
+fn sent_redirect_uri(authorization_url: &str) -> String {
+    let url = oauth2::url::Url::parse(authorization_url).unwrap();
+    url.query_pairs()
+        .find(|(key, _)| key == "redirect_uri")
+        .map(|(_, value)| value.into_owned())
+        .unwrap()
+}
+
+#[test]
+fn the_redirect_uri_sent_matches_the_registration_the_readme_documents() {
+    let registered = registered_redirect_uri();
+    assert_eq!(registered, "http://localhost");
+    let op = OidcProvider::start_with(&[&registered]);
+    let provider = op.provider(AccountKind::Personal);
+    let sent = Arc::new(std::sync::Mutex::new(String::new()));
+    let seen = sent.clone();
+    let open = move |url: &str| {
+        *seen.lock().unwrap() = url.to_owned();
+        browser("alice", "normal")(url)
+    };
+    provider
+        .sign_in_with_browser(AccountKind::Personal, open, TIMEOUT, &no_cancel())
+        .expect("a provider matching as Microsoft does accepts the redirect");
+    let redirect_uri = sent_redirect_uri(&sent.lock().unwrap());
+    // Exactly `http://localhost:<port>`: Microsoft ignores only the port of
+    // a loopback redirect URI, never its host or its path.
+    let port = redirect_uri
+        .strip_prefix(&format!("{registered}:"))
+        .unwrap_or_else(|| panic!("{redirect_uri} is not {registered} with a port"));
+    assert!(port.parse::<u16>().is_ok(), "{redirect_uri}");
+
+    // The URI sent before this was fixed fails against that registration.
+    let op = OidcProvider::start_with(&["http://127.0.0.1/callback"]);
+    let error = op
+        .provider(AccountKind::Personal)
+        .sign_in_with_browser(
+            AccountKind::Personal,
+            browser("alice", "normal"),
+            Duration::from_secs(3),
+            &no_cancel(),
+        )
+        .unwrap_err();
+    assert!(matches!(error, SignInError::Listen(_)), "{error}");
+}
+
 #[test]
 fn a_work_account_signs_in_as_work() {
     let op = OidcProvider::start();

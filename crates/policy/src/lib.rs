@@ -243,16 +243,14 @@ impl PolicySet {
                 scope: Scope::Machine,
                 location: file.display().to_string(),
             };
-            let parsed = std::fs::read(&file)
-                .map_err(|error| format!("cannot be read: {error}"))
-                .and_then(|bytes| {
-                    let bytes = bytes
-                        .strip_prefix(b"\xEF\xBB\xBF")
-                        .unwrap_or(&bytes)
-                        .to_vec();
-                    serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
-                        .map_err(|error| format!("is not a JSON object of policies: {error}"))
-                });
+            let parsed = read_policy_file(&file).and_then(|bytes| {
+                let bytes = bytes
+                    .strip_prefix(b"\xEF\xBB\xBF")
+                    .unwrap_or(&bytes)
+                    .to_vec();
+                serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
+                    .map_err(|error| format!("is not a JSON object of policies: {error}"))
+            });
             match parsed {
                 Ok(values) => self.apply(&source, values),
                 Err(reason) => self.problem(source, reason),
@@ -312,6 +310,18 @@ impl PolicySet {
                 },
             },
         }
+    }
+}
+
+/// No policy file comes near this; a larger one is refused (and so fails closed).
+pub(crate) const MAX_POLICY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The bytes of a policy file: only a regular file, never waited on, at most
+/// [`MAX_POLICY_BYTES`]. A file that is listed but gone by now is empty.
+pub(crate) fn read_policy_file(path: &Path) -> Result<Vec<u8>, String> {
+    match tandem_files::read_regular(path, MAX_POLICY_BYTES) {
+        Ok(bytes) => Ok(bytes.unwrap_or_else(|| b"{}".to_vec())),
+        Err(error) => Err(error.to_string()),
     }
 }
 

@@ -91,12 +91,12 @@ pub(crate) fn read(locations: &Locations, user: &str) -> PolicySet {
             else {
                 continue;
             };
-            let bytes = match std::fs::read(&path) {
-                Ok(bytes) => bytes,
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+            let bytes = match tandem_files::read_regular(&path, crate::MAX_POLICY_BYTES) {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => continue,
                 Err(error) => {
                     let source = source(publisher, scope, &path);
-                    set.problem(source, format!("cannot be read: {error}"));
+                    set.problem(source, error.to_string());
                     continue;
                 }
             };

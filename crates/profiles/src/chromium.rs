@@ -9,8 +9,9 @@ use serde_json::Value;
 use crate::account::{Signals, classify};
 use crate::cache::ParsedFiles;
 use crate::catalogue::{BrowserId, Family};
+use crate::discovery::UserData;
 use crate::lenient::{Entries, Leaf, Section, describe_json_error, parse};
-use crate::model::Profile;
+use crate::model::{Account, AccountKind, Evidence, Profile};
 use crate::read::{ReadOutcome, read_browser_file};
 
 /// Folders Chromium keeps beside real profiles that are not user profiles.
@@ -162,9 +163,19 @@ pub fn read_user_data(
     family: Family,
     user_data_dir: &Path,
     cache: &mut PreferencesCache,
-) -> Vec<Profile> {
+) -> UserData {
     let (state, state_problem) = match read_browser_file(&user_data_dir.join("Local State")) {
         ReadOutcome::Bytes(bytes) => match parse::<LocalState>(&bytes) {
+            // Chromium always lists its profiles; a `Local State` without the
+            // list (`{}`, or a list of the wrong type) says nothing about
+            // which profiles exist, so the folders on disk are read instead.
+            Ok(state) if !state.profile.0.info_cache.found() => (
+                None,
+                Some(
+                    "Local State has an unexpected shape (no profile list in profile.info_cache)"
+                        .to_owned(),
+                ),
+            ),
             Ok(state) => (Some(state.profile.0), None),
             Err(error) => (None, Some(describe_json_error("Local State", &error))),
         },
@@ -174,7 +185,21 @@ pub fn read_user_data(
     if let Some(problem) = &state_problem {
         tracing::warn!(browser = %browser, "{problem}");
     }
+    let profiles = read_profiles(browser, family, user_data_dir, cache, state, &state_problem);
+    UserData {
+        profiles,
+        problem: state_problem,
+    }
+}
 
+fn read_profiles(
+    browser: BrowserId,
+    family: Family,
+    user_data_dir: &Path,
+    cache: &mut PreferencesCache,
+    state: Option<LocalStateProfiles>,
+    state_problem: &Option<String>,
+) -> Vec<Profile> {
     if family == Family::ChromiumSingleProfile {
         let entry = state
             .as_ref()
@@ -188,7 +213,7 @@ pub fn read_user_data(
             user_data_dir,
             entry,
             true,
-            state_problem,
+            state_problem.clone(),
         )];
     }
 
@@ -332,7 +357,16 @@ fn read_profile(
         email,
         display_name,
     };
-    let account = classify(browser, dir, signals);
+    let mut account = classify(browser, dir, signals);
+    // Without its Preferences, a profile that `Local State` says nothing
+    // about may hold anyone: that is not "nobody signed in".
+    if prefs.problem.is_some() && account.evidence == Evidence::NoAccount {
+        account = Account {
+            kind: AccountKind::Unknown,
+            evidence: Evidence::Unreadable,
+            ..Account::nobody(Evidence::Unreadable)
+        };
+    }
 
     let local_name = entry
         .name
@@ -411,7 +445,9 @@ fn profile_folders_on_disk(user_data_dir: &Path) -> Vec<String> {
     };
     let mut folders: Vec<String> = entries
         .filter_map(Result::ok)
-        .filter(|entry| entry.path().join("Preferences").is_file())
+        // Any Preferences at all marks a profile folder: one that cannot be
+        // read (a FIFO, say) is still a profile, shown as unreadable.
+        .filter(|entry| std::fs::symlink_metadata(entry.path().join("Preferences")).is_ok())
         .filter_map(|entry| entry.file_name().into_string().ok())
         .filter(|name| name == "Default" || name.starts_with("Profile "))
         .collect::<BTreeSet<_>>()

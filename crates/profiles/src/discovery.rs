@@ -12,7 +12,7 @@ use ts_rs::TS;
 use crate::catalogue::{BrowserId, Family};
 use crate::chromium::{self, PreferencesCache};
 use crate::firefox;
-use crate::model::{AccountKind, Profile, Snapshot};
+use crate::model::{AccountKind, Profile, Snapshot, UnreadableSource};
 
 /// One thing that changed between two readings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -60,12 +60,21 @@ pub enum Change {
 /// Profiles are told apart by browser, user data folder and profile folder.
 type ProfileKey = (PathBuf, String);
 
+/// The profiles of one user data folder, and why its profile list could not
+/// be read, if it could not.
+#[derive(Debug, Default)]
+pub(crate) struct UserData {
+    pub profiles: Vec<Profile>,
+    pub problem: Option<String>,
+}
+
 #[derive(Debug)]
 pub struct Discovery {
     roots: UserRoots,
     /// One per browser, so browsers can be read in parallel.
     caches: BTreeMap<BrowserId, PreferencesCache>,
     browsers: BTreeMap<BrowserId, Vec<Profile>>,
+    unreadable: BTreeMap<BrowserId, Vec<UnreadableSource>>,
     installed: BTreeSet<BrowserId>,
 }
 
@@ -107,6 +116,7 @@ impl Discovery {
             roots,
             caches: BTreeMap::new(),
             browsers: BTreeMap::new(),
+            unreadable: BTreeMap::new(),
             installed: BTreeSet::new(),
         }
     }
@@ -119,6 +129,7 @@ impl Discovery {
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             profiles: self.browsers.values().flatten().cloned().collect(),
+            unreadable: self.unreadable.values().flatten().cloned().collect(),
         }
     }
 
@@ -139,8 +150,10 @@ impl Discovery {
     fn apply(&mut self, browser: BrowserId, reading: Reading) -> Vec<Change> {
         let Reading {
             profiles,
+            unreadable,
             installed,
         } = reading;
+        self.unreadable.insert(browser, unreadable);
         let old = self.browsers.insert(browser, profiles).unwrap_or_default();
         let was_installed = if installed {
             !self.installed.insert(browser)
@@ -163,12 +176,14 @@ impl Discovery {
 #[derive(Debug)]
 struct Reading {
     profiles: Vec<Profile>,
+    unreadable: Vec<UnreadableSource>,
     installed: bool,
 }
 
 fn read_browser(browser: BrowserId, roots: &UserRoots, cache: &mut PreferencesCache) -> Reading {
     let spec = browser.spec();
     let mut profiles = Vec::new();
+    let mut unreadable = Vec::new();
     let mut installed = false;
     for dir in spec.user_data_dirs(roots) {
         if !dir.is_dir() {
@@ -176,15 +191,22 @@ fn read_browser(browser: BrowserId, roots: &UserRoots, cache: &mut PreferencesCa
             continue;
         }
         installed = true;
-        match spec.family {
+        let data = match spec.family {
             Family::Chromium | Family::ChromiumSingleProfile => {
-                profiles.extend(chromium::read_user_data(browser, spec.family, &dir, cache));
+                chromium::read_user_data(browser, spec.family, &dir, cache)
             }
-            Family::Firefox => profiles.extend(firefox::read_root(&dir)),
-        }
+            Family::Firefox => firefox::read_root(&dir),
+        };
+        profiles.extend(data.profiles);
+        unreadable.extend(data.problem.map(|reason| UnreadableSource {
+            browser,
+            user_data_dir: dir.clone(),
+            reason,
+        }));
     }
     Reading {
         profiles,
+        unreadable,
         installed,
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::catalogue::BrowserId;
+use crate::discovery::UserData;
 use crate::model::{Account, Evidence, Profile};
 use crate::read::{ReadOutcome, read_browser_file};
 
@@ -54,13 +55,17 @@ fn parse_ini(bytes: &[u8]) -> Vec<IniSection> {
 }
 
 /// Reads the profiles of the Firefox data folder `root` (the one holding `profiles.ini`).
-pub fn read_root(root: &Path) -> Vec<Profile> {
+pub fn read_root(root: &Path) -> UserData {
     let sections = match read_browser_file(&root.join("profiles.ini")) {
         ReadOutcome::Bytes(bytes) => parse_ini(&bytes),
-        ReadOutcome::Missing => return Vec::new(),
+        ReadOutcome::Missing => return UserData::default(),
         ReadOutcome::Failed(reason) => {
             tracing::warn!("Firefox profiles.ini {reason}");
-            return vec![unreadable_root(root, format!("profiles.ini {reason}"))];
+            let problem = format!("profiles.ini {reason}");
+            return UserData {
+                profiles: vec![unreadable_root(root, problem.clone())],
+                problem: Some(problem),
+            };
         }
     };
 
@@ -78,7 +83,7 @@ pub fn read_root(root: &Path) -> Vec<Profile> {
         );
     }
 
-    sections
+    let profiles = sections
         .iter()
         .filter(|section| section.name.starts_with("Profile"))
         .filter_map(|section| {
@@ -108,7 +113,11 @@ pub fn read_root(root: &Path) -> Vec<Profile> {
                 unreadable,
             })
         })
-        .collect()
+        .collect();
+    UserData {
+        profiles,
+        problem: None,
+    }
 }
 
 fn unreadable_root(root: &Path, reason: String) -> Profile {
@@ -139,7 +148,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         std::fs::write(root.path().join("profiles.ini"), PROFILES_INI).unwrap();
         std::fs::create_dir_all(root.path().join("Profiles/abcd.work")).unwrap();
-        let profiles = read_root(root.path());
+        let profiles = read_root(root.path()).profiles;
         assert_eq!(profiles.len(), 2);
         let work = &profiles[0];
         assert_eq!(work.name, "work");
@@ -165,7 +174,7 @@ mod tests {
             "[Profile0]\nName=test\nIsRelative=1\nPath=5q83xfrf.test\nDefault=1\n",
         )
         .unwrap();
-        let profiles = read_root(root.path());
+        let profiles = read_root(root.path()).profiles;
         assert!(profiles[0].is_default);
     }
 
@@ -182,7 +191,7 @@ mod tests {
             "[ABC]\nDefault=b.b\nLocked=1\n",
         )
         .unwrap();
-        let profiles = read_root(root.path());
+        let profiles = read_root(root.path()).profiles;
         assert_eq!(
             profiles
                 .iter()
@@ -200,7 +209,7 @@ mod tests {
             b"garbage before any section\n[Profile0]\nName=\xFFodd\nIsRelative=0\nPath=/elsewhere/p\nno equals sign\n",
         )
         .unwrap();
-        let profiles = read_root(root.path());
+        let profiles = read_root(root.path()).profiles;
         assert_eq!(profiles.len(), 1);
         assert_eq!(profiles[0].profile_dir, "/elsewhere/p");
         assert_eq!(profiles[0].name, "\u{FFFD}odd");

@@ -95,28 +95,37 @@ impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for SectionVisitor<T> {
 }
 
 /// Like `Section`, for maps with arbitrary keys (`profile.info_cache`): entries
-/// whose value is not an object are kept as defaults, never fatal.
+/// whose value is not an object are kept as defaults, never fatal. The flag
+/// says whether the map was there as an object at all: a missing map and
+/// one of the wrong type both read as no entries, but only one is believable.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entries<T>(pub Vec<(String, T)>);
+pub struct Entries<T>(pub Vec<(String, T)>, pub bool);
 
 impl<T> Default for Entries<T> {
     fn default() -> Self {
-        Entries(Vec::new())
+        Entries(Vec::new(), false)
+    }
+}
+
+impl<T> Entries<T> {
+    /// Whether the map was present, and an object.
+    pub fn found(&self) -> bool {
+        self.1
     }
 }
 
 impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Entries<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let map = Section::<EntriesInner<T>>::deserialize(deserializer)?;
-        Ok(Entries(map.0.0))
+        Ok(Entries(map.0.0, map.0.1))
     }
 }
 
-struct EntriesInner<T>(Vec<(String, T)>);
+struct EntriesInner<T>(Vec<(String, T)>, bool);
 
 impl<T> Default for EntriesInner<T> {
     fn default() -> Self {
-        EntriesInner(Vec::new())
+        EntriesInner(Vec::new(), false)
     }
 }
 
@@ -134,7 +143,7 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for EntriesInner<T> {
                     let Section(value) = map.next_value::<Section<T>>()?;
                     entries.push((key, value));
                 }
-                Ok(EntriesInner(entries))
+                Ok(EntriesInner(entries, true))
             }
         }
         deserializer.deserialize_map(EntriesVisitor(PhantomData))
@@ -202,6 +211,10 @@ mod tests {
         let outer: Outer = parse(br#"{"inner":"not an object","map":{"a":7}}"#).unwrap();
         assert_eq!(outer.inner.0, Inner::default());
         assert_eq!(outer.map.0, vec![("a".to_owned(), Inner::default())]);
+        assert!(outer.map.found());
+        let outer: Outer = parse(br#"{"map":"not a map"}"#).unwrap();
+        assert!(!outer.map.found());
+        assert!(!parse::<Outer>(b"{}").unwrap().map.found());
     }
 
     #[test]

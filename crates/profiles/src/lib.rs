@@ -20,7 +20,9 @@ use tandem_locations::UserRoots;
 
 pub use catalogue::{BrowserId, BrowserSpec, Family, LaunchStyle, catalogue};
 pub use discovery::{Change, Discovery};
-pub use model::{Account, AccountKind, CONSUMER_TENANT_ID, Evidence, Profile, Snapshot};
+pub use model::{
+    Account, AccountKind, CONSUMER_TENANT_ID, Evidence, Profile, Snapshot, UnreadableSource,
+};
 
 /// Every profile of every known browser for this user.
 pub fn discover(roots: &UserRoots) -> Snapshot {

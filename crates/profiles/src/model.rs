@@ -45,6 +45,9 @@ pub enum Evidence {
     FirefoxProfile,
     /// Signed in, but no rule applies; see the log.
     Undecided,
+    /// The profile's files could not be read, so who is signed in is not
+    /// known. Evidence of nothing: a link is never changed on it.
+    Unreadable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -91,8 +94,39 @@ pub struct Profile {
     pub unreadable: Option<String>,
 }
 
+/// A browser's user data folder whose profile list could not be read (a
+/// damaged `Local State`, say). Its profiles are listed from the folders on
+/// disk, if at all, so a profile missing from the snapshot proves nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct UnreadableSource {
+    pub browser: BrowserId,
+    #[ts(type = "string")]
+    pub user_data_dir: PathBuf,
+    pub reason: String,
+}
+
 /// Every profile found, grouped by browser in catalogue order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 pub struct Snapshot {
     pub profiles: Vec<Profile>,
+    /// Where the profile list could not be read.
+    pub unreadable: Vec<UnreadableSource>,
+}
+
+impl Snapshot {
+    /// A snapshot of these profiles, every source read.
+    pub fn new(profiles: Vec<Profile>) -> Self {
+        Self {
+            profiles,
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// Whether a profile of `browser` could be missing only because its
+    /// browser's files could not be read.
+    pub fn may_hide_profiles_of(&self, browser: BrowserId) -> bool {
+        self.unreadable
+            .iter()
+            .any(|source| source.browser == browser)
+    }
 }

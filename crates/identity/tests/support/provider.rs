@@ -20,7 +20,17 @@ pub struct OidcProvider {
 
 impl OidcProvider {
     pub fn start() -> Self {
-        let mut child = Command::new("node")
+        Self::start_with(&[])
+    }
+
+    /// Starts the provider with its test client registered under these
+    /// redirect URIs (the README's registration when empty).
+    pub fn start_with(redirect_uris: &[&str]) -> Self {
+        let mut command = Command::new("node");
+        if !redirect_uris.is_empty() {
+            command.env("TANDEM_TEST_REDIRECT_URIS", redirect_uris.join(","));
+        }
+        let mut child = command
             .arg(support_dir().join("oidc-provider.mjs"))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
