@@ -4,10 +4,11 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use tandem_files::shared;
 use tandem_locations::{APP_ID, Locations, Platform};
-use tandem_store::{Document, StateFile};
+use tandem_store::{Document, LOCK_WAIT, StateFile};
 
-use crate::{FootprintError, MARKER, io_error, remove_file};
+use crate::{FootprintError, MARKER, data, io_error, is_tandems};
 
 /// The app's flag to start in the tray without opening its window.
 pub const BACKGROUND_FLAG: &str = "--background";
@@ -24,7 +25,7 @@ impl Document for Record {
 }
 
 fn record(locations: &Locations) -> StateFile<Record> {
-    StateFile::new(locations.data_dir().join("autostart.json"))
+    StateFile::new(&data(locations), "autostart.json")
 }
 
 fn entry(platform: Platform, executable: &Path) -> String {
@@ -57,21 +58,28 @@ fn entry(platform: Platform, executable: &Path) -> String {
 pub fn is_enabled(locations: &Locations) -> bool {
     locations
         .autostart_file()
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .is_some_and(|text| text.contains(MARKER))
+        .is_some_and(|path| is_tandems(&path))
 }
 
-/// Starts `executable` at sign-in from now on.
+/// Starts `executable` at sign-in from now on. An entry of the same name
+/// that Tandem did not write is never replaced.
 pub fn enable(locations: &Locations, executable: &Path) -> Result<(), FootprintError> {
     let path = locations
         .autostart_file()
         .ok_or(FootprintError::Unsupported("starting at sign-in"))?;
+    let owned = data(locations);
+    let lock = owned
+        .lock(LOCK_WAIT)
+        .map_err(tandem_store::StoreError::from)?;
+    if std::fs::symlink_metadata(&path).is_ok() && !is_tandems(&path) {
+        return Err(FootprintError::NotTandems(path));
+    }
     let dir = path.parent().unwrap_or(Path::new("/"));
     if !dir.exists() {
-        record(locations).save(&Record { created_dir: true })?;
+        record(locations).save(&lock, &Record { created_dir: true })?;
     }
     std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
-    tandem_store::write_shared_file_atomically(
+    shared::replace(
         &path,
         entry(locations.user_roots().platform, executable).as_bytes(),
     )?;
@@ -84,14 +92,18 @@ pub fn disable(locations: &Locations) -> Result<bool, FootprintError> {
     let Some(path) = locations.autostart_file() else {
         return Ok(false);
     };
+    let owned = data(locations);
+    let lock = owned
+        .lock(LOCK_WAIT)
+        .map_err(tandem_store::StoreError::from)?;
     let record_file = record(locations);
-    let created_dir = record_file.load()?.value.created_dir;
-    let removed = is_enabled(locations) && remove_file(&path)?;
+    let created_dir = record_file.load(&lock)?.value.created_dir;
+    let removed = is_enabled(locations) && shared::remove(&path)?;
     if created_dir && let Some(dir) = path.parent() {
         // Only if empty: other programs' entries stay.
         let _ = std::fs::remove_dir(dir);
     }
-    record_file.delete()?;
+    record_file.delete(&lock)?;
     Ok(removed)
 }
 
@@ -119,8 +131,47 @@ mod tests {
         );
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
 
-        std::fs::write(&file, "[Desktop Entry]\nExec=someone-else\n").unwrap();
+        let foreign = "[Desktop Entry]\nExec=someone-else\n";
+        std::fs::write(&file, foreign).unwrap();
+        let error = enable(&locations, Path::new("/opt/Tandem/tandem-app")).unwrap_err();
+        assert!(matches!(error, FootprintError::NotTandems(_)), "{error}");
+        assert!(error.to_string().contains("did not write it"), "{error}");
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            foreign,
+            "never overwritten"
+        );
         assert!(!disable(&locations).unwrap());
-        assert!(file.exists(), "a file Tandem did not write is not removed");
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            foreign,
+            "a file Tandem did not write is not removed"
+        );
+        // Nor is one that merely mentions the marker in passing.
+        let mention = format!("[Desktop Entry]\nComment=not {MARKER}\n");
+        std::fs::write(&file, &mention).unwrap();
+        assert!(enable(&locations, Path::new("/x")).is_err());
+        assert!(!disable(&locations).unwrap());
+        assert!(file.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_place_of_the_entry_is_left_alone() {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        let file = locations.autostart_file().unwrap();
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let target = root.path().join("dotfiles.desktop");
+        std::fs::write(&target, format!("[Desktop Entry]\n{MARKER}\n")).unwrap();
+        std::os::unix::fs::symlink(&target, &file).unwrap();
+        assert!(enable(&locations, Path::new("/x")).is_err());
+        assert!(!disable(&locations).unwrap());
+        assert!(
+            std::fs::symlink_metadata(&file)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 }

@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use tandem_files::shared;
 use tandem_locations::{APP_ID, Locations};
-use tandem_store::{Document, StateFile};
+use tandem_store::{Document, LOCK_WAIT, StateFile, StoreError};
 
-use crate::{FootprintError, MARKER, io_error, remove_file};
+use crate::{FootprintError, MARKER, data, io_error, is_tandems};
 
 const SECTION: &str = "[Default Applications]";
 pub const SCHEMES: [&str; 2] = ["x-scheme-handler/http", "x-scheme-handler/https"];
@@ -40,7 +41,7 @@ impl Document for Registration {
 }
 
 fn record(locations: &Locations) -> StateFile<Registration> {
-    StateFile::new(locations.data_dir().join("link-handler.json"))
+    StateFile::new(&data(locations), "link-handler.json")
 }
 
 /// The value of `key` in the `[Default Applications]` section.
@@ -146,11 +147,7 @@ fn without_empty_section(text: &str) -> String {
 }
 
 fn read_list(path: &Path) -> Result<Option<String>, FootprintError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(io_error("read", path)(error)),
-    }
+    Ok(shared::read(path)?)
 }
 
 /// Whether Tandem is registered as the link handler.
@@ -166,8 +163,10 @@ pub fn is_registered(locations: &Locations) -> bool {
 /// Makes `executable` (with the link as its argument) the default handler
 /// of web links, remembering the handlers it replaces.
 pub fn register(locations: &Locations, executable: &Path) -> Result<(), FootprintError> {
+    let owned = data(locations);
+    let lock = owned.lock(LOCK_WAIT).map_err(StoreError::from)?;
     let record_file = record(locations);
-    let mut registration = record_file.load()?.value;
+    let mut registration = record_file.load(&lock)?.value;
     let list = locations.mimeapps_list();
     let before = read_list(&list)?;
     let mut text = before.clone().unwrap_or_default();
@@ -189,21 +188,25 @@ pub fn register(locations: &Locations, executable: &Path) -> Result<(), Footprin
     }
     // The record first: if anything below fails, unregistering still knows
     // what to put back.
-    record_file.save(&registration)?;
+    record_file.save(&lock, &registration)?;
+    let desktop_is_foreign = std::fs::symlink_metadata(&desktop).is_ok() && !is_tandems(&desktop);
+    if desktop_is_foreign {
+        return Err(FootprintError::NotTandems(desktop));
+    }
     std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
     let entry = format!(
         "[Desktop Entry]\nType=Application\nName=Tandem\nComment=Open each link in the browser profile it belongs to\nExec=\"{}\" %u\nIcon={APP_ID}\nMimeType={};\nNoDisplay=true\n{MARKER}\n",
         executable.display(),
         SCHEMES.join(";")
     );
-    tandem_store::write_shared_file_atomically(&desktop, entry.as_bytes())?;
+    shared::replace(&desktop, entry.as_bytes())?;
     for scheme in SCHEMES {
         text = with_default(&text, scheme, Some(&desktop_id()));
     }
     if let Some(dir) = list.parent() {
         std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
     }
-    tandem_store::write_shared_file_atomically(&list, text.as_bytes())?;
+    shared::replace(&list, text.as_bytes())?;
     Ok(())
 }
 
@@ -211,10 +214,12 @@ pub fn register(locations: &Locations, executable: &Path) -> Result<(), Footprin
 /// A default the user changed since is left as the user set it. Returns
 /// whether anything was registered.
 pub fn unregister(locations: &Locations) -> Result<bool, FootprintError> {
+    let owned = data(locations);
+    let lock = owned.lock(LOCK_WAIT).map_err(StoreError::from)?;
     let record_file = record(locations);
-    let registration = record_file.load()?.value;
+    let registration = record_file.load(&lock)?.value;
     let desktop = locations.handler_desktop_file();
-    let ours = std::fs::read_to_string(&desktop).is_ok_and(|text| text.contains(MARKER));
+    let ours = is_tandems(&desktop);
     if !registration.registered && !ours {
         return Ok(false);
     }
@@ -230,13 +235,13 @@ pub fn unregister(locations: &Locations) -> Result<bool, FootprintError> {
             text = without_empty_section(&text);
         }
         if registration.created_list && text.trim().is_empty() {
-            remove_file(&list)?;
+            shared::remove(&list)?;
         } else {
-            tandem_store::write_shared_file_atomically(&list, text.as_bytes())?;
+            shared::replace(&list, text.as_bytes())?;
         }
     }
     if ours {
-        remove_file(&desktop)?;
+        shared::remove(&desktop)?;
     }
     if registration.created_applications_dir
         && let Some(dir) = desktop.parent()
@@ -244,7 +249,7 @@ pub fn unregister(locations: &Locations) -> Result<bool, FootprintError> {
         // Only if empty: another program may have put entries there since.
         let _ = std::fs::remove_dir(dir);
     }
-    record_file.delete()?;
+    record_file.delete(&lock)?;
     Ok(true)
 }
 

@@ -22,6 +22,13 @@ pub enum FootprintError {
     #[error(transparent)]
     Store(#[from] tandem_store::StoreError),
     #[error(transparent)]
+    Shared(#[from] tandem_files::shared::SharedError),
+    #[error(
+        "{0:?} already exists and Tandem did not write it, so Tandem leaves it alone; remove or \
+         rename it yourself if Tandem should write its own"
+    )]
+    NotTandems(std::path::PathBuf),
+    #[error(transparent)]
     Vault(#[from] tandem_identity::VaultError),
     #[error("{0} is not supported on this system yet")]
     Unsupported(&'static str),
@@ -42,13 +49,17 @@ pub(crate) fn io_error<'a>(
     }
 }
 
-/// Removes a file; a file already gone is fine.
-pub(crate) fn remove_file(path: &std::path::Path) -> Result<bool, FootprintError> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(true),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(error) => Err(io_error("remove", path)(error)),
-    }
+/// Tandem's data folder, where the footprint's records live.
+pub(crate) fn data(locations: &tandem_locations::Locations) -> tandem_store::OwnedDir {
+    tandem_store::OwnedDir::new(locations.data_dir())
+}
+
+/// Whether the desktop file at `path` is one Tandem wrote (it carries the
+/// marker). A link or another file there is not.
+pub(crate) fn is_tandems(path: &std::path::Path) -> bool {
+    let comment = format!("<!-- {MARKER} -->");
+    matches!(tandem_files::shared::read(path), Ok(Some(text))
+        if text.lines().any(|line| line.trim() == MARKER || line.trim() == comment))
 }
 
 /// The line every file Tandem writes outside its folders carries, so that

@@ -54,7 +54,7 @@ fn machine(pairs: usize) -> Snapshot {
             format!("p{i}@outlook.com"),
         ));
     }
-    Snapshot { profiles }
+    Snapshot::new(profiles)
 }
 
 fn link_all(book: &LinkBook, world: &World, links: usize) {

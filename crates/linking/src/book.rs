@@ -19,14 +19,17 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use tandem_locations::Locations;
-use tandem_profiles::{AccountKind, Profile};
+use tandem_profiles::{AccountKind, BrowserId, Profile};
+use tandem_store::{DirLock, Document, LOCK_WAIT, OwnedDir, Recovery, StateFile, StoreError};
 
 use crate::engine::{self, Reconciled, WorkLink, World};
 use crate::machine::LinkEvent;
 use crate::model::{
     HistoryEntry, Link, LinkState, PersonalAccount, PersonalProof, ProfileRef, WorkAccount,
 };
-use tandem_store::{Document, StateFile, StateLock, StoreError, append_line};
+
+/// The history, relative to the data folder.
+const HISTORY: &str = "work/history.jsonl";
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct WorkLinks {
@@ -95,7 +98,8 @@ pub enum LinkError {
     #[error("more than one profile is linked ({0}); say which with --work")]
     WhichLink(String),
     #[error(
-        "the link of {0} is no longer waiting for a sign-in (policy or the work account changed it)"
+        "the link of {0} was removed while it waited for the personal sign-in (by another \
+         Tandem command, by policy, or because the work account changed); nothing was linked"
     )]
     NoLongerPending(ProfileRef),
 }
@@ -118,12 +122,25 @@ impl LinkError {
     }
 }
 
+/// Whether linking is allowed for one browser's profiles, and why not:
+/// Tandem's global switch and the browser's own policy together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct BrowserPolicy {
+    pub browser: BrowserId,
+    pub linking_allowed: bool,
+    pub reason: Option<String>,
+}
+
 /// Links, policy and notices: what `tandem status` and the app show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Status {
     /// Tandem's own policy: the global switch.
     pub linking_allowed: bool,
     pub policy_reason: Option<String>,
+    /// The policy that applies to each browser with profiles on this
+    /// machine: Edge's own `LinkedAccountEnabled` can turn linking off for
+    /// Edge profiles while Tandem's switch is on.
+    pub browsers: Vec<BrowserPolicy>,
     pub links: Vec<Link>,
     /// Whether processing of personal data is paused.
     pub personal_data_restricted: bool,
@@ -138,6 +155,7 @@ impl Default for Status {
         Self {
             linking_allowed: true,
             policy_reason: None,
+            browsers: Vec::new(),
             links: Vec::new(),
             personal_data_restricted: false,
             notices: Vec::new(),
@@ -168,6 +186,16 @@ pub struct LinkRequest {
     pub work_account_key: Option<String>,
 }
 
+/// What an unlink did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unlinked {
+    pub work: ProfileRef,
+    /// The state the link was in: a link still waiting for its sign-in
+    /// (`linking`) was never linked, so its removal records no history.
+    pub was: LinkState,
+    pub entry: Option<HistoryEntry>,
+}
+
 /// A link waiting for its personal sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
@@ -186,11 +214,10 @@ struct Pages {
 
 #[derive(Debug, Clone)]
 pub struct LinkBook {
-    data_dir: PathBuf,
+    data: OwnedDir,
     work: StateFile<WorkLinks>,
     personal: StateFile<PersonalLinks>,
     restriction: StateFile<Restriction>,
-    history: PathBuf,
 }
 
 fn kind_text(profile: &Profile) -> String {
@@ -204,51 +231,52 @@ fn kind_text(profile: &Profile) -> String {
     .into()
 }
 
+fn messages(recoveries: Vec<Recovery>) -> impl Iterator<Item = String> {
+    recoveries.into_iter().map(|recovery| recovery.message())
+}
+
 impl LinkBook {
     pub fn new(locations: &Locations) -> Self {
-        let data = locations.data_dir();
+        let data = OwnedDir::new(locations.data_dir());
         Self {
-            data_dir: data.to_path_buf(),
-            work: StateFile::new(data.join("work").join("links.json")),
-            personal: StateFile::new(data.join("personal").join("links.json")),
-            restriction: StateFile::new(data.join("personal").join("restriction.json")),
-            history: data.join("work").join("history.jsonl"),
+            work: StateFile::new(&data, "work/links.json"),
+            personal: StateFile::new(&data, "personal/links.json"),
+            restriction: StateFile::new(&data, "personal/restriction.json"),
+            data,
         }
     }
 
     /// The files whose change means another process changed the links.
     pub fn state_files(&self) -> Vec<PathBuf> {
         vec![
-            self.work.path().to_path_buf(),
-            self.restriction.path().to_path_buf(),
-            self.personal.path().to_path_buf(),
+            self.work.path(),
+            self.restriction.path(),
+            self.personal.path(),
         ]
     }
 
     /// The personal-side files: what `tandem privacy delete` removes.
     pub fn personal_files(&self) -> [PathBuf; 2] {
-        [
-            self.personal.path().to_path_buf(),
-            self.personal.backup_path(),
-        ]
+        [self.personal.path(), self.personal.backup_path()]
     }
 
-    fn lock(&self) -> Result<StateLock, StoreError> {
-        StateLock::acquire(&self.data_dir)
+    /// Takes the data folder's lock, waiting a bounded time.
+    pub fn lock(&self) -> Result<DirLock, StoreError> {
+        Ok(self.data.lock(LOCK_WAIT)?)
     }
 
-    fn open(&self) -> Result<Pages, StoreError> {
+    fn open(&self, lock: &DirLock) -> Result<Pages, StoreError> {
         let mut notices = Vec::new();
-        let restriction = self.restriction.load()?;
+        let restriction = self.restriction.load(lock)?;
         notices.extend(restriction.recovery.map(|r| r.message()));
         let restricted = restriction.value.restricted;
-        let work = self.work.load()?;
+        let work = self.work.load(lock)?;
         notices.extend(work.recovery.map(|r| r.message()));
         // While restricted, the personal half is not even read.
         let personal = if restricted {
             None
         } else {
-            let personal = self.personal.load()?;
+            let personal = self.personal.load(lock)?;
             notices.extend(personal.recovery.map(|r| r.message()));
             Some(personal.value)
         };
@@ -264,18 +292,27 @@ impl LinkBook {
     /// written first with its new entries, then the work half, then the
     /// personal half again without entries no work link needs: at every
     /// moment each work link's personal half exists.
-    fn commit(&self, pages: &mut Pages, history: &[HistoryEntry]) -> Result<(), StoreError> {
+    fn commit(
+        &self,
+        lock: &DirLock,
+        pages: &mut Pages,
+        history: &[HistoryEntry],
+    ) -> Result<(), StoreError> {
         if let Some(personal) = &pages.personal {
-            self.personal.save(personal)?;
+            pages
+                .notices
+                .extend(messages(self.personal.save(lock, personal)?));
         }
-        self.work.save(&pages.work)?;
+        pages
+            .notices
+            .extend(messages(self.work.save(lock, &pages.work)?));
         // While processing is restricted the personal half is not loaded,
         // but erasing what a removed link needs no more is still due.
         let mut unloaded;
         let personal = match pages.personal.as_mut() {
             Some(personal) => Some(personal),
-            None if self.personal.path().exists() => {
-                unloaded = self.personal.load()?.value;
+            None if self.data.is_file("personal/links.json") => {
+                unloaded = self.personal.load(lock)?.value;
                 Some(&mut unloaded)
             }
             None => None,
@@ -286,25 +323,56 @@ impl LinkBook {
                 .links
                 .retain(|id, _| pages.work.links.iter().any(|link| &link.id == id));
             if personal.links.len() != before {
-                self.personal.save_forgetting(personal)?;
+                // The backup is rewritten too: removed data does not linger.
+                pages
+                    .notices
+                    .extend(messages(self.personal.save(lock, personal)?));
             }
         }
-        self.append_history(history)
+        let recoveries = self.append_history(lock, history)?;
+        pages.notices.extend(messages(recoveries));
+        Ok(())
     }
 
-    fn append_history(&self, entries: &[HistoryEntry]) -> Result<(), StoreError> {
+    fn append_history(
+        &self,
+        lock: &DirLock,
+        entries: &[HistoryEntry],
+    ) -> Result<Vec<Recovery>, StoreError> {
+        let mut recoveries = Vec::new();
         for entry in entries {
-            let line = serde_json::to_string(entry).map_err(|source| StoreError::Encode {
-                path: self.history.clone(),
-                source,
-            })?;
-            append_line(&self.history, &line)?;
+            let line =
+                tandem_text::json::to_string(entry).map_err(|source| StoreError::Encode {
+                    path: self.data.path_of(HISTORY),
+                    source,
+                })?;
+            recoveries.extend(tandem_store::append_line(&self.data, lock, HISTORY, &line)?);
         }
-        Ok(())
+        Ok(recoveries)
     }
 
     fn status_of(pages: &Pages, world: &World) -> Status {
         let global = world.policy.linking(tandem_policy::Publisher::Tandem);
+        let mut present: Vec<BrowserId> = world
+            .profiles
+            .profiles
+            .iter()
+            .map(|profile| profile.browser)
+            .chain(pages.work.links.iter().map(|link| link.work.browser))
+            .collect();
+        present.sort();
+        present.dedup();
+        let browsers = present
+            .into_iter()
+            .map(|browser| {
+                let decision = engine::linking_decision(world.policy, browser);
+                BrowserPolicy {
+                    browser,
+                    linking_allowed: decision.allowed,
+                    reason: decision.reason,
+                }
+            })
+            .collect();
         let links = pages
             .work
             .links
@@ -329,6 +397,7 @@ impl LinkBook {
         Status {
             linking_allowed: global.allowed,
             policy_reason: global.reason,
+            browsers,
             links,
             personal_data_restricted: pages.restricted,
             notices: pages.notices.clone(),
@@ -338,16 +407,21 @@ impl LinkBook {
     /// Brings every link in line with `world`, stores the result, and says
     /// what changed. Every command runs this first.
     pub fn reconcile(&self, world: &World) -> Result<Reconciliation, LinkError> {
-        let _lock = self.lock()?;
-        let mut pages = self.open()?;
-        let changes = self.reconcile_pages(&mut pages, world)?;
+        let lock = self.lock()?;
+        let mut pages = self.open(&lock)?;
+        let changes = self.reconcile_pages(&lock, &mut pages, world)?;
         Ok(Reconciliation {
             status: Self::status_of(&pages, world),
             changes,
         })
     }
 
-    fn reconcile_pages(&self, pages: &mut Pages, world: &World) -> Result<Reconciled, LinkError> {
+    fn reconcile_pages(
+        &self,
+        lock: &DirLock,
+        pages: &mut Pages,
+        world: &World,
+    ) -> Result<Reconciled, LinkError> {
         let changes = engine::reconcile(&pages.work.links, world);
         let orphans = pages.personal.as_ref().is_some_and(|personal| {
             personal
@@ -357,7 +431,7 @@ impl LinkBook {
         });
         if changes.changed() || orphans {
             pages.work.links = changes.links.clone();
-            self.commit(pages, &changes.history)?;
+            self.commit(lock, pages, &changes.history)?;
             for removal in &changes.removed {
                 if let Some(entry) = &removal.entry {
                     pages.notices.push(format!(
@@ -419,8 +493,8 @@ impl LinkBook {
 
     /// Checks that `request` could be linked now, without changing anything.
     pub fn check(&self, world: &World, request: &LinkRequest) -> Result<(), LinkError> {
-        let _lock = self.lock()?;
-        let pages = self.open()?;
+        let lock = self.lock()?;
+        let pages = self.open(&lock)?;
         Self::check_request(&pages, world, request).map(drop)
     }
 
@@ -452,10 +526,21 @@ impl LinkBook {
     /// Starts a link that waits for the personal sign-in: it is stored as
     /// `linking`, so the app and the CLI both show it.
     pub fn begin(&self, world: &World, request: &LinkRequest) -> Result<Pending, LinkError> {
-        let _lock = self.lock()?;
-        let mut pages = self.open()?;
-        self.reconcile_pages(&mut pages, world)?;
-        let work_account = Self::check_request(&pages, world, request)?;
+        let lock = self.lock()?;
+        let mut pages = self.open(&lock)?;
+        self.reconcile_pages(&lock, &mut pages, world)?;
+        let pending = Self::add_pending(&mut pages, world, request)?;
+        self.commit(&lock, &mut pages, &[])?;
+        Ok(pending)
+    }
+
+    /// Adds a `linking` link for `request` to the pages, after the checks.
+    fn add_pending(
+        pages: &mut Pages,
+        world: &World,
+        request: &LinkRequest,
+    ) -> Result<Pending, LinkError> {
+        let work_account = Self::check_request(pages, world, request)?;
         let mut link = WorkLink {
             id: new_link_id(),
             work: request.work.clone(),
@@ -475,7 +560,6 @@ impl LinkBook {
             personal_profile: request.personal_profile.clone(),
         };
         pages.work.links.push(link);
-        self.commit(&mut pages, &[])?;
         Ok(pending)
     }
 
@@ -486,9 +570,25 @@ impl LinkBook {
         pending: &Pending,
         personal_account: PersonalAccount,
     ) -> Result<Link, LinkError> {
-        let _lock = self.lock()?;
-        let mut pages = self.open()?;
-        self.reconcile_pages(&mut pages, world)?;
+        let lock = self.lock()?;
+        let mut pages = self.open(&lock)?;
+        self.reconcile_pages(&lock, &mut pages, world)?;
+        let history = Self::confirm_pending(&mut pages, world, pending, personal_account)?;
+        self.commit(&lock, &mut pages, &history)?;
+        Self::status_of(&pages, world)
+            .links
+            .into_iter()
+            .find(|l| l.id == pending.id)
+            .ok_or_else(|| LinkError::NoLongerPending(pending.work.clone()))
+    }
+
+    /// Moves the pending link in the pages to `linked`, with its personal half.
+    fn confirm_pending(
+        pages: &mut Pages,
+        world: &World,
+        pending: &Pending,
+        personal_account: PersonalAccount,
+    ) -> Result<Vec<HistoryEntry>, LinkError> {
         let Some(personal) = pages.personal.as_mut() else {
             return Err(LinkError::Restricted);
         };
@@ -514,8 +614,39 @@ impl LinkBook {
             world.now,
         )
         .map_err(|_| LinkError::NoLongerPending(pending.work.clone()))?;
-        let history: Vec<HistoryEntry> = entry.into_iter().collect();
-        self.commit(&mut pages, &history)?;
+        Ok(entry.into_iter().collect())
+    }
+
+    /// Drops a pending link whose sign-in failed or was cancelled.
+    pub fn abandon(&self, pending: &Pending) -> Result<(), LinkError> {
+        let lock = self.lock()?;
+        let mut pages = self.open(&lock)?;
+        let before = pages.work.links.len();
+        pages
+            .work
+            .links
+            .retain(|l| !(l.id == pending.id && l.state == LinkState::Linking));
+        if pages.work.links.len() != before {
+            self.commit(&lock, &mut pages, &[])?;
+        }
+        Ok(())
+    }
+
+    /// Links in one step, when the personal account is already proven: the
+    /// check, the pending link and its confirmation happen under one lock,
+    /// so no other process ever sees (or unlinks) it half made.
+    pub fn link(
+        &self,
+        world: &World,
+        request: &LinkRequest,
+        personal_account: PersonalAccount,
+    ) -> Result<Link, LinkError> {
+        let lock = self.lock()?;
+        let mut pages = self.open(&lock)?;
+        self.reconcile_pages(&lock, &mut pages, world)?;
+        let pending = Self::add_pending(&mut pages, world, request)?;
+        let history = Self::confirm_pending(&mut pages, world, &pending, personal_account)?;
+        self.commit(&lock, &mut pages, &history)?;
         Self::status_of(&pages, world)
             .links
             .into_iter()
@@ -523,49 +654,19 @@ impl LinkBook {
             .ok_or_else(|| LinkError::NoLongerPending(pending.work.clone()))
     }
 
-    /// Drops a pending link whose sign-in failed or was cancelled.
-    pub fn abandon(&self, pending: &Pending) -> Result<(), LinkError> {
-        let _lock = self.lock()?;
-        let mut pages = self.open()?;
-        let before = pages.work.links.len();
-        pages
-            .work
-            .links
-            .retain(|l| !(l.id == pending.id && l.state == LinkState::Linking));
-        if pages.work.links.len() != before {
-            self.commit(&mut pages, &[])?;
-        }
-        Ok(())
-    }
-
-    /// Links in one step, when the personal account is already proven.
-    pub fn link(
-        &self,
-        world: &World,
-        request: &LinkRequest,
-        personal_account: PersonalAccount,
-    ) -> Result<Link, LinkError> {
-        let pending = self.begin(world, request)?;
-        match self.confirm(world, &pending, personal_account) {
-            Ok(link) => Ok(link),
-            Err(error) => {
-                let _ = self.abandon(&pending);
-                Err(error)
-            }
-        }
-    }
-
     /// Removes a link at the user's request. Always allowed, whatever the
-    /// link's state and whatever policy says.
+    /// link's state and whatever policy says. The state machine decides
+    /// what the history records: a link still waiting for its sign-in was
+    /// never linked, so removing it records nothing.
     pub fn unlink(
         &self,
         world: &World,
         work: Option<&ProfileRef>,
         why: UnlinkReason,
-    ) -> Result<HistoryEntry, LinkError> {
-        let _lock = self.lock()?;
-        let mut pages = self.open()?;
-        self.reconcile_pages(&mut pages, world)?;
+    ) -> Result<Unlinked, LinkError> {
+        let lock = self.lock()?;
+        let mut pages = self.open(&lock)?;
+        self.reconcile_pages(&lock, &mut pages, world)?;
         let position = match work {
             Some(work) => pages
                 .work
@@ -588,47 +689,43 @@ impl LinkBook {
             },
         };
         let mut link = pages.work.links.remove(position);
+        let was = link.state;
         let reason = match why {
-            UnlinkReason::AtRequest => "unlinked at your request".to_owned(),
+            UnlinkReason::AtRequest => "unlinked at your request",
             UnlinkReason::BeforeLeaving => {
-                "unlinked at your request before leaving the organization".to_owned()
+                "unlinked at your request before leaving the organization"
             }
         };
         let entry = engine::apply(
             &mut link,
             &LinkEvent::UnlinkedByUser,
-            Some(reason.clone()),
+            Some(reason.to_owned()),
             world.now,
         )
-        .ok()
-        .flatten()
-        .unwrap_or(HistoryEntry {
-            time: world.now,
-            event: crate::model::HistoryEvent::UnlinkedByUser,
-            work: link.work.clone(),
-            reason,
+        // Every stored state takes an unlink; were one added that did not,
+        // the link is still removed, as the user asked, and nothing recorded.
+        .unwrap_or_else(|error| {
+            tracing::error!(%error, "unlink refused by the state machine");
+            None
         });
-        self.commit(&mut pages, std::slice::from_ref(&entry))?;
-        Ok(entry)
+        self.commit(&lock, &mut pages, entry.as_slice())?;
+        Ok(Unlinked {
+            work: link.work,
+            was,
+            entry,
+        })
     }
 
     /// Every history entry, oldest first. A damaged line (a crash can leave
     /// a partial last line) is skipped.
     pub fn history(&self) -> Result<Vec<HistoryEntry>, LinkError> {
-        let text = match std::fs::read_to_string(&self.history) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => {
-                return Err(StoreError::Io {
-                    action: "read",
-                    path: self.history.clone(),
-                    source,
-                }
-                .into());
-            }
-        };
-        Ok(text
-            .lines()
+        let lock = self.lock()?;
+        let (lines, recoveries) = tandem_store::read_lines(&self.data, &lock, HISTORY)?;
+        for recovery in recoveries {
+            tracing::warn!("{}", recovery.message());
+        }
+        Ok(lines
+            .iter()
             .filter(|line| !line.trim().is_empty())
             .filter_map(|line| serde_json::from_str(line).ok())
             .collect())
@@ -637,10 +734,10 @@ impl LinkBook {
     /// The work accounts (vault keys) the links rely on, to check with the
     /// identity provider.
     pub fn work_account_keys(&self) -> Result<Vec<String>, LinkError> {
-        let _lock = self.lock()?;
+        let lock = self.lock()?;
         let mut keys: Vec<String> = self
             .work
-            .load()?
+            .load(&lock)?
             .value
             .links
             .into_iter()
@@ -653,25 +750,28 @@ impl LinkBook {
 
     /// Pauses (or resumes) all processing of personal data.
     pub fn set_restricted(&self, restricted: bool, now: u64) -> Result<(), LinkError> {
-        let _lock = self.lock()?;
-        self.restriction.save(&Restriction {
-            restricted,
-            since: restricted.then_some(now),
-        })?;
+        let lock = self.lock()?;
+        self.restriction.save(
+            &lock,
+            &Restriction {
+                restricted,
+                since: restricted.then_some(now),
+            },
+        )?;
         Ok(())
     }
 
     pub fn is_restricted(&self) -> Result<bool, LinkError> {
-        let _lock = self.lock()?;
-        Ok(self.restriction.load()?.value.restricted)
+        let lock = self.lock()?;
+        Ok(self.restriction.load(&lock)?.value.restricted)
     }
 
     /// Everything Tandem holds about the personal side of links (read even
     /// while restricted: exporting is the user's right).
     pub fn personal_export(&self) -> Result<Vec<serde_json::Value>, LinkError> {
-        let _lock = self.lock()?;
-        let work = self.work.load()?.value;
-        let personal = self.personal.load()?.value;
+        let lock = self.lock()?;
+        let work = self.work.load(&lock)?.value;
+        let personal = self.personal.load(&lock)?.value;
         Ok(personal
             .links
             .iter()
@@ -692,8 +792,8 @@ impl LinkBook {
     /// Deletes the personal half of every link, and the links that need it.
     /// Returns the history entries it recorded.
     pub fn delete_personal(&self, now: u64) -> Result<Vec<HistoryEntry>, LinkError> {
-        let _lock = self.lock()?;
-        let mut work = self.work.load()?.value;
+        let lock = self.lock()?;
+        let mut work = self.work.load(&lock)?.value;
         let mut history = Vec::new();
         for mut link in std::mem::take(&mut work.links) {
             if let Ok(entry) = engine::apply(
@@ -706,9 +806,9 @@ impl LinkBook {
             }
         }
         // Work side first: no link may point at a personal half that is gone.
-        self.work.save(&work)?;
-        self.personal.delete()?;
-        self.append_history(&history)?;
+        self.work.save(&lock, &work)?;
+        self.personal.delete(&lock)?;
+        self.append_history(&lock, &history)?;
         Ok(history)
     }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use tandem_policy::{Decision, PolicySet, Publisher};
-use tandem_profiles::{AccountKind, BrowserId, Snapshot};
+use tandem_profiles::{AccountKind, BrowserId, Evidence, Snapshot};
 
 use crate::machine::{ForbiddenTransition, LinkEvent, transition};
 use crate::model::{HistoryEntry, LinkState, ProfileRef, WorkAccount};
@@ -180,6 +180,10 @@ fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, String)> {
         .find(|p| p.account.kind == AccountKind::Work && link.work_account.is_same_as(&p.account));
     let profile = match (holding, candidates.as_slice()) {
         (Some(profile), _) => *profile,
+        // The browser's profile list could not be read: a profile missing
+        // from it may well exist. A file Tandem cannot understand is
+        // evidence of nothing.
+        (None, []) if world.profiles.may_hide_profiles_of(link.work.browser) => return None,
         (None, []) => {
             return Some((
                 LinkEvent::WorkAccountGone,
@@ -190,6 +194,9 @@ fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, String)> {
         // Several, none with the account: Tandem cannot tell which is the link's.
         (None, _) => return None,
     };
+    if profile.account.evidence == Evidence::Unreadable {
+        return None;
+    }
     let sign_in = link
         .work_account_key
         .as_ref()
@@ -361,7 +368,7 @@ mod tests {
         sign_ins: &BTreeMap<String, WorkSignIn>,
         now: u64,
     ) -> Reconciled {
-        let snapshot = Snapshot { profiles };
+        let snapshot = Snapshot::new(profiles);
         reconcile(
             links,
             &World {
@@ -596,6 +603,43 @@ mod tests {
             !out.changed(),
             "two candidates, neither the link's: no action"
         );
+    }
+
+    #[test]
+    fn a_browser_file_that_cannot_be_read_is_evidence_of_nothing() {
+        // The profile list is unreadable and the work profile is missing from it.
+        let mut snapshot = Snapshot::new(vec![]);
+        snapshot.unreadable.push(tandem_profiles::UnreadableSource {
+            browser: BrowserId::Edge,
+            user_data_dir: "/home/user/.config/microsoft-edge".into(),
+            reason: "Local State has an unexpected shape".into(),
+        });
+        let sign_ins = BTreeMap::new();
+        let policy = policy(None, None);
+        let world = World {
+            profiles: &snapshot,
+            policy: &policy,
+            sign_ins: &sign_ins,
+            now: 200,
+        };
+        let out = reconcile(&[link(LinkState::Linked)], &world);
+        assert!(!out.changed());
+        assert_eq!(out.links, vec![link(LinkState::Linked)]);
+        // The profile is listed, but its Preferences could not be read.
+        let mut unreadable = profile("Default", AccountKind::Unknown, None);
+        unreadable.account.evidence = Evidence::Unreadable;
+        let out = run(&[link(LinkState::Linked)], vec![unreadable], &policy);
+        assert!(!out.changed());
+        // Policy still wins over an unreadable profile.
+        let off = self::policy(Some(r#"{"LinkingEnabled": false}"#), None);
+        let out = reconcile(
+            &[link(LinkState::Linked)],
+            &World {
+                policy: &off,
+                ..world
+            },
+        );
+        assert_eq!(out.removed.len(), 1);
     }
 
     #[test]

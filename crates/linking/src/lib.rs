@@ -17,7 +17,10 @@ pub mod signin;
 pub mod toggle;
 pub use tandem_store as store;
 
-pub use book::{LinkBook, LinkError, LinkRequest, Pending, Reconciliation, Status, UnlinkReason};
+pub use book::{
+    BrowserPolicy, LinkBook, LinkError, LinkRequest, Pending, Reconciliation, Status, UnlinkReason,
+    Unlinked,
+};
 pub use engine::{Observation, WorkSignIn, World, linking_decision};
 pub use model::{
     HistoryEntry, HistoryEvent, Link, LinkState, PersonalAccount, PersonalProof, ProfileRef,

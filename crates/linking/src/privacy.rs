@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+pub use tandem_files::export::Existing;
+use tandem_files::export::ExportError;
 use tandem_identity::{AccountKind, Vault, VaultError};
 use tandem_locations::Locations;
 
@@ -18,6 +20,10 @@ pub enum PrivacyError {
     Vault(#[from] VaultError),
     #[error("cannot encode the export: {0}")]
     Encode(#[from] serde_json::Error),
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error("your personal data was deleted, but Tandem's logs could not be cleaned of it: {0}")]
+    Logs(tandem_files::OwnedError),
 }
 
 /// Everything Tandem holds about the personal account, without any token.
@@ -37,11 +43,13 @@ pub fn personal_data(locations: &Locations) -> Result<serde_json::Value, Privacy
     }))
 }
 
-/// Writes [`personal_data`] to `file` (readable by the user only).
-pub fn export(locations: &Locations, file: &Path) -> Result<(), PrivacyError> {
-    let mut bytes = serde_json::to_vec_pretty(&personal_data(locations)?)?;
+/// Writes [`personal_data`] to `file` (readable by the user only). An
+/// existing file is replaced only when `existing` says so, and only if it is
+/// a regular file.
+pub fn export(locations: &Locations, file: &Path, existing: Existing) -> Result<(), PrivacyError> {
+    let mut bytes = tandem_text::json::to_vec_pretty(&personal_data(locations)?)?;
     bytes.push(b'\n');
-    tandem_store::write_atomically(file, &bytes).map_err(LinkError::from)?;
+    tandem_files::export::write_new(file, &bytes, existing)?;
     Ok(())
 }
 
@@ -56,13 +64,26 @@ pub struct Deleted {
 /// every link, and the links that need it.
 pub fn delete(locations: &Locations) -> Result<Deleted, PrivacyError> {
     let vault = Vault::new(locations);
+    let book = LinkBook::new(locations);
+    // What names the person in a log line, gathered before it is deleted.
+    let mut names: Vec<String> = Vec::new();
+    for link in book.personal_export()? {
+        let account = &link["personal_account"];
+        for field in ["email", "name", "account_key"] {
+            names.extend(account[field].as_str().map(str::to_owned));
+        }
+    }
     let mut sign_ins = 0;
     for account in vault.accounts()? {
         if account.kind == AccountKind::Personal {
+            names.extend(account.username.clone());
+            names.extend(account.name.clone());
+            names.push(account.key());
             vault.remove(&account)?;
             sign_ins += 1;
         }
     }
-    let unlinked = LinkBook::new(locations).delete_personal(crate::model::now())?;
+    let unlinked = book.delete_personal(crate::model::now())?;
+    tandem_logging::scrub(locations.log_dir(), &names).map_err(PrivacyError::Logs)?;
     Ok(Deleted { sign_ins, unlinked })
 }

@@ -126,6 +126,7 @@ mod tests {
         Status {
             linking_allowed: true,
             policy_reason: None,
+            browsers: Vec::new(),
             links,
             personal_data_restricted: false,
             notices: Vec::new(),
@@ -162,6 +163,7 @@ mod tests {
     #[test]
     fn acts_on_the_last_active_work_profile() {
         let profiles = Snapshot {
+            unreadable: Vec::new(),
             profiles: vec![
                 profile("Default", AccountKind::Work, Some(10)),
                 profile("Profile 1", AccountKind::Work, Some(20)),
@@ -186,6 +188,7 @@ mod tests {
     #[test]
     fn policy_disables_it_with_the_reason_in_the_label() {
         let profiles = Snapshot {
+            unreadable: Vec::new(),
             profiles: vec![profile("Default", AccountKind::Work, None)],
         };
         let view = toggle_view(&status(vec![]), &profiles, &policy_off());

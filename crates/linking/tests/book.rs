@@ -41,6 +41,7 @@ fn profile(dir: &str, kind: AccountKind, email: Option<&str>) -> Profile {
 
 fn machine_profiles() -> Snapshot {
     Snapshot {
+        unreadable: Vec::new(),
         profiles: vec![
             profile("Default", AccountKind::Work, Some("ada@contoso.com")),
             profile("Profile 1", AccountKind::Personal, Some("ada@outlook.com")),
@@ -163,10 +164,12 @@ fn link_status_unlink_and_history() {
     let again = machine.book.begin(&world, &request()).unwrap_err();
     assert!(matches!(again, LinkError::AlreadyLinked(_)), "{again}");
 
-    let entry = machine
+    let unlinked = machine
         .book
         .unlink(&world, None, UnlinkReason::BeforeLeaving)
         .unwrap();
+    assert_eq!(unlinked.was, LinkState::Linked);
+    let entry = unlinked.entry.unwrap();
     assert_eq!(entry.event, HistoryEvent::UnlinkedByUser);
     assert!(entry.reason.contains("before leaving"));
     assert!(
@@ -420,6 +423,79 @@ fn a_pending_link_is_confirmed_or_abandoned() {
         link.personal_profile,
         Some(ProfileRef::new(BrowserId::Edge, "Profile 1"))
     );
+}
+
+#[test]
+fn unlinking_a_link_still_waiting_for_its_sign_in_records_nothing() {
+    let machine = Machine::new();
+    let profiles = machine_profiles();
+    let policy = machine.policy();
+    let none = BTreeMap::new();
+    let world = world(&profiles, &policy, &none);
+    let pending = machine.book.begin(&world, &request()).unwrap();
+    let unlinked = machine
+        .book
+        .unlink(&world, None, UnlinkReason::AtRequest)
+        .unwrap();
+    assert_eq!(unlinked.was, LinkState::Linking);
+    assert_eq!(unlinked.entry, None);
+    assert!(
+        machine.book.history().unwrap().is_empty(),
+        "nothing was ever linked"
+    );
+    // The sign-in finishing afterwards links nothing, and says why.
+    let error = machine
+        .book
+        .confirm(
+            &world,
+            &pending,
+            PersonalAccount {
+                account_key: None,
+                email: Some("ada@outlook.com".into()),
+                name: None,
+                proof: PersonalProof::SignIn,
+            },
+        )
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("removed while it waited"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_restored_backup_keeps_the_link_linked_long_after() {
+    let machine = Machine::new();
+    let profiles = machine_profiles();
+    link_default(&machine, &profiles);
+    let policy = machine.policy();
+    let none = BTreeMap::new();
+    let links = machine.locations.data_dir().join("work/links.json");
+    let good = std::fs::read(&links).unwrap();
+    std::fs::write(&links, &good[..good.len() / 2]).unwrap();
+    let status = machine
+        .book
+        .reconcile(&world(&profiles, &policy, &none))
+        .unwrap()
+        .status;
+    assert!(
+        status.notices[0].contains("last good copy restored"),
+        "{:?}",
+        status.notices
+    );
+    assert_eq!(status.links.len(), 1);
+    assert_eq!(
+        status.links[0].state,
+        LinkState::Linked,
+        "not a pending link"
+    );
+    // Sixteen minutes on, when a pending link would have been abandoned.
+    let mut later = world(&profiles, &policy, &none);
+    later.now += 16 * 60;
+    let status = machine.book.reconcile(&later).unwrap().status;
+    assert_eq!(status.links.len(), 1);
+    assert_eq!(status.links[0].state, LinkState::Linked);
+    assert!(status.links[0].personal_account.is_some());
 }
 
 #[test]

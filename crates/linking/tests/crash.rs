@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use tandem_linking::store::{Document, StateFile, StateLock};
+use tandem_linking::store::{Document, LOCK_WAIT, OwnedDir, StateFile};
 use tandem_linking::{LinkBook, LinkRequest, UnlinkReason, World};
 use tandem_locations::Locations;
 use tandem_policy::PolicySet;
@@ -64,6 +64,7 @@ fn profiles() -> Snapshot {
         unreadable: None,
     };
     Snapshot {
+        unreadable: Vec::new(),
         profiles: vec![
             profile("Default", AccountKind::Work, "ada@contoso.com", "t-work"),
             profile(
@@ -103,10 +104,11 @@ fn child() {
     let dir = Path::new(dir);
     match job {
         "ledger" => {
-            let _lock = StateLock::acquire(dir).unwrap();
-            let file = StateFile::<Ledger>::new(dir.join("ledger.json"));
-            let current = file.load().unwrap().value.version;
-            file.save(&Ledger::of(current + 1)).unwrap();
+            let owned = OwnedDir::new(dir);
+            let lock = owned.lock(LOCK_WAIT).unwrap();
+            let file = StateFile::<Ledger>::new(&owned, "ledger.json");
+            let current = file.load(&lock).unwrap().value.version;
+            file.save(&lock, &Ledger::of(current + 1)).unwrap();
         }
         "toggle" => {
             let locations = Locations::under(dir);
@@ -136,19 +138,40 @@ fn child() {
             }
         }
         "count" => {
+            let owned = OwnedDir::new(dir);
             for _ in 0..50 {
-                let _lock = StateLock::acquire(dir).unwrap();
-                let file = StateFile::<Ledger>::new(dir.join("count.json"));
-                let current = file.load().unwrap().value.version;
+                let lock = owned.lock(LOCK_WAIT).unwrap();
+                let file = StateFile::<Ledger>::new(&owned, "count.json");
+                let current = file.load(&lock).unwrap().value.version;
                 let next = Ledger {
                     version: current + 1,
                     pages: Vec::new(),
                 };
-                file.save(&next).unwrap();
+                file.save(&lock, &next).unwrap();
             }
         }
         other => panic!("unknown child job {other}"),
     }
+}
+
+/// Every file below `dir`, by path, with its bytes.
+fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push((
+                path.display().to_string(),
+                std::fs::read(&path).unwrap_or_default(),
+            ));
+        }
+    }
+    out
 }
 
 /// How long a child takes to run its job to the end, so that kills can be
@@ -172,19 +195,26 @@ fn kill_at_random(child: &mut std::process::Child, life: Duration) {
 #[test]
 fn a_state_file_is_always_old_or_new_after_sigkill() {
     let dir = tempfile::tempdir().unwrap();
-    let file = StateFile::<Ledger>::new(dir.path().join("ledger.json"));
+    let owned = OwnedDir::new(dir.path());
+    let file = StateFile::<Ledger>::new(&owned, "ledger.json");
     let life = typical_run("ledger", dir.path());
     let mut landed = 0;
     for _ in 0..KILLS {
         let before = {
-            let _lock = StateLock::acquire(dir.path()).unwrap();
-            file.load().unwrap()
+            let lock = owned.lock(LOCK_WAIT).unwrap();
+            file.load(&lock).unwrap()
         };
         assert!(before.recovery.is_none());
         let mut child = spawn_child("ledger", dir.path());
         kill_at_random(&mut child, life);
-        let _lock = StateLock::acquire(dir.path()).unwrap();
-        let after = file.load().unwrap();
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        assert!(
+            files_under(dir.path())
+                .iter()
+                .all(|(name, _)| !name.contains(".tmp-")),
+            "a killed writer's temporary file outlived the next lock"
+        );
+        let after = file.load(&lock).unwrap();
         assert!(after.recovery.is_none(), "{:?}", after.recovery);
         assert!(after.value.is_whole(), "a torn write was loaded");
         let old = before.value.version;
@@ -224,6 +254,22 @@ fn links_are_always_whole_after_sigkill() {
         kill_at_random(&mut child, life);
         let status = book.reconcile(&world).unwrap().status;
         assert!(status.notices.is_empty(), "{:?}", status.notices);
+        // The next command leaves no temporary file, and once nothing is
+        // linked, no file of Tandem's names the personal account.
+        let files = files_under(locations.data_dir());
+        assert!(
+            files.iter().all(|(name, _)| !name.contains(".tmp-")),
+            "{:?}",
+            files.iter().map(|(name, _)| name).collect::<Vec<_>>()
+        );
+        if status.links.is_empty() {
+            for (name, bytes) in &files {
+                assert!(
+                    !String::from_utf8_lossy(bytes).contains("ada@outlook.com"),
+                    "{name} still holds the personal account after an unlink"
+                );
+            }
+        }
         let after = status.links.len();
         assert!(after <= 1 && (after == before || after + before == 1));
         for link in &status.links {
@@ -252,6 +298,8 @@ fn two_processes_writing_at_once_lose_no_update() {
     for mut child in children {
         assert!(child.wait().unwrap().success());
     }
-    let file = StateFile::<Ledger>::new(dir.path().join("count.json"));
-    assert_eq!(file.load().unwrap().value.version, 100);
+    let owned = OwnedDir::new(dir.path());
+    let file = StateFile::<Ledger>::new(&owned, "count.json");
+    let lock = owned.lock(LOCK_WAIT).unwrap();
+    assert_eq!(file.load(&lock).unwrap().value.version, 100);
 }

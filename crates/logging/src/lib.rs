@@ -3,14 +3,18 @@
 //! filters both, with the `RUST_LOG` syntax (`debug`, `tandem_app=trace,info`…).
 //!
 //! Privacy rule for every caller: emails and URLs are logged at `debug` at most,
-//! and secrets never.
+//! and secrets never. [`scrub`] takes lines naming an account out of the
+//! files when its data is deleted.
+//!
+//! Files are opened through `tandem-files`, below the log folder, so a link
+//! placed there is never written through.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use tandem_files::{LOCK_WAIT, OwnedDir, OwnedError};
 use tracing::Subscriber;
 use tracing_appender::non_blocking::WorkerGuard;
-use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -28,10 +32,7 @@ pub enum LoggingError {
         source: std::io::Error,
     },
     #[error("cannot open a log file in {path:?}: {source}")]
-    LogFile {
-        path: PathBuf,
-        source: tracing_appender::rolling::InitError,
-    },
+    LogFile { path: PathBuf, source: OwnedError },
     #[error("logging was already set up in this process")]
     AlreadyInitialised,
 }
@@ -145,21 +146,129 @@ fn parse_filter(requested: Option<&str>, default: &str) -> (EnvFilter, Option<St
     }
 }
 
-fn open_rolling_file(dir: &Path, program: &str) -> Result<RollingFileAppender, LoggingError> {
+fn open_rolling_file(dir: &Path, program: &str) -> Result<DailyFile, LoggingError> {
     create_private_dir(dir).map_err(|source| LoggingError::LogFolder {
         path: dir.to_path_buf(),
         source,
     })?;
-    RollingFileAppender::builder()
-        .rotation(Rotation::DAILY)
-        .filename_prefix(program)
-        .filename_suffix("log")
-        .max_log_files(KEPT_LOG_FILES)
-        .build(dir)
-        .map_err(|source| LoggingError::LogFile {
-            path: dir.to_path_buf(),
-            source,
-        })
+    let mut file = DailyFile {
+        dir: OwnedDir::new(dir),
+        program: program.to_owned(),
+        current: None,
+    };
+    file.roll().map_err(|source| LoggingError::LogFile {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    Ok(file)
+}
+
+/// `<program>.<UTC date>.log` in the log folder, a new file each day, the
+/// oldest beyond [`KEPT_LOG_FILES`] removed.
+struct DailyFile {
+    dir: OwnedDir,
+    program: String,
+    current: Option<(String, std::fs::File)>,
+}
+
+fn today() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
+}
+
+impl DailyFile {
+    fn name(&self, date: &str) -> String {
+        format!("{}.{date}.log", self.program)
+    }
+
+    fn roll(&mut self) -> Result<&mut std::fs::File, OwnedError> {
+        let date = today();
+        if self.current.as_ref().is_none_or(|(open, _)| *open != date) {
+            let file = self.dir.open_append(&self.name(&date))?;
+            self.current = Some((date, file));
+            self.prune();
+        }
+        match &mut self.current {
+            Some((_, file)) => Ok(file),
+            None => Err(OwnedError::BadPath(self.program.clone())),
+        }
+    }
+
+    fn prune(&self) {
+        let prefix = format!("{}.", self.program);
+        let Ok(mut names) = self.dir.names_in("") else {
+            return;
+        };
+        names.retain(|name| name.starts_with(&prefix) && name.ends_with(".log"));
+        if names.len() <= KEPT_LOG_FILES {
+            return;
+        }
+        let Ok(lock) = self.dir.lock(LOCK_WAIT) else {
+            return;
+        };
+        // Dates sort as text.
+        for old in &names[..names.len() - KEPT_LOG_FILES] {
+            let _ = self.dir.remove(&lock, old);
+        }
+    }
+}
+
+impl std::io::Write for DailyFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.roll().map_err(std::io::Error::other)?.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.current {
+            Some((_, file)) => file.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Log files are read whole to be scrubbed; a larger one is left as it is.
+const MAX_SCRUBBED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Removes every line that mentions one of `needles` (an account's email,
+/// name or id) from the log files in `dir`: when a person's data is deleted,
+/// their name must not live on in a debug log. Returns how many lines went.
+pub fn scrub(dir: &Path, needles: &[String]) -> Result<usize, OwnedError> {
+    let needles: Vec<String> = needles
+        .iter()
+        .map(|needle| needle.trim().to_lowercase())
+        .filter(|needle| needle.len() >= 3)
+        .collect();
+    if needles.is_empty() {
+        return Ok(0);
+    }
+    let owned = OwnedDir::new(dir);
+    let names = owned.names_in("")?;
+    if names.is_empty() {
+        return Ok(0);
+    }
+    let lock = owned.lock(LOCK_WAIT)?;
+    let mut removed = 0;
+    for name in names.iter().filter(|name| name.ends_with(".log")) {
+        let result = owned.rewrite(&lock, name, MAX_SCRUBBED_BYTES, |bytes| {
+            let text = String::from_utf8_lossy(bytes);
+            let mut kept = String::with_capacity(text.len());
+            for line in text.split_inclusive('\n') {
+                let lower = line.to_lowercase();
+                if needles.iter().any(|needle| lower.contains(needle.as_str())) {
+                    removed += 1;
+                } else {
+                    kept.push_str(line);
+                }
+            }
+            kept.into_bytes()
+        });
+        match result {
+            Ok(_) => {}
+            // A link or an oversized file is not one of Tandem's logs.
+            Err(OwnedError::NotOurs { .. } | OwnedError::TooLarge { .. }) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(removed)
 }
 
 /// Logs can name accounts at debug level, so other users must not read them.
@@ -193,6 +302,9 @@ mod tests {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
             assert!(
                 name.starts_with("tandem-test.") && name.ends_with(".log"),
                 "{name}"
@@ -229,6 +341,49 @@ mod tests {
         drop(logging);
         let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700);
+    }
+
+    #[test]
+    fn scrubbing_removes_every_line_naming_an_account() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("logs");
+        let logging = build_with_filter(&file_options(&dir), Some("debug")).unwrap();
+        tracing::subscriber::with_default(logging.subscriber, || {
+            tracing::info!("started");
+            tracing::debug!(username = "Alice@Outlook.test", "account stored");
+            tracing::info!("still here");
+        });
+        drop(logging.guard);
+        std::fs::write(
+            dir.join("tandem-test.2020-01-01.log"),
+            "old alice@outlook.test\nold other\n",
+        )
+        .unwrap();
+        assert_eq!(scrub(&dir, &["alice@outlook.test".into()]).unwrap(), 2);
+        let text = log_text(&dir);
+        assert!(
+            !text.to_lowercase().contains("alice@outlook.test"),
+            "{text}"
+        );
+        assert!(
+            text.contains("still here") && text.contains("old other"),
+            "{text}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_place_of_todays_log_is_never_written_through() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("logs");
+        std::fs::create_dir_all(&dir).unwrap();
+        let victim = root.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        std::os::unix::fs::symlink(&victim, dir.join(format!("tandem-test.{}.log", today())))
+            .unwrap();
+        let error = build_with_filter(&file_options(&dir), None).unwrap_err();
+        assert!(error.to_string().contains("symbolic link"), "{error}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     }
 
     #[test]
