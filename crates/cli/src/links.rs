@@ -53,7 +53,7 @@ impl Observed {
     pub fn reconcile(&self, sign_ins: &BTreeMap<String, WorkSignIn>) -> Result<Status, CliError> {
         let result = self.book.reconcile(&self.world(sign_ins))?;
         for notice in &result.status.notices {
-            eprintln!("tandem: {notice}");
+            eprintln!("tandem: {}", tandem_text::Escaped(notice));
         }
         Ok(result.status)
     }
@@ -81,16 +81,7 @@ pub fn human_time(unix: u64) -> String {
 }
 
 pub fn write_status(out: &mut impl Write, status: &Status) -> std::io::Result<()> {
-    match &status.policy_reason {
-        None if status.linking_allowed => writeln!(out, "Linking is allowed.")?,
-        reason => writeln!(
-            out,
-            "Linking is off: {}.",
-            reason
-                .as_deref()
-                .unwrap_or("your organization turned it off")
-        )?,
-    }
+    write_policy(out, status)?;
     if status.personal_data_restricted {
         writeln!(
             out,
@@ -105,6 +96,53 @@ pub fn write_status(out: &mut impl Write, status: &Status) -> std::io::Result<()
     }
     for link in &status.links {
         write_link(out, link)?;
+    }
+    Ok(())
+}
+
+/// What policy says, for every browser with profiles: Tandem's switch can be
+/// on while a browser's own policy keeps its profiles from linking.
+fn write_policy(out: &mut impl Write, status: &Status) -> std::io::Result<()> {
+    if !status.linking_allowed {
+        return writeln!(
+            out,
+            "Linking is off for every profile: {}.",
+            status
+                .policy_reason
+                .as_deref()
+                .unwrap_or("your organization turned it off")
+        );
+    }
+    let off: Vec<_> = status
+        .browsers
+        .iter()
+        .filter(|browser| !browser.linking_allowed)
+        .collect();
+    if off.is_empty() {
+        return writeln!(out, "Linking is allowed for every profile.");
+    }
+    let allowed: Vec<String> = status
+        .browsers
+        .iter()
+        .filter(|browser| browser.linking_allowed)
+        .map(|browser| browser.browser.spec().name.to_owned())
+        .collect();
+    if allowed.is_empty() {
+        writeln!(out, "Linking is off for every browser on this machine:")?;
+    } else {
+        writeln!(
+            out,
+            "Linking is allowed for {}, but off for:",
+            allowed.join(", ")
+        )?;
+    }
+    for browser in off {
+        writeln!(
+            out,
+            "    {}: {}.",
+            browser.browser.spec().name,
+            browser.reason.as_deref().unwrap_or("policy turned it off")
+        )?;
     }
     Ok(())
 }
@@ -144,7 +182,7 @@ pub fn status(json: bool, check_accounts: bool, out: &mut impl Write) -> Result<
     };
     let status = observed.reconcile(&sign_ins)?;
     if json {
-        serde_json::to_writer_pretty(&mut *out, &status)?;
+        tandem_text::json::to_writer_pretty(&mut *out, &status)?;
         writeln!(out)?;
     } else {
         write_status(out, &status)?;
@@ -229,7 +267,7 @@ pub fn link(args: LinkArgs, out: &mut impl Write) -> Result<(), CliError> {
         )?
     };
     if args.json {
-        serde_json::to_writer_pretty(&mut *out, &linked)?;
+        tandem_text::json::to_writer_pretty(&mut *out, &linked)?;
         writeln!(out)?;
     } else {
         writeln!(out, "Linked.")?;
@@ -251,10 +289,17 @@ pub fn unlink(
     } else {
         UnlinkReason::AtRequest
     };
-    let entry = observed
+    let unlinked = observed
         .book
         .unlink(&observed.world(&none), work.as_ref(), why)?;
-    writeln!(out, "Unlinked {}.", entry.work)?;
+    match unlinked.was {
+        tandem_linking::LinkState::Linking => writeln!(
+            out,
+            "Cancelled the link of {}, which was still waiting for its sign-in; it was never linked.",
+            unlinked.work
+        )?,
+        _ => writeln!(out, "Unlinked {}.", unlinked.work)?,
+    }
     Ok(())
 }
 
@@ -263,7 +308,7 @@ pub fn history(json: bool, out: &mut impl Write) -> Result<(), CliError> {
     observed.reconcile(&BTreeMap::new())?;
     let entries = observed.book.history()?;
     if json {
-        serde_json::to_writer_pretty(&mut *out, &serde_json::json!({ "history": entries }))?;
+        tandem_text::json::to_writer_pretty(&mut *out, &serde_json::json!({ "history": entries }))?;
         writeln!(out)?;
         return Ok(());
     }
@@ -299,10 +344,29 @@ fn confirm(question: &str) -> Result<bool, CliError> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
-pub fn privacy_export(file: &Path, out: &mut impl Write) -> Result<(), CliError> {
+pub fn privacy_export(file: &Path, overwrite: bool, out: &mut impl Write) -> Result<(), CliError> {
+    use tandem_linking::privacy::{Existing, PrivacyError};
     let observed = Observed::read()?;
     observed.reconcile(&BTreeMap::new())?;
-    tandem_linking::privacy::export(&observed.locations, file)?;
+    let existing = if overwrite {
+        Existing::Replace
+    } else {
+        Existing::Keep
+    };
+    match tandem_linking::privacy::export(&observed.locations, file, existing) {
+        Ok(()) => {}
+        Err(PrivacyError::Export(tandem_files::export::ExportError::Exists(path))) => {
+            if !std::io::stdin().is_terminal() {
+                return Err(CliError::ExportExists(path));
+            }
+            if !confirm(&format!("{} already exists. Replace it?", path.display()))? {
+                writeln!(out, "Nothing was exported.")?;
+                return Ok(());
+            }
+            tandem_linking::privacy::export(&observed.locations, file, Existing::Replace)?;
+        }
+        Err(error) => return Err(error.into()),
+    }
     writeln!(out, "Exported your personal data to {}.", file.display())?;
     Ok(())
 }

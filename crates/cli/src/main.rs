@@ -11,6 +11,7 @@ mod links;
 use tandem_identity::AccountKind as AccountKindOfSignIn;
 use tandem_locations::Locations;
 use tandem_profiles::{AccountKind, Snapshot};
+use tandem_text::{Escaped, TerminalWriter};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -146,8 +147,13 @@ with `tandem signin --personal` is used."
 #[derive(Debug, Subcommand)]
 enum PrivacyAction {
     /// Write everything Tandem holds about your personal account to FILE, as
-    /// JSON (never tokens).
-    Export { file: std::path::PathBuf },
+    /// JSON (never tokens). An existing FILE is never replaced without asking.
+    Export {
+        file: std::path::PathBuf,
+        /// Replace FILE if it exists (only a regular file is ever replaced).
+        #[arg(long)]
+        overwrite: bool,
+    },
     /// Delete it, and every link that needs it.
     Delete {
         /// Do not ask for confirmation.
@@ -187,6 +193,8 @@ enum CliError {
     WhichPersonalAccount(usize),
     #[error("this asks for confirmation, and there is no terminal to ask on: add --yes")]
     NeedsYes,
+    #[error("{0:?} already exists; choose another name, or add --overwrite to replace it")]
+    ExportExists(std::path::PathBuf),
     #[error(
         "Tandem's app is running and would write its files again: choose Quit in its tray menu \
          first, or use \"Remove all Tandem data\" in the app"
@@ -221,14 +229,16 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("tandem: {error}");
+            eprintln!("tandem: {}", Escaped(&error.to_string()));
             ExitCode::FAILURE
         }
     }
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
+    // Text from browser files (profile names, emails) reaches the terminal
+    // only escaped, whichever field it is in.
+    let mut out = TerminalWriter::new(std::io::stdout().lock());
     match cli.command {
         Command::Profiles { watch: true, .. } => {
             let locations = Locations::from_env()?;
@@ -239,7 +249,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let locations = Locations::from_env()?;
             let snapshot = tandem_profiles::discover(locations.user_roots());
             if json {
-                serde_json::to_writer_pretty(&mut out, &snapshot)?;
+                tandem_text::json::to_writer_pretty(&mut out, &snapshot)?;
                 writeln!(out)?;
             } else {
                 write_profiles_table(&mut out, &snapshot)?;
@@ -288,7 +298,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             }
             let account = &signed_in.account;
             if json {
-                serde_json::to_writer_pretty(&mut out, account)?;
+                tandem_text::json::to_writer_pretty(&mut out, account)?;
                 writeln!(out)?;
             } else {
                 writeln!(
@@ -308,7 +318,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let vault = tandem_identity::Vault::new(&Locations::from_env()?);
             let accounts = vault.accounts()?;
             if json {
-                serde_json::to_writer_pretty(
+                tandem_text::json::to_writer_pretty(
                     &mut out,
                     &serde_json::json!({ "accounts": accounts }),
                 )?;
@@ -385,7 +395,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     "settings": settings,
                     "problems": policy.problems,
                 });
-                serde_json::to_writer_pretty(&mut out, &report)?;
+                tandem_text::json::to_writer_pretty(&mut out, &report)?;
                 writeln!(out)?;
             } else {
                 match &global.reason {
@@ -443,7 +453,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         } => links::status(json, check_accounts, &mut out)?,
         Command::History { json } => links::history(json, &mut out)?,
         Command::Privacy { action } => match action {
-            PrivacyAction::Export { file } => links::privacy_export(&file, &mut out)?,
+            PrivacyAction::Export { file, overwrite } => {
+                links::privacy_export(&file, overwrite, &mut out)?
+            }
             PrivacyAction::Delete { yes } => links::privacy_delete(yes, &mut out)?,
             PrivacyAction::Restrict { lift } => links::privacy_restrict(lift, &mut out)?,
         },
@@ -464,7 +476,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Paths { json } => {
             let locations = Locations::from_env()?;
             if json {
-                serde_json::to_writer_pretty(&mut out, &locations)?;
+                tandem_text::json::to_writer_pretty(&mut out, &locations)?;
                 writeln!(out)?;
             } else {
                 write_paths_table(&mut out, &locations)?;
@@ -501,8 +513,8 @@ fn watch_profiles(locations: Locations) -> Result<(), CliError> {
     )?;
     eprintln!("tandem: watching browser profiles; press Ctrl+C to stop");
     for event in events {
-        let mut out = std::io::stdout().lock();
-        serde_json::to_writer(&mut out, &event)?;
+        let mut out = TerminalWriter::new(std::io::stdout().lock());
+        tandem_text::json::to_writer(&mut out, &event)?;
         writeln!(out)?;
         out.flush()?;
     }

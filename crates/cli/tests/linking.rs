@@ -380,7 +380,12 @@ fn privacy_export_restrict_and_delete_round_trip() {
         "{deleted}"
     );
     assert!(!keyring_has("Tandem personal account", ALICE_KEY));
-    machine.ok(&["privacy", "export", export.to_str().unwrap()]);
+    // The earlier export is the user's file now: never replaced unasked.
+    let before = std::fs::read(&export).unwrap();
+    let refused = machine.fails(&["privacy", "export", export.to_str().unwrap()]);
+    assert!(refused.contains("--overwrite"), "{refused}");
+    assert_eq!(std::fs::read(&export).unwrap(), before);
+    machine.ok(&["privacy", "export", "--overwrite", export.to_str().unwrap()]);
     let exported: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&export).unwrap()).unwrap();
     assert_eq!(exported["personal_accounts"].as_array().unwrap().len(), 0);
