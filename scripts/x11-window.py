@@ -1,15 +1,20 @@
 #!/usr/bin/python3
-"""Find or politely close a top-level X11 window by its title.
+"""Find, answer or politely close a top-level X11 window by its title.
 
 `close` sends WM_DELETE_WINDOW, exactly what a window manager sends when the
-user clicks the close button, so the app sees a real close request. Tests use
-it under Xvfb, where no window manager runs.
+user clicks the close button, so the app sees a real close request. `keys`
+gives the window the keyboard focus and types a key combination through
+XTEST, as a person at the keyboard would (`alt+r`, `Escape`): it answers the
+native dialogs the web view cannot reach. Tests use it under Xvfb, where no
+window manager runs.
 
-usage: x11-window.py count TITLE | close TITLE
+usage: x11-window.py count TITLE | close TITLE | keys TITLE COMBO
 """
 import sys
+import time
 
-from Xlib import X, display, protocol
+from Xlib import X, XK, display, protocol
+from Xlib.ext import xtest
 
 
 def windows_titled(dpy, title):
@@ -33,11 +38,32 @@ def windows_titled(dpy, title):
     return found
 
 
+KEY_NAMES = {"alt": "Alt_L", "ctrl": "Control_L", "shift": "Shift_L"}
+
+
+def type_keys(dpy, window, combo):
+    window.set_input_focus(X.RevertToParent, X.CurrentTime)
+    dpy.sync()
+    time.sleep(0.1)
+    codes = []
+    for name in combo.split("+"):
+        keysym = XK.string_to_keysym(KEY_NAMES.get(name, name))
+        if keysym == 0:
+            raise SystemExit(f"unknown key {name!r}")
+        codes.append(dpy.keysym_to_keycode(keysym))
+    for code in codes:
+        xtest.fake_input(dpy, X.KeyPress, code)
+    for code in reversed(codes):
+        xtest.fake_input(dpy, X.KeyRelease, code)
+    dpy.sync()
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("count", "close"):
+    args = sys.argv[1:]
+    if not args or (args[0], len(args)) not in (("count", 2), ("close", 2), ("keys", 3)):
         print(__doc__, file=sys.stderr)
         return 2
-    action, title = sys.argv[1:]
+    action, title = args[:2]
     dpy = display.Display()
     found = windows_titled(dpy, title)
     if action == "count":
@@ -46,6 +72,9 @@ def main():
     if not found:
         print(f"no window titled {title!r}", file=sys.stderr)
         return 1
+    if action == "keys":
+        type_keys(dpy, found[0], args[2])
+        return 0
     protocols = dpy.intern_atom("WM_PROTOCOLS")
     delete = dpy.intern_atom("WM_DELETE_WINDOW")
     for window in found:

@@ -146,13 +146,15 @@ pub async fn link_with_sign_in<R: Runtime>(
     link
 }
 
-/// Removes a link at the user's request: always allowed.
+/// Removes a link at the user's request: always allowed. Returns what the
+/// history recorded: nothing for a link that was still waiting for its
+/// sign-in.
 #[tauri::command]
 pub fn unlink_profile<R: Runtime>(
     app: AppHandle<R>,
     work: ProfileRef,
     before_leaving: bool,
-) -> Result<HistoryEntry, CommandError> {
+) -> Result<Option<HistoryEntry>, CommandError> {
     let why = if before_leaving {
         UnlinkReason::BeforeLeaving
     } else {
@@ -162,24 +164,27 @@ pub fn unlink_profile<R: Runtime>(
 }
 
 /// Saves everything Tandem holds about the personal account to the user's
-/// downloads folder, and says where.
+/// downloads folder, under a name no file has yet, and says where.
 #[tauri::command]
 pub fn export_personal_data(state: tauri::State<'_, AppState>) -> Result<String, CommandError> {
     let locations = locations(&state)?;
-    let file = locations.export_dir().join(format!(
-        "tandem-personal-data-{}.json",
-        tandem_linking::now()
-    ));
-    tandem_linking::privacy::export(locations, &file)?;
+    let file = tandem_files::export::free_name(
+        locations.export_dir(),
+        &format!("tandem-personal-data-{}", tandem_linking::now()),
+        "json",
+    );
+    tandem_linking::privacy::export(locations, &file, tandem_linking::privacy::Existing::Keep)?;
     Ok(file.display().to_string())
 }
 
-/// Deletes the personal account's data and the links that need it.
+/// Deletes the personal account's data and the links that need it, once
+/// the person confirms in a native dialog.
 #[tauri::command]
-pub fn delete_personal_data<R: Runtime>(
-    app: AppHandle<R>,
-    state: tauri::State<'_, AppState>,
-) -> Result<Status, CommandError> {
+pub async fn delete_personal_data<R: Runtime>(app: AppHandle<R>) -> Result<Status, CommandError> {
+    if !crate::confirm::ask(&app, crate::confirm::Question::DeletePersonalData).await {
+        return Err(CommandError::declined());
+    }
+    let state = app.state::<AppState>();
     tandem_linking::privacy::delete(locations(&state)?)?;
     crate::links::reconcile(&app)
 }
@@ -195,20 +200,25 @@ pub fn restrict_personal_data<R: Runtime>(
     crate::links::reconcile(&app)
 }
 
-/// Removes everything Tandem left for this user, then quits: a running app
-/// would write its log and state again.
+/// Removes everything Tandem left for this user, then quits (a running app
+/// would write its log and state again), once the person confirms in a
+/// native dialog.
 #[tauri::command]
-pub fn remove_all_data<R: Runtime>(
-    app: AppHandle<R>,
-    state: tauri::State<'_, AppState>,
-) -> Result<(), CommandError> {
+pub async fn remove_all_data<R: Runtime>(app: AppHandle<R>) -> Result<(), CommandError> {
+    if !crate::confirm::ask(&app, crate::confirm::Question::RemoveAllData).await {
+        return Err(CommandError::declined());
+    }
+    let state = app.state::<AppState>();
     let locations = locations(&state)?;
+    // Later reconciliations find nothing to write; taking the data folder's
+    // lock once waits for one already under way. The uninstaller then takes
+    // the lock for each of its own steps.
     state.stop_writing();
-    // Wait for a reconciliation already under way, and keep later ones out
-    // (they find nothing to write) while the folders go.
-    let lock = tandem_linking::store::StateLock::acquire(locations.data_dir());
+    drop(
+        tandem_linking::store::OwnedDir::new(locations.data_dir())
+            .lock(tandem_linking::store::LOCK_WAIT),
+    );
     let removed = tandem_footprint::uninstall::uninstall(locations);
-    drop(lock);
     if let Err(error) = removed {
         // Tandem keeps running, and keeps obeying policy, until it can finish.
         state.resume_writing();

@@ -47,12 +47,16 @@ pub enum ErrorCode {
     KeyringUnavailable,
     /// Removing Tandem's data failed part-way.
     RemoveFailed,
+    /// The person said no in the confirmation dialog; nothing was done.
+    Declined,
+    /// A file is in the way (an export target that exists, say).
+    FileInTheWay,
     /// A bug in Tandem.
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::LocationsUnavailable,
         ErrorCode::ProfileMissing,
         ErrorCode::BrowserNotFound,
@@ -69,6 +73,8 @@ impl ErrorCode {
         ErrorCode::SignInFailed,
         ErrorCode::KeyringUnavailable,
         ErrorCode::RemoveFailed,
+        ErrorCode::Declined,
+        ErrorCode::FileInTheWay,
         ErrorCode::Internal,
     ];
 }
@@ -102,6 +108,10 @@ impl CommandError {
             ErrorCode::RemoveFailed,
             "Tandem is removing all its data and quitting",
         )
+    }
+
+    pub fn declined() -> Self {
+        Self::new(ErrorCode::Declined, "nothing was done: you chose Cancel")
     }
 
     pub fn internal(detail: String) -> Self {
@@ -148,6 +158,8 @@ impl From<PrivacyError> for CommandError {
             PrivacyError::Link(error) => error.into(),
             PrivacyError::Vault(error) => error.into(),
             PrivacyError::Encode(error) => Self::internal(error.to_string()),
+            error @ PrivacyError::Export(_) => Self::new(ErrorCode::FileInTheWay, error),
+            error @ PrivacyError::Logs(_) => Self::new(ErrorCode::StateUnavailable, error),
         }
     }
 }

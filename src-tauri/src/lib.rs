@@ -16,6 +16,7 @@ use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime};
 pub mod bindings;
 mod command_names;
 pub mod commands;
+pub mod confirm;
 pub mod error;
 pub mod links;
 mod tray;
@@ -50,6 +51,8 @@ pub struct AppState {
     /// Whether the profiles have been read once: until then a link's work
     /// profile would look deleted, so reconciling waits.
     profiles_read: std::sync::atomic::AtomicBool,
+    /// Who confirms irreversible actions.
+    pub confirmer: confirm::Confirmer,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
             sign_ins: Mutex::new(links::SignIns::new()),
             removing: std::sync::atomic::AtomicBool::new(false),
             profiles_read: std::sync::atomic::AtomicBool::new(false),
+            confirmer: confirm::Confirmer::NativeDialog,
         }
     }
 
@@ -224,6 +228,7 @@ pub fn run() -> ExitCode {
             }
         }))
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             links::watch_policy(app.handle());
             watch_profiles(app.handle());
@@ -330,7 +335,17 @@ mod tests {
     }
 
     fn app_with(locations: Result<Locations, LocationError>) -> tauri::App<MockRuntime> {
-        wire(mock_builder(), AppState::new(locations))
+        app_answering(locations, false)
+    }
+
+    /// An app whose confirmation dialogs answer `answer`.
+    fn app_answering(
+        locations: Result<Locations, LocationError>,
+        answer: bool,
+    ) -> tauri::App<MockRuntime> {
+        let mut state = AppState::new(locations);
+        state.confirmer = confirm::Confirmer::Answer(answer);
+        wire(mock_builder(), state)
             .build(mock_context(noop_assets()))
             .unwrap()
     }
@@ -480,6 +495,7 @@ mod tests {
         .unwrap();
         let history = invoke(&window, "link_history").unwrap();
         assert_eq!(history[1]["event"], "unlinked-by-user");
+        assert_eq!(history.as_array().unwrap().len(), 2);
     }
 
     #[test]
@@ -507,6 +523,42 @@ mod tests {
             error["message"].as_str().unwrap().contains("p.json"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn irreversible_commands_do_nothing_without_the_native_confirmation() {
+        let (_machine, locations) = edge_machine();
+        let data = locations.data_dir().to_path_buf();
+        let snapshot = tandem_profiles::discover(locations.user_roots());
+        let app = app_answering(Ok(locations.clone()), false);
+        state(app.handle()).set_profiles(snapshot.clone());
+        let window = switcher(&app);
+        invoke_with(
+            &window,
+            "link_profile",
+            serde_json::json!({"work": "edge:Default", "personalProfile": "edge:Profile 1"}),
+        )
+        .unwrap();
+        // The web view asking is not enough: the dialog said no.
+        for command in ["delete_personal_data", "remove_all_data"] {
+            let error = invoke(&window, command).unwrap_err();
+            assert_eq!(error["code"], "declined", "{command}: {error}");
+        }
+        assert!(data.join("personal/links.json").exists());
+        assert_eq!(
+            invoke(&window, "link_status").unwrap()["links"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+
+        // Confirmed, the deletion happens.
+        let app = app_answering(Ok(locations), true);
+        state(app.handle()).set_profiles(snapshot);
+        let status = invoke(&switcher(&app), "delete_personal_data").unwrap();
+        assert!(status["links"].as_array().unwrap().is_empty());
+        assert!(!data.join("personal/links.json").exists());
     }
 
     #[test]

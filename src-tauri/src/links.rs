@@ -108,16 +108,16 @@ pub fn unlink<R: Runtime>(
     app: &AppHandle<R>,
     work: ProfileRef,
     why: UnlinkReason,
-) -> Result<HistoryEntry, CommandError> {
+) -> Result<Option<HistoryEntry>, CommandError> {
     let state = app.state::<AppState>();
     let observed = observation(&state);
-    let entry = LinkBook::new(state.locations.as_ref().map_err(CommandError::from)?).unlink(
+    let unlinked = LinkBook::new(state.locations.as_ref().map_err(CommandError::from)?).unlink(
         &observed.world(),
         Some(&work),
         why,
     )?;
     reconcile(app)?;
-    Ok(entry)
+    Ok(unlinked.entry)
 }
 
 /// Stores the status and shows it in the switcher and the tray.

@@ -52,6 +52,16 @@ export function windowCount(title) {
   return Number(result.stdout.trim());
 }
 
+/** Types a key combination (`alt+r`, `Escape`) into the window with this
+ * title, through the X server, as a person would: for the app's native
+ * dialogs, which WebDriver cannot reach. */
+export function typeInto(title, combo) {
+  const result = spawnSync("/usr/bin/python3", [path.join(repoRoot, "scripts/x11-window.py"), "keys", title, combo], {
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`cannot type ${combo} into ${title}: ${result.stderr}`);
+}
+
 /** Sends the window manager's close request (WM_DELETE_WINDOW) to the window. */
 export function closeWindow(title) {
   const result = spawnSync("/usr/bin/python3", [path.join(repoRoot, "scripts/x11-window.py"), "close", title], {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { remote } from "webdriverio";
-import { appBinary, artifactsDir, fakeMachine, start, waitFor } from "./harness.mjs";
+import { appBinary, artifactsDir, fakeMachine, start, typeInto, waitFor, windowCount } from "./harness.mjs";
 
 const driverBinary = process.env.TAURI_DRIVER ?? "tauri-driver";
 const port = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
@@ -125,8 +125,18 @@ describe("account linking", () => {
     const webview = path.join(machine.home, ".local/share/dev.tandem.Tandem");
     assert.ok(existsSync(data) && existsSync(logs) && existsSync(webview), "the app has written its data and logs");
     await browser.$("#privacy summary").click();
+    // The page asking is not enough: Tandem's native dialog must be answered,
+    // and Cancel there leaves everything as it was.
+    assert.ok(existsSync(path.join(data, "personal/links.json")));
+    await browser.$("#delete").click();
+    await waitFor("the native confirmation", () => windowCount("Delete your personal data?") === 1, 10000);
+    typeInto("Delete your personal data?", "Escape");
+    await waitFor("the dialog to close", () => windowCount("Delete your personal data?") === 0, 10000);
+    assert.ok(existsSync(path.join(data, "personal/links.json")), "Cancel deleted nothing");
     await browser.$("#remove-all").click();
-    await (await browser.$("#remove-all-confirm")).click().catch(() => {});
+    await waitFor("the native confirmation", () => windowCount("Remove all Tandem data?") === 1, 10000);
+    // Alt+R: the mnemonic of "Remove and quit".
+    typeInto("Remove all Tandem data?", "alt+r");
     await waitFor("Tandem's folders to go", () => ![data, logs, webview].some(existsSync), 10000).catch((error) => {
       const left = [data, logs, webview].filter(existsSync);
       throw new Error(`${error.message}; still there: ${left.join(", ")}\n${driver.output.slice(-3000)}`);

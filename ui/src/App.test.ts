@@ -3,7 +3,7 @@ import { emit } from "@tauri-apps/api/event";
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
-import { PROFILES_CHANGED, type ProfileEvent } from "./lib/bindings";
+import { PROFILES_CHANGED, type ProfileEvent, type Status } from "./lib/bindings";
 import { chromeProfile, sampleInfo, sampleLink, sampleSnapshot, sampleStatus, workProfile } from "./lib/fixtures";
 
 let app: ReturnType<typeof mount> | undefined;
@@ -97,7 +97,7 @@ describe("switcher window", () => {
       change: "profile_removed",
       browser: "chrome",
       profile_dir: "Default",
-      snapshot: { profiles: [workProfile] },
+      snapshot: { profiles: [workProfile], unreadable: [] },
     };
     await emit(PROFILES_CHANGED, event);
     await settle();
@@ -188,15 +188,20 @@ describe("switcher window", () => {
     expect(root.querySelector("li.work")?.textContent).toContain("signed out");
   });
 
-  it("asks before deleting personal data", async () => {
+  it("leaves the confirmation of a deletion to the app's native dialog, and says nothing on Cancel", async () => {
     const calls: Call[] = [];
+    let answer: "yes" | "no" = "no";
     mockIPC(
       (cmd, args) => {
         calls.push({ cmd, args });
         if (cmd === "app_info") return sampleInfo;
         if (cmd === "list_profiles") return sampleSnapshot;
         if (cmd === "link_history") return [];
-        if (cmd === "link_status" || cmd === "delete_personal_data") return sampleStatus;
+        if (cmd === "link_status") return sampleStatus;
+        if (cmd === "delete_personal_data") {
+          if (answer === "no") throw { code: "declined", message: "nothing was done: you chose Cancel" };
+          return sampleStatus;
+        }
         throw new Error(`unexpected command ${cmd}`);
       },
       { shouldMockEvents: true },
@@ -204,9 +209,36 @@ describe("switcher window", () => {
     const root = await render();
     root.querySelector<HTMLButtonElement>("#delete")!.click();
     await settle();
-    expect(calls.some((c) => c.cmd === "delete_personal_data")).toBe(false);
-    root.querySelector<HTMLButtonElement>("#delete-confirm")!.click();
+    expect(calls.filter((c) => c.cmd === "delete_personal_data")).toHaveLength(1);
+    expect(root.querySelector("#status")).toBeNull();
+    answer = "yes";
+    root.querySelector<HTMLButtonElement>("#delete")!.click();
     await settle();
-    expect(calls.some((c) => c.cmd === "delete_personal_data")).toBe(true);
+    expect(root.querySelector("#status")?.textContent).toContain("deleted");
+  });
+
+  it("tells which browser's own policy keeps its profiles from linking", async () => {
+    const off: Status = {
+      ...sampleStatus,
+      browsers: [
+        { browser: "edge", linking_allowed: false, reason: "LinkedAccountEnabled is false in /etc/opt/edge/policies/managed/p.json" },
+        { browser: "chrome", linking_allowed: true, reason: null },
+      ],
+    };
+    mockIPC(
+      (cmd) => {
+        if (cmd === "app_info") return sampleInfo;
+        if (cmd === "list_profiles") return sampleSnapshot;
+        if (cmd === "link_history") return [];
+        if (cmd === "link_status") return off;
+        throw new Error(`unexpected command ${cmd}`);
+      },
+      { shouldMockEvents: true },
+    );
+    const root = await render();
+    expect(root.querySelector("#policy-banner")).toBeNull();
+    const banner = root.querySelector(".browser-policy[data-browser='edge']");
+    expect(banner?.textContent).toContain("LinkedAccountEnabled is false");
+    expect(root.querySelector<HTMLButtonElement>("li.work[data-work='edge:Default'] button.signin")?.disabled).toBe(true);
   });
 });

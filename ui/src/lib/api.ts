@@ -27,6 +27,11 @@ export function isCommandError(value: unknown): value is CommandError {
   );
 }
 
+/** Whether the person said no in a confirmation dialog: not an error to show. */
+export function isDeclined(error: unknown): boolean {
+  return isCommandError(error) && error.code === "declined";
+}
+
 /** What went wrong, as a sentence a person can act on. */
 export function describeError(error: unknown): string {
   if (isCommandError(error)) return error.message;
@@ -78,8 +83,10 @@ export function linkWithSignIn(work: ProfileRef, personalProfile: ProfileRef | n
 }
 
 /** Removes a link; always allowed. */
-export function unlinkProfile(work: ProfileRef, beforeLeaving: boolean): Promise<HistoryEntry> {
-  return invoke<HistoryEntry>("unlink_profile", { work, beforeLeaving });
+/** Unlinks; the history entry it recorded, or null for a link that was still
+ * waiting for its sign-in (never linked, so nothing to record). */
+export function unlinkProfile(work: ProfileRef, beforeLeaving: boolean): Promise<HistoryEntry | null> {
+  return invoke<HistoryEntry | null>("unlink_profile", { work, beforeLeaving });
 }
 
 /** Saves the personal data export and returns the file's path. */

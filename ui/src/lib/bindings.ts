@@ -40,7 +40,7 @@ export type AccountKind = "work" | "personal" | "google" | "none" | "unknown";
 /**
  * Which evidence decided an account's kind, in the order it is consulted.
  */
-export type Evidence = { "source": "tenant_id" } | { "source": "relative_to_aad" } | { "source": "edge_account_type", value: number, } | { "source": "hosted_domain", hosted_domain: string, } | { "source": "google_sign_in" } | { "source": "no_account" } | { "source": "firefox_profile" } | { "source": "undecided" };
+export type Evidence = { "source": "tenant_id" } | { "source": "relative_to_aad" } | { "source": "edge_account_type", value: number, } | { "source": "hosted_domain", hosted_domain: string, } | { "source": "google_sign_in" } | { "source": "no_account" } | { "source": "firefox_profile" } | { "source": "undecided" } | { "source": "unreadable" };
 
 export type Account = { kind: AccountKind, email: string | null, display_name: string | null, tenant_id: string | null, 
 /**
@@ -76,9 +76,20 @@ in_last_session: boolean,
 unreadable: string | null, };
 
 /**
+ * A browser's user data folder whose profile list could not be read (a
+ * damaged `Local State`, say). Its profiles are listed from the folders on
+ * disk, if at all, so a profile missing from the snapshot proves nothing.
+ */
+export type UnreadableSource = { browser: BrowserId, user_data_dir: string, reason: string, };
+
+/**
  * Every profile found, grouped by browser in catalogue order.
  */
-export type Snapshot = { profiles: Array<Profile>, };
+export type Snapshot = { profiles: Array<Profile>, 
+/**
+ * Where the profile list could not be read.
+ */
+unreadable: Array<UnreadableSource>, };
 
 /**
  * One thing that changed between two readings.
@@ -143,13 +154,25 @@ since: number,
 reason: string | null, };
 
 /**
+ * Whether linking is allowed for one browser's profiles, and why not:
+ * Tandem's global switch and the browser's own policy together.
+ */
+export type BrowserPolicy = { browser: BrowserId, linking_allowed: boolean, reason: string | null, };
+
+/**
  * Links, policy and notices: what `tandem status` and the app show.
  */
 export type Status = { 
 /**
  * Tandem's own policy: the global switch.
  */
-linking_allowed: boolean, policy_reason: string | null, links: Array<Link>, 
+linking_allowed: boolean, policy_reason: string | null, 
+/**
+ * The policy that applies to each browser with profiles on this
+ * machine: Edge's own `LinkedAccountEnabled` can turn linking off for
+ * Edge profiles while Tandem's switch is on.
+ */
+browsers: Array<BrowserPolicy>, links: Array<Link>, 
 /**
  * Whether processing of personal data is paused.
  */
@@ -183,12 +206,12 @@ export type AppInfo = { name: string, version: string, locations: Locations, };
 /**
  * Stable, machine-readable reasons a command failed.
  */
-export type ErrorCode = "locations_unavailable" | "profile_missing" | "browser_not_found" | "not_a_web_link" | "launch_failed" | "policy_forbids" | "personal_data_restricted" | "not_a_work_profile" | "not_a_personal_account" | "already_linked" | "not_linked" | "link_changed" | "state_unavailable" | "sign_in_failed" | "keyring_unavailable" | "remove_failed" | "internal";
+export type ErrorCode = "locations_unavailable" | "profile_missing" | "browser_not_found" | "not_a_web_link" | "launch_failed" | "policy_forbids" | "personal_data_restricted" | "not_a_work_profile" | "not_a_personal_account" | "already_linked" | "not_linked" | "link_changed" | "state_unavailable" | "sign_in_failed" | "keyring_unavailable" | "remove_failed" | "declined" | "file_in_the_way" | "internal";
 
 export type CommandError = { code: ErrorCode, message: string, };
 
 /** Every error code a command can return. */
-export const ERROR_CODES: readonly ErrorCode[] = ["locations_unavailable", "profile_missing", "browser_not_found", "not_a_web_link", "launch_failed", "policy_forbids", "personal_data_restricted", "not_a_work_profile", "not_a_personal_account", "already_linked", "not_linked", "link_changed", "state_unavailable", "sign_in_failed", "keyring_unavailable", "remove_failed", "internal"];
+export const ERROR_CODES: readonly ErrorCode[] = ["locations_unavailable", "profile_missing", "browser_not_found", "not_a_web_link", "launch_failed", "policy_forbids", "personal_data_restricted", "not_a_work_profile", "not_a_personal_account", "already_linked", "not_linked", "link_changed", "state_unavailable", "sign_in_failed", "keyring_unavailable", "remove_failed", "declined", "file_in_the_way", "internal"];
 
 /** Each browser's name, as the catalogue gives it. */
 export const BROWSER_NAMES: Record<BrowserId, string> = {

@@ -64,11 +64,15 @@ export const chromeProfile = profile({
   user_data_dir: "/home/ada/.config/google-chrome",
 });
 
-export const sampleSnapshot: Snapshot = { profiles: [workProfile, personalProfile, chromeProfile] };
+export const sampleSnapshot: Snapshot = {
+  profiles: [workProfile, personalProfile, chromeProfile],
+  unreadable: [],
+};
 
 export const sampleStatus: Status = {
   linking_allowed: true,
   policy_reason: null,
+  browsers: [],
   links: [],
   personal_data_restricted: false,
   notices: [],
