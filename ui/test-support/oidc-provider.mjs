@@ -18,6 +18,10 @@ const WORK_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const users = new Map([
   ["alice", { tid: CONSUMER_TENANT, oid: "00000000-0000-0000-0000-00000000a11c", name: "Alice Personal", preferred_username: "alice@outlook.test" }],
   ["bob", { tid: WORK_TENANT, oid: "00000000-0000-0000-0000-000000000b0b", name: "Bob Work", preferred_username: "bob@contoso.test" }],
+  // Tests that change or delete an account's keyring entry use their own
+  // users, as every test shares the session's keyring.
+  ["carol", { tid: CONSUMER_TENANT, oid: "00000000-0000-0000-0000-0000000ca401", name: "Carol Personal", preferred_username: "carol@outlook.test" }],
+  ["dave", { tid: WORK_TENANT, oid: "00000000-0000-0000-0000-00000000da7e", name: "Dave Work", preferred_username: "dave@contoso.test" }],
 ]);
 const deleted = new Set();
 

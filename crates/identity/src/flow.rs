@@ -121,7 +121,10 @@ impl Provider {
     /// Reads the provider's discovery document for `kind`'s issuer.
     pub fn discover(settings: &IdentitySettings, kind: AccountKind) -> Result<Self, SignInError> {
         let agent = ureq::AgentBuilder::new()
-            .timeout(Duration::from_secs(30))
+            // No request waits longer: a provider that never answers is
+            // given up on, and the command says so.
+            .timeout_connect(Duration::from_secs(10))
+            .timeout(Duration::from_secs(15))
             .redirects(0)
             .build();
         let issuer = settings.issuer(kind);
