@@ -159,8 +159,9 @@ pub fn app_is_running() -> bool {
         entries.filter_map(Result::ok).any(|entry| {
             let path = entry.path();
             std::fs::metadata(&path).is_ok_and(|m| m.uid() == me.uid())
-                && std::fs::read_to_string(path.join("comm"))
-                    .is_ok_and(|comm| comm.trim_end() == "tandem-app")
+                && tandem_files::read_regular(&path.join("comm"), 64).is_ok_and(|comm| {
+                    comm.is_some_and(|comm| comm.trim_ascii_end() == b"tandem-app")
+                })
         })
     }
     #[cfg(not(target_os = "linux"))]
