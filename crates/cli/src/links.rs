@@ -16,6 +16,8 @@ use tandem_locations::Locations;
 use tandem_policy::PolicySet;
 use tandem_profiles::Snapshot;
 
+use tandem_text::Escaped;
+
 use crate::CliError;
 
 /// The machine as it is now.
@@ -107,10 +109,12 @@ fn write_policy(out: &mut impl Write, status: &Status) -> std::io::Result<()> {
         return writeln!(
             out,
             "Linking is off for every profile: {}.",
-            status
-                .policy_reason
-                .as_deref()
-                .unwrap_or("your organization turned it off")
+            Escaped(
+                status
+                    .policy_reason
+                    .as_deref()
+                    .unwrap_or("your organization turned it off")
+            )
         );
     }
     let off: Vec<_> = status
@@ -141,7 +145,7 @@ fn write_policy(out: &mut impl Write, status: &Status) -> std::io::Result<()> {
             out,
             "    {}: {}.",
             browser.browser.spec().name,
-            browser.reason.as_deref().unwrap_or("policy turned it off")
+            Escaped(browser.reason.as_deref().unwrap_or("policy turned it off"))
         )?;
     }
     Ok(())
@@ -159,16 +163,22 @@ fn write_link(out: &mut impl Write, link: &Link) -> std::io::Result<()> {
     };
     writeln!(
         out,
-        "{} ({work_account}) ⇄ {personal}: {} since {}",
-        link.work,
+        "{} ({}) ⇄ {}: {} since {}",
+        Escaped(&link.work.to_string()),
+        Escaped(work_account),
+        Escaped(&personal),
         link.state.as_str(),
         human_time(link.since)
     )?;
     if let Some(profile) = &link.personal_profile {
-        writeln!(out, "    personal links open in {profile}")?;
+        writeln!(
+            out,
+            "    personal links open in {}",
+            Escaped(&profile.to_string())
+        )?;
     }
     if let Some(reason) = &link.reason {
-        writeln!(out, "    {reason}")?;
+        writeln!(out, "    {}", Escaped(reason))?;
     }
     Ok(())
 }
@@ -296,9 +306,9 @@ pub fn unlink(
         tandem_linking::LinkState::Linking => writeln!(
             out,
             "Cancelled the link of {}, which was still waiting for its sign-in; it was never linked.",
-            unlinked.work
+            Escaped(&unlinked.work.to_string())
         )?,
-        _ => writeln!(out, "Unlinked {}.", unlinked.work)?,
+        _ => writeln!(out, "Unlinked {}.", Escaped(&unlinked.work.to_string()))?,
     }
     Ok(())
 }
@@ -325,9 +335,11 @@ pub fn history(json: bool, out: &mut impl Write) -> Result<(), CliError> {
         let event = serde_json::to_value(event)?;
         writeln!(
             out,
-            "{}  {:<26} {work}: {reason}",
+            "{}  {:<26} {}: {}",
             human_time(*time),
-            event.as_str().unwrap_or_default()
+            event.as_str().unwrap_or_default(),
+            Escaped(&work.to_string()),
+            Escaped(reason)
         )?;
     }
     Ok(())
@@ -338,7 +350,7 @@ fn confirm(question: &str) -> Result<bool, CliError> {
     if !std::io::stdin().is_terminal() {
         return Err(CliError::NeedsYes);
     }
-    eprint!("{question} [y/N] ");
+    eprint!("{} [y/N] ", Escaped(question));
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
@@ -367,7 +379,11 @@ pub fn privacy_export(file: &Path, overwrite: bool, out: &mut impl Write) -> Res
         }
         Err(error) => return Err(error.into()),
     }
-    writeln!(out, "Exported your personal data to {}.", file.display())?;
+    writeln!(
+        out,
+        "Exported your personal data to {}.",
+        Escaped(&file.display().to_string())
+    )?;
     Ok(())
 }
 
@@ -419,13 +435,17 @@ pub fn uninstall(yes: bool, out: &mut impl Write) -> Result<(), CliError> {
     }
     writeln!(out, "This removes:")?;
     for folder in &plan.folders {
-        writeln!(out, "  {}", folder.display())?;
+        writeln!(out, "  {}", Escaped(&folder.display().to_string()))?;
     }
     for entry in &plan.keyring_entries {
-        writeln!(out, "  the keyring entry of the {entry} account")?;
+        writeln!(out, "  the keyring entry of the {} account", Escaped(entry))?;
     }
     if let Some(file) = &plan.autostart {
-        writeln!(out, "  {} (start at sign-in)", file.display())?;
+        writeln!(
+            out,
+            "  {} (start at sign-in)",
+            Escaped(&file.display().to_string())
+        )?;
     }
     if plan.link_handler {
         writeln!(

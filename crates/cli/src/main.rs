@@ -11,7 +11,7 @@ mod links;
 use tandem_identity::AccountKind as AccountKindOfSignIn;
 use tandem_locations::Locations;
 use tandem_profiles::{AccountKind, Snapshot};
-use tandem_text::{Escaped, TerminalWriter};
+use tandem_text::{Escaped, TerminalWriter, for_terminal};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -276,11 +276,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 provider.sign_in_with_device_code(
                     kind,
                     |prompt| {
+                        // The provider's words: escaped like anything from outside.
                         eprintln!(
                             "To sign in, open {} and enter the code {}",
-                            prompt.verification_uri, prompt.user_code
+                            Escaped(&prompt.verification_uri),
+                            Escaped(&prompt.user_code)
                         );
                     },
+                    std::time::Duration::from_secs(timeout),
                     &cancel,
                 )?
             } else {
@@ -305,11 +308,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     out,
                     "Signed in to the {} account {}{}.",
                     account.kind.as_str(),
-                    account.username.as_deref().unwrap_or(&account.key()),
+                    Escaped(account.username.as_deref().unwrap_or(&account.key())),
                     account
                         .name
                         .as_deref()
-                        .map(|name| format!(" ({name})"))
+                        .map(|name| format!(" ({})", Escaped(name)))
                         .unwrap_or_default()
                 )?;
             }
@@ -334,8 +337,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
                         out,
                         "{:<9} {:<32} {}",
                         account.kind.as_str(),
-                        account.username.as_deref().unwrap_or("-"),
-                        account.name.as_deref().unwrap_or("")
+                        Escaped(account.username.as_deref().unwrap_or("-")).to_string(),
+                        Escaped(account.name.as_deref().unwrap_or(""))
                     )?;
                 }
             }
@@ -347,7 +350,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             writeln!(
                 out,
                 "Signed out {} ({}).",
-                found.username.as_deref().unwrap_or(&found.key()),
+                Escaped(found.username.as_deref().unwrap_or(&found.key())),
                 found.kind.as_str()
             )?;
         }
@@ -400,11 +403,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
             } else {
                 match &global.reason {
                     None => writeln!(out, "Linking is allowed by Tandem's policy.")?,
-                    Some(reason) => writeln!(out, "Linking is off: {reason}.")?,
+                    Some(reason) => writeln!(out, "Linking is off: {}.", Escaped(reason))?,
                 }
                 for (browser, decision) in &browsers {
                     if let Some(reason) = decision["reason"].as_str() {
-                        writeln!(out, "{browser}: linking is off: {reason}.")?;
+                        writeln!(out, "{browser}: linking is off: {}.", Escaped(reason))?;
                     }
                 }
                 for setting in &settings {
@@ -412,17 +415,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
                         out,
                         "{} {} = {} ({}, {})",
                         setting["publisher"].as_str().unwrap_or_default(),
-                        setting["name"].as_str().unwrap_or_default(),
-                        setting["value"],
+                        Escaped(setting["name"].as_str().unwrap_or_default()),
+                        Escaped(&setting["value"].to_string()),
                         setting["level"].as_str().unwrap_or_default(),
-                        setting["source"].as_str().unwrap_or_default()
+                        Escaped(setting["source"].as_str().unwrap_or_default())
                     )?;
                 }
                 for problem in &policy.problems {
                     writeln!(
                         out,
                         "unreadable: {} {}",
-                        problem.source.location, problem.reason
+                        Escaped(&problem.source.location),
+                        Escaped(&problem.reason)
                     )?;
                 }
             }
@@ -496,7 +500,7 @@ fn write_paths_table(out: &mut impl Write, locations: &Locations) -> std::io::Re
         ("system root", locations.system_root()),
     ];
     for (label, path) in rows {
-        writeln!(out, "{label:<12} {}", path.display())?;
+        writeln!(out, "{label:<12} {}", Escaped(&path.display().to_string()))?;
     }
     Ok(())
 }
@@ -539,7 +543,9 @@ fn write_profiles_table(out: &mut impl Write, snapshot: &Snapshot) -> std::io::R
         .profiles
         .iter()
         .map(|profile| {
-            let mut name = profile.name.clone();
+            // Escaped before the columns are measured: a line feed or an
+            // escape sequence in a name must neither forge a row nor shift one.
+            let mut name = for_terminal(&profile.name).into_owned();
             if profile.is_default {
                 name.push_str(" *");
             }
@@ -548,11 +554,12 @@ fn write_profiles_table(out: &mut impl Write, snapshot: &Snapshot) -> std::io::R
                 .email
                 .clone()
                 .or_else(|| profile.account.display_name.clone())
+                .map(|account| for_terminal(&account).into_owned())
                 .unwrap_or_default();
             let note = profile
                 .unreadable
                 .as_ref()
-                .map(|reason| format!("unreadable: {reason}"))
+                .map(|reason| format!("unreadable: {}", for_terminal(reason)))
                 .unwrap_or_default();
             [
                 profile.browser.to_string(),

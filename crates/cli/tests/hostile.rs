@@ -36,15 +36,24 @@ fn a_link_in_place_of_the_history_or_the_lock_is_never_written_through() {
     std::fs::create_dir_all(&outside).unwrap();
     let victim = outside.join("victim.txt");
     std::fs::write(&victim, "precious\n").unwrap();
-    let history = machine.data_dir().join("work/history.jsonl");
-    std::fs::remove_file(&history).unwrap();
-    std::os::unix::fs::symlink(&victim, &history).unwrap();
+    // The work file's backup, and the history file of Tandem 0.1, as links.
+    let backup = machine.data_dir().join("work/links.json.bak");
+    std::fs::remove_file(&backup).unwrap();
+    std::os::unix::fs::symlink(&victim, &backup).unwrap();
+    let legacy_history = machine.data_dir().join("work/history.jsonl");
+    std::os::unix::fs::symlink(&victim, &legacy_history).unwrap();
 
     machine.ok(&["unlink"]);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
-    assert!(std::fs::symlink_metadata(&history).unwrap().is_file());
+    assert!(std::fs::symlink_metadata(&backup).unwrap().is_file());
     let events = machine.json(&["history", "--json"]);
-    assert_eq!(events["history"][0]["event"], "unlinked-by-user");
+    let events: Vec<_> = events["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(events, ["linked", "unlinked-by-user"]);
 
     // A dangling link as the lock: its target is never created.
     let lock = machine.data_dir().join(".lock");
@@ -628,4 +637,205 @@ fn status_tells_the_policy_of_every_browser() {
         !text.contains("Linking is allowed for every profile"),
         "{text}"
     );
+}
+
+// Found by a second attack, after the first round of fixes.
+
+#[test]
+fn a_linked_or_hard_linked_log_folder_or_history_is_never_written_through() {
+    let machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    machine.link_edge();
+    let elsewhere = machine.root.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(
+        elsewhere.join("server.log"),
+        "user alice@outlook.test logged in\n",
+    )
+    .unwrap();
+    let state = machine.home.join(".local/state/tandem");
+    std::fs::create_dir_all(&state).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, state.join("logs")).unwrap();
+    let notes = machine.root.path().join("notes.txt");
+    std::fs::write(&notes, b"alice@outlook.test is a friend\n\xff\n").unwrap();
+    let output = machine.run(&["privacy", "delete", "--yes"]);
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("symbolic link"),
+        "{output:?}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&elsewhere).unwrap().count(),
+        1,
+        "no lock made there"
+    );
+    assert!(
+        std::fs::read_to_string(elsewhere.join("server.log"))
+            .unwrap()
+            .contains("alice")
+    );
+
+    // A hard link to a file elsewhere, in place of a log.
+    std::fs::remove_file(state.join("logs")).unwrap();
+    std::fs::create_dir_all(state.join("logs")).unwrap();
+    std::fs::hard_link(&notes, state.join("logs/tandem-app.2026-11-25.log")).unwrap();
+    machine.link_edge();
+    machine.ok(&["privacy", "delete", "--yes"]);
+    assert_eq!(
+        std::fs::read(&notes).unwrap(),
+        b"alice@outlook.test is a friend\n\xff\n"
+    );
+}
+
+#[test]
+fn a_browser_folder_out_of_reach_ends_no_link() {
+    type Breaks = fn(&Machine);
+    let cases: [(&str, Breaks); 5] = [
+        ("an empty folder, as an unmounted disk leaves", |machine| {
+            std::fs::rename(machine.edge_dir(), machine.root.path().join("disk")).unwrap();
+            std::fs::create_dir_all(machine.edge_dir()).unwrap();
+        }),
+        ("a link to a disk that is not there", |machine| {
+            std::fs::rename(machine.edge_dir(), machine.root.path().join("disk")).unwrap();
+            std::os::unix::fs::symlink("/mnt/unmounted/edge", machine.edge_dir()).unwrap();
+        }),
+        ("a profile folder linked to nowhere", |machine| {
+            std::fs::remove_dir_all(machine.edge_dir().join("Default")).unwrap();
+            std::os::unix::fs::symlink("/mnt/x/Default", machine.edge_dir().join("Default"))
+                .unwrap();
+        }),
+        (
+            "an empty profile list beside the profile folders",
+            |machine| {
+                std::fs::write(
+                    machine.edge_dir().join("Local State"),
+                    r#"{"profile":{"info_cache":{}}}"#,
+                )
+                .unwrap();
+            },
+        ),
+        ("an email of the wrong type", |machine| {
+            std::fs::write(
+                machine.edge_dir().join("Default/Preferences"),
+                format!(
+                    r#"{{"account_info":[{{"email":5,"edge_account_tenant_id":"{WORK_TENANT}"}}]}}"#
+                ),
+            )
+            .unwrap();
+        }),
+    ];
+    for (what, break_it) in cases {
+        let machine = Machine::new();
+        machine.edge_profiles("bob@contoso.test");
+        machine.link_edge();
+        break_it(&machine);
+        let status = machine.json(&["status", "--json"]);
+        assert_eq!(
+            status["links"].as_array().unwrap().len(),
+            1,
+            "{what}: {status}"
+        );
+        assert_eq!(status["links"][0]["state"], "linked", "{what}: {status}");
+        let history = machine.json(&["history", "--json"]);
+        assert_eq!(
+            history["history"].as_array().unwrap().len(),
+            1,
+            "{what}: {history}"
+        );
+    }
+}
+
+#[test]
+fn a_preferences_file_being_written_records_nothing_false() {
+    let machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    machine.link_edge();
+    let preferences = machine.edge_dir().join("Default/Preferences");
+    let whole = std::fs::read(&preferences).unwrap();
+    std::fs::write(&preferences, &whole[..40]).unwrap();
+    assert_eq!(
+        machine.json(&["status", "--json"])["links"][0]["state"],
+        "linked"
+    );
+    std::fs::write(&preferences, &whole).unwrap();
+    assert_eq!(
+        machine.json(&["status", "--json"])["links"][0]["state"],
+        "linked"
+    );
+    let history = machine.json(&["history", "--json"]);
+    assert_eq!(history["history"].as_array().unwrap().len(), 1, "{history}");
+}
+
+#[test]
+fn damaged_copies_of_personal_data_do_not_outlive_an_unlink_or_a_delete() {
+    let machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    machine.link_edge();
+    let personal = machine.data_dir().join("personal/links.json");
+    let whole = std::fs::read(&personal).unwrap();
+    std::fs::write(&personal, &whole[..whole.len() / 2]).unwrap();
+    machine.ok(&["status"]);
+    machine.ok(&["unlink"]);
+    for (path, bytes) in files_under(&machine.data_dir()) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("alice@outlook.test"),
+            "{path:?}"
+        );
+    }
+
+    // Both the file and its backup damaged: the logs are still cleaned of
+    // what the damaged copies named.
+    machine.link_edge();
+    let logs = machine.home.join(".local/state/tandem/logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(
+        logs.join("tandem-app.2026-11-25.log"),
+        "DEBUG stored alice@outlook.test\nINFO kept\n",
+    )
+    .unwrap();
+    for name in ["links.json", "links.json.bak"] {
+        let path = personal.with_file_name(name);
+        let whole = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &whole[..whole.len() * 2 / 3]).unwrap();
+    }
+    machine.ok(&["privacy", "delete", "--yes"]);
+    let log = std::fs::read_to_string(logs.join("tandem-app.2026-11-25.log")).unwrap();
+    assert_eq!(log, "INFO kept\n");
+    for (path, bytes) in files_under(&machine.home.join(".local")) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("alice@outlook.test"),
+            "{path:?}"
+        );
+    }
+}
+
+#[test]
+fn a_line_feed_or_an_escape_from_outside_forges_no_output_line() {
+    let machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    let state = std::fs::read_to_string(machine.edge_dir().join("Local State")).unwrap();
+    let forged = "x\nLinking is off for every profile: forged";
+    std::fs::write(
+        machine.edge_dir().join("Local State"),
+        state.replace(
+            r#""name":"Personal""#,
+            &format!(r#""name":{}"#, serde_json::to_string(forged).unwrap()),
+        ),
+    )
+    .unwrap();
+    let policy = machine.system.join("etc/tandem/policies/managed");
+    std::fs::create_dir_all(&policy).unwrap();
+    std::fs::write(policy.join("x\u{1b}]0;pwn\u{7}\nforged.json"), "{broken").unwrap();
+    for args in [&["profiles"][..], &["status"], &["policy"]] {
+        let output = machine.run(args);
+        for stream in [&output.stdout, &output.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(!has_unsafe(&text), "tandem {args:?}: {text:?}");
+            assert!(
+                !text.lines().any(|line| line
+                    .starts_with("Linking is off for every profile: forged")
+                    || line.starts_with("forged.json")),
+                "tandem {args:?} printed a forged line: {text}"
+            );
+        }
+    }
 }

@@ -3,9 +3,11 @@
 //! Nothing that is already there is replaced unless the user said so, and
 //! even then only a regular file: a device node, a link or a folder at the
 //! path is refused, so `export /dev/null` cannot swap the system's node for
-//! a file. The new file appears whole or not at all: it is written beside
-//! its place, flushed, and then linked into place, which fails if anything
-//! appeared there meanwhile.
+//! a file. The new file appears whole or not at all: it is written as an
+//! unnamed file in its folder (Linux's `O_TMPFILE`, so a process killed
+//! while writing leaves nothing behind), flushed, and then linked into
+//! place, which fails if anything appeared there meanwhile. Where a file
+//! system has no unnamed files, a temporary name beside it stands in.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -56,6 +58,13 @@ pub fn write_new(path: &Path, bytes: &[u8], existing: Existing) -> Result<(), Ex
     let name = path
         .file_name()
         .ok_or_else(|| io(std::io::ErrorKind::InvalidInput.into()))?;
+    #[cfg(target_os = "linux")]
+    match unnamed::write(dir, bytes) {
+        Ok(file) => return unnamed::place(&file, dir, name, path, existing),
+        // No unnamed files on this file system: the named way below.
+        Err(error) if unnamed::unsupported(&error) => {}
+        Err(error) => return Err(io(error)),
+    }
     let mut temp_name = name.to_os_string();
     temp_name.push(format!(".tmp-{}-{}", std::process::id(), fastrand::u32(..)));
     let temp = dir.join(temp_name);
@@ -93,6 +102,90 @@ pub fn write_new(path: &Path, bytes: &[u8], existing: Existing) -> Result<(), Ex
             Err(ExportError::Exists(path.to_path_buf()))
         }
         Err(error) => Err(io(error)),
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod unnamed {
+    use std::ffi::OsStr;
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+    use std::path::Path;
+
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags};
+
+    use super::{Existing, ExportError};
+
+    /// Writes `bytes` to a new file in `dir` that has no name yet.
+    pub fn write(dir: &Path, bytes: &[u8]) -> std::io::Result<std::fs::File> {
+        let fd = rustix::fs::open(
+            dir,
+            OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC,
+            Mode::from_raw_mode(0o600),
+        )?;
+        let mut file = std::fs::File::from(fd);
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        Ok(file)
+    }
+
+    pub fn unsupported(error: &std::io::Error) -> bool {
+        matches!(
+            error.raw_os_error(),
+            Some(code) if code == rustix::io::Errno::OPNOTSUPP.raw_os_error()
+                || code == rustix::io::Errno::ISDIR.raw_os_error()
+                || code == rustix::io::Errno::INVAL.raw_os_error()
+        )
+    }
+
+    fn link(file: &std::fs::File, dir: &Path, name: &OsStr) -> std::io::Result<()> {
+        // Linking an unnamed file by its descriptor needs no privilege when
+        // done through /proc, which AT_EMPTY_PATH would.
+        let source = format!("/proc/self/fd/{}", file.as_raw_fd());
+        Ok(rustix::fs::linkat(
+            CWD,
+            source.as_str(),
+            CWD,
+            dir.join(name),
+            AtFlags::SYMLINK_FOLLOW,
+        )?)
+    }
+
+    /// Gives the unnamed file its name: never over an existing file unless
+    /// `existing` says so.
+    pub fn place(
+        file: &std::fs::File,
+        dir: &Path,
+        name: &OsStr,
+        path: &Path,
+        existing: Existing,
+    ) -> Result<(), ExportError> {
+        let io = |source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        match existing {
+            Existing::Keep => match link(file, dir, name) {
+                Ok(()) => Ok(()),
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    Err(ExportError::Exists(path.to_path_buf()))
+                }
+                Err(error) => Err(io(error)),
+            },
+            Existing::Replace => {
+                let temp = format!(
+                    ".tandem-export-{}-{}",
+                    std::process::id(),
+                    fastrand::u32(..)
+                );
+                link(file, dir, OsStr::new(&temp)).map_err(io)?;
+                let renamed = std::fs::rename(dir.join(&temp), path);
+                if renamed.is_err() {
+                    let _ = std::fs::remove_file(dir.join(&temp));
+                }
+                renamed.map_err(io)
+            }
+        }
     }
 }
 

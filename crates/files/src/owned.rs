@@ -16,7 +16,7 @@
 
 use std::fmt;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::describe;
@@ -73,7 +73,9 @@ impl OwnedError {
     /// The entry to set aside when the error is [`OwnedError::NotOurs`].
     pub fn not_ours(&self) -> Option<&str> {
         match self {
-            OwnedError::NotOurs { relative, .. } => Some(relative),
+            // The owned folder itself (or one on the way to it) cannot be
+            // moved aside from within.
+            OwnedError::NotOurs { relative, .. } if !relative.is_empty() => Some(relative),
             _ => None,
         }
     }
@@ -82,7 +84,11 @@ impl OwnedError {
 /// A folder Tandem owns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedDir {
+    /// Followed if it is a link: where Tandem's folder is, is the user's choice.
     root: PathBuf,
+    /// Folders below the root on the way to this one, never followed
+    /// (`logs` below `~/.local/state/tandem`).
+    below: Vec<String>,
 }
 
 /// Proof that this process holds an owned folder's lock. Released on drop,
@@ -114,6 +120,22 @@ impl fmt::Debug for DirLock {
         f.debug_struct("DirLock").field("root", &self.root).finish()
     }
 }
+
+/// Whether an open file has other names: a hard link placed in Tandem's
+/// folder to a file elsewhere would be written through, as a link would.
+fn has_other_names(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::MetadataExt::nlink(meta) > 1
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
+const HARD_LINK: &str = "a file with other names (a hard link)";
 
 /// A relative path split into the folders on the way and the last name.
 struct Rel<'a> {
@@ -174,17 +196,72 @@ fn unix_now() -> u64 {
 
 impl OwnedDir {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self {
+            root: root.into(),
+            below: Vec::new(),
+        }
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
+    /// The folder `below` (plain names, `/`-separated) inside `root`: `root`
+    /// is followed if it is a link, the folders of `below` never are.
+    pub fn nested(root: impl Into<PathBuf>, below: &str) -> Result<Self, OwnedError> {
+        let parts = split(below)?;
+        let mut below: Vec<String> = parts.dirs.iter().map(|part| (*part).to_owned()).collect();
+        below.push(parts.name.to_owned());
+        Ok(Self {
+            root: root.into(),
+            below,
+        })
+    }
+
+    /// The folder itself.
+    pub fn root(&self) -> PathBuf {
+        self.below
+            .iter()
+            .fold(self.root.clone(), |path, part| path.join(part))
     }
 
     /// The full path of `rel`, for messages and for other programs.
     pub fn path_of(&self, rel: &str) -> PathBuf {
         rel.split('/')
-            .fold(self.root.clone(), |path, part| path.join(part))
+            .filter(|part| !part.is_empty())
+            .fold(self.root(), |path, part| path.join(part))
+    }
+
+    /// Opens the folder itself: the root, then each folder of `below`
+    /// without following links, creating them (0700) when `create`.
+    fn base(&self, create: bool) -> Result<Option<sys::Dir>, OwnedError> {
+        let mut dir = match sys::open_root(&self.root, create) {
+            Ok(dir) => dir,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound && !create => {
+                return Ok(None);
+            }
+            Err(error) => return Err(self.io("open", "")(error)),
+        };
+        let mut path = self.root.clone();
+        for part in &self.below {
+            path.push(part);
+            dir = match sys::open_dir(&dir, part, create) {
+                Ok(Some(next)) => next,
+                Ok(None) => return Ok(None),
+                Err(sys::OpenError::NotOurs(kind)) => {
+                    return Err(OwnedError::NotOurs {
+                        relative: String::new(),
+                        path,
+                        kind,
+                        expected: "folder",
+                    });
+                }
+                Err(sys::OpenError::Io(error)) => {
+                    return Err(OwnedError::Io {
+                        action: "open",
+                        path,
+                        source: error,
+                    });
+                }
+            };
+        }
+        Ok(Some(dir))
     }
 
     fn io<'a>(
@@ -209,18 +286,26 @@ impl OwnedDir {
     }
 
     fn check_lock(&self, lock: &DirLock) {
-        debug_assert_eq!(lock.root, self.root, "a lock of another folder");
+        debug_assert_eq!(lock.root, self.root(), "a lock of another folder");
     }
 
     /// Takes the folder's lock, waiting at most `wait` for another process
     /// to release it, then clears temporary files a killed writer left.
     pub fn lock(&self, wait: Duration) -> Result<DirLock, OwnedError> {
-        if HELD.with(|held| held.borrow().contains(&self.root)) {
-            return Err(OwnedError::LockedTwice(self.root.clone()));
+        let folder = self.root();
+        if HELD.with(|held| held.borrow().contains(&folder)) {
+            return Err(OwnedError::LockedTwice(folder));
         }
-        let root = sys::open_root(&self.root, true).map_err(self.io("open", ""))?;
+        let root = self
+            .base(true)?
+            .ok_or_else(|| self.io("open", "")(std::io::ErrorKind::NotFound.into()))?;
         let file = loop {
-            match sys::open_file(&root, LOCK_FILE, sys::Access::Lock) {
+            // Look before opening: opening a device can have effects.
+            let opened = match sys::probe(&root, LOCK_FILE) {
+                Err(sys::OpenError::NotOurs(kind)) => Err(sys::OpenError::NotOurs(kind)),
+                _ => sys::open_file(&root, LOCK_FILE, sys::Access::Lock),
+            };
+            match opened {
                 Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => break file,
                 // A link or a FIFO named like the lock: moving it aside
                 // writes nothing through it. Two processes may race here;
@@ -256,10 +341,10 @@ impl OwnedDir {
             }
         }
         let lock = DirLock {
-            root: self.root.clone(),
+            root: folder.clone(),
             _file: file,
         };
-        HELD.with(|held| held.borrow_mut().push(self.root.clone()));
+        HELD.with(|held| held.borrow_mut().push(folder));
         self.sweep_temporaries(&root, "", 0);
         Ok(lock)
     }
@@ -296,12 +381,8 @@ impl OwnedDir {
     /// Opens the folders on the way to `rel` (creating them, 0700, when
     /// `create`). `None` when one is missing and not created.
     fn walk(&self, rel: &Rel<'_>, create: bool) -> Result<Option<sys::Dir>, OwnedError> {
-        let mut dir = match sys::open_root(&self.root, create) {
-            Ok(dir) => dir,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound && !create => {
-                return Ok(None);
-            }
-            Err(error) => return Err(self.io("open", "")(error)),
+        let Some(mut dir) = self.base(create)? else {
+            return Ok(None);
         };
         let mut walked = String::new();
         for part in &rel.dirs {
@@ -416,6 +497,9 @@ impl OwnedDir {
         if !meta.is_file() {
             return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
         }
+        if has_other_names(&meta) {
+            return Err(self.not_ours(rel.text, HARD_LINK, "file"));
+        }
         let needs_newline = meta.len() > 0
             && sys::last_byte(&file, meta.len()).map_err(self.io("read", rel.text))? != b'\n';
         let mut text = String::with_capacity(line.len() + 2);
@@ -445,6 +529,9 @@ impl OwnedDir {
         let meta = file.metadata().map_err(self.io("open", rel.text))?;
         if !meta.is_file() {
             return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
+        }
+        if has_other_names(&meta) {
+            return Err(self.not_ours(rel.text, HARD_LINK, "file"));
         }
         Ok(file)
     }
@@ -476,6 +563,9 @@ impl OwnedDir {
         let meta = file.metadata().map_err(self.io("read", rel.text))?;
         if !meta.is_file() {
             return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
+        }
+        if has_other_names(&meta) {
+            return Err(self.not_ours(rel.text, HARD_LINK, "file"));
         }
         if meta.len() > limit {
             return Err(OwnedError::TooLarge {
@@ -536,10 +626,9 @@ impl OwnedDir {
     /// nothing when it does not exist.
     pub fn names_in(&self, rel: &str) -> Result<Vec<String>, OwnedError> {
         let dir = if rel.is_empty() {
-            match sys::open_root(&self.root, false) {
-                Ok(dir) => dir,
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-                Err(error) => return Err(self.io("list", "")(error)),
+            match self.base(false)? {
+                Some(dir) => dir,
+                None => return Ok(Vec::new()),
             }
         } else {
             let as_file = split(rel)?;
@@ -1094,6 +1183,41 @@ mod tests {
             error.to_string().contains("another Tandem process"),
             "{error}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_hard_link_or_a_link_above_the_folder_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious\n").unwrap();
+        let owned = OwnedDir::new(dir.path().join("data"));
+        let lock = owned.lock(LOCK_WAIT).unwrap();
+        owned.append_line(&lock, "work/h.jsonl", "x").unwrap();
+        std::fs::remove_file(owned.path_of("work/h.jsonl")).unwrap();
+        std::fs::hard_link(&victim, owned.path_of("work/h.jsonl")).unwrap();
+        let error = owned.append_line(&lock, "work/h.jsonl", "x").unwrap_err();
+        assert!(error.to_string().contains("hard link"), "{error}");
+        assert!(
+            owned
+                .rewrite(&lock, "work/h.jsonl", 100, |_| Vec::new())
+                .is_err()
+        );
+        assert!(owned.open_append("work/h.jsonl").is_err());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+        drop(lock);
+
+        // A nested folder (logs below state/tandem) is never followed either.
+        let state = dir.path().join("state");
+        std::fs::create_dir_all(&state).unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, state.join("logs")).unwrap();
+        let logs = OwnedDir::nested(&state, "logs").unwrap();
+        assert!(logs.lock(LOCK_WAIT).is_err());
+        assert!(logs.open_append("app.log").is_err());
+        assert!(logs.names_in("").is_err());
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
     }
 
     #[test]

@@ -13,10 +13,24 @@ use crate::{FootprintError, MARKER, data, io_error, is_tandems};
 /// The app's flag to start in the tray without opening its window.
 pub const BACKGROUND_FLAG: &str = "--background";
 
-/// Whether Tandem created the autostart folder, to remove it again (if empty).
+/// What Tandem did: whether it created the autostart folder (to remove it
+/// again, if empty), and the entry exactly as it wrote it, so that an entry
+/// the user edited since is neither replaced nor removed.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Record {
     created_dir: bool,
+    #[serde(default)]
+    written: Option<String>,
+}
+
+/// Whether the entry at `path` is still exactly what Tandem wrote. An entry
+/// from before Tandem kept what it wrote counts as Tandem's by its marker.
+fn untouched(path: &Path, record: &Record) -> bool {
+    match (&record.written, tandem_files::shared::read(path)) {
+        (Some(written), Ok(Some(text))) => text == *written,
+        (None, _) => is_tandems(path),
+        (Some(_), _) => false,
+    }
 }
 
 impl Document for Record {
@@ -71,23 +85,27 @@ pub fn enable(locations: &Locations, executable: &Path) -> Result<(), FootprintE
     let lock = owned
         .lock(LOCK_WAIT)
         .map_err(tandem_store::StoreError::from)?;
-    if std::fs::symlink_metadata(&path).is_ok() && !is_tandems(&path) {
+    let record_file = record(locations);
+    let mut record = record_file.load(&lock)?.value;
+    if std::fs::symlink_metadata(&path).is_ok() && !untouched(&path, &record) {
         return Err(FootprintError::NotTandems(path));
     }
     let dir = path.parent().unwrap_or(Path::new("/"));
     if !dir.exists() {
-        record(locations).save(&lock, &Record { created_dir: true })?;
+        record.created_dir = true;
     }
+    let text = entry(locations.user_roots().platform, executable);
+    record.written = Some(text.clone());
+    // The record first: if the entry is written, Tandem knows it is its own.
+    record_file.save(&lock, &record)?;
     std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
-    shared::replace(
-        &path,
-        entry(locations.user_roots().platform, executable).as_bytes(),
-    )?;
+    shared::replace(&path, text.as_bytes())?;
     Ok(())
 }
 
-/// Removes Tandem's autostart entry; a file of the same name that Tandem did
-/// not write is left alone. Returns whether something was removed.
+/// Removes Tandem's autostart entry; an entry of the same name that Tandem
+/// did not write, or that was edited since, is left alone. Returns whether
+/// something was removed.
 pub fn disable(locations: &Locations) -> Result<bool, FootprintError> {
     let Some(path) = locations.autostart_file() else {
         return Ok(false);
@@ -97,13 +115,20 @@ pub fn disable(locations: &Locations) -> Result<bool, FootprintError> {
         .lock(LOCK_WAIT)
         .map_err(tandem_store::StoreError::from)?;
     let record_file = record(locations);
-    let created_dir = record_file.load(&lock)?.value.created_dir;
-    let removed = is_enabled(locations) && shared::remove(&path)?;
-    if created_dir && let Some(dir) = path.parent() {
+    let record = record_file.load(&lock)?.value;
+    let ours = std::fs::symlink_metadata(&path).is_ok() && untouched(&path, &record);
+    let removed = ours && shared::remove(&path)?;
+    if record.created_dir
+        && let Some(dir) = path.parent()
+    {
         // Only if empty: other programs' entries stay.
         let _ = std::fs::remove_dir(dir);
     }
-    record_file.delete(&lock)?;
+    // An edited entry left in place keeps its record: without it, the
+    // marker alone would make it look like Tandem's next time.
+    if ours || std::fs::symlink_metadata(&path).is_err() {
+        record_file.delete(&lock)?;
+    }
     Ok(removed)
 }
 
@@ -146,6 +171,20 @@ mod tests {
             std::fs::read_to_string(&file).unwrap(),
             foreign,
             "a file Tandem did not write is not removed"
+        );
+        // Nor is Tandem's own entry once the user edited it.
+        std::fs::remove_file(&file).unwrap();
+        enable(&locations, Path::new("/opt/Tandem/tandem-app")).unwrap();
+        let edited = std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("Exec=", "Exec=env MY_VAR=1 ");
+        std::fs::write(&file, &edited).unwrap();
+        assert!(enable(&locations, Path::new("/opt/Tandem/tandem-app")).is_err());
+        assert!(!disable(&locations).unwrap());
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), edited);
+        assert!(
+            enable(&locations, Path::new("/x")).is_err(),
+            "still the user's"
         );
         // Nor is one that merely mentions the marker in passing.
         let mention = format!("[Desktop Entry]\nComment=not {MARKER}\n");

@@ -112,6 +112,22 @@ pub fn uninstall(locations: &Locations) -> Result<Plan, FootprintError> {
         return Err(FootprintError::Incomplete(Box::new(failures.remove(0))));
     }
     for dir in folders(locations) {
+        // A folder of Tandem's that the user moved to another disk and left
+        // a link to: what is behind the link is Tandem's too.
+        if std::fs::symlink_metadata(&dir).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            if let Ok(target) = std::fs::canonicalize(&dir)
+                && target.is_dir()
+                && let Err(error) = std::fs::remove_dir_all(&target)
+            {
+                failures.push(io_error("remove", &target)(error));
+                continue;
+            }
+            if let Err(error) = std::fs::remove_file(&dir) {
+                failures.push(io_error("remove", &dir)(error));
+            }
+            remove_empty_tandem_parents(&dir);
+            continue;
+        }
         match std::fs::remove_dir_all(&dir) {
             Ok(()) => remove_empty_tandem_parents(&dir),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -171,6 +187,25 @@ pub fn app_is_running() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_data_folder_moved_behind_a_link_is_removed_with_the_link() {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        let elsewhere = root.path().join("other-disk/tandem-data");
+        std::fs::create_dir_all(elsewhere.join("personal")).unwrap();
+        std::fs::write(elsewhere.join("personal/links.json"), "alice").unwrap();
+        std::fs::create_dir_all(locations.data_dir().parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, locations.data_dir()).unwrap();
+        uninstall(&locations).unwrap();
+        assert!(!elsewhere.exists());
+        assert!(std::fs::symlink_metadata(locations.data_dir()).is_err());
+        assert!(
+            root.path().join("other-disk").exists(),
+            "only Tandem's folder goes"
+        );
+    }
 
     #[test]
     fn removes_tandem_named_parents_only_when_empty() {

@@ -19,6 +19,10 @@ use crate::refresh::{TokenFailure, classify, retry_delay};
 use crate::secret::Secret;
 use crate::vault::TokenSet;
 
+/// The longest pause between two polls of a device code sign-in, whatever
+/// the provider asks for.
+const MAX_POLL_SECS: u64 = 60;
+
 /// The path the loopback redirect arrives on: the redirect URI has none.
 const CALLBACK_PATH: &str = "/";
 
@@ -213,11 +217,14 @@ impl Provider {
     }
 
     /// Signs in with a code the user enters on another device. `prompt` is
-    /// called once with what to show; polling stops at expiry or on `cancel`.
+    /// called once with what to show; polling stops at the code's expiry,
+    /// after `timeout`, or on `cancel`, whichever comes first, whatever the
+    /// provider says its expiry and polling interval are.
     pub fn sign_in_with_device_code(
         &self,
         kind: AccountKind,
         prompt: impl FnOnce(&DevicePrompt),
+        timeout: Duration,
         cancel: &Arc<AtomicBool>,
     ) -> Result<SignedIn, SignInError> {
         let endpoint = self
@@ -237,16 +244,26 @@ impl Provider {
             verification_uri_complete: device.verification_uri_complete.clone(),
         });
         let device_code = Secret::new(device.device_code);
-        let deadline = Instant::now() + Duration::from_secs(device.expires_in);
-        let mut interval = Duration::from_secs(device.interval.unwrap_or(5).max(1));
+        let started = Instant::now();
+        let deadline = started + Duration::from_secs(device.expires_in).min(timeout);
+        let mut interval =
+            Duration::from_secs(device.interval.unwrap_or(5).clamp(1, MAX_POLL_SECS));
         loop {
-            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                return Err(ListenError::Cancelled.into());
+            // Sleep in short steps: a cancel or the deadline is noticed at once.
+            let wake = Instant::now() + interval;
+            loop {
+                if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                    return Err(ListenError::Cancelled.into());
+                }
+                let now = Instant::now();
+                if now >= deadline {
+                    return Err(SignInError::DeviceCodeExpired);
+                }
+                if now >= wake {
+                    break;
+                }
+                std::thread::sleep((wake - now).min(Duration::from_millis(200)));
             }
-            if Instant::now() >= deadline {
-                return Err(SignInError::DeviceCodeExpired);
-            }
-            std::thread::sleep(interval);
             let answer = self.agent.post(&self.metadata.token_endpoint).send_form(&[
                 ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
                 ("client_id", &self.client_id),
@@ -265,7 +282,10 @@ impl Provider {
                         serde_json::from_str(&body).unwrap_or_default();
                     match error.error.as_str() {
                         "authorization_pending" => {}
-                        "slow_down" => interval += Duration::from_secs(5),
+                        "slow_down" => {
+                            interval = (interval + Duration::from_secs(5))
+                                .min(Duration::from_secs(MAX_POLL_SECS));
+                        }
                         "expired_token" => return Err(SignInError::DeviceCodeExpired),
                         "access_denied" | "authorization_declined" => {
                             return Err(SignInError::Denied(error.error_description));

@@ -322,6 +322,7 @@ fn the_device_code_flow() {
                     .unwrap();
                 std::thread::spawn(move || phone.wait());
             },
+            TIMEOUT,
             &no_cancel(),
         )
         .unwrap();
@@ -358,5 +359,89 @@ mod base64_payload {
             }
         }
         serde_json::from_slice(&bytes).unwrap()
+    }
+}
+
+/// A provider that answers every request with the same canned documents,
+/// as a hostile or broken one could: one thread, one answer a connection.
+fn canned_provider(device: &'static str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let discovery = serde_json::json!({
+        "issuer": base,
+        "authorization_endpoint": format!("{base}/authorize"),
+        "token_endpoint": format!("{base}/token"),
+        "jwks_uri": format!("{base}/jwks"),
+        "device_authorization_endpoint": format!("{base}/device"),
+    })
+    .to_string();
+    std::thread::spawn(move || {
+        use std::io::{BufRead, BufReader, Write};
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            reader.read_line(&mut request).unwrap_or_default();
+            let mut length = 0;
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) <= 2 {
+                    break;
+                }
+                if let Some(value) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = std::io::Read::read_exact(&mut reader, &mut body);
+            let (status, answer) = if request.contains("/.well-known/") {
+                ("200 OK", discovery.clone())
+            } else if request.contains("/device") {
+                ("200 OK", device.to_owned())
+            } else {
+                (
+                    "400 Bad Request",
+                    r#"{"error":"authorization_pending"}"#.to_owned(),
+                )
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    base
+}
+
+#[test]
+fn a_device_code_sign_in_ends_within_its_timeout_whatever_the_provider_says() {
+    for device in [
+        // An expiry that would overflow the clock, then an interval of ages.
+        r#"{"device_code":"d","user_code":"U","verification_uri":"http://x","expires_in":18446744073709551615,"interval":1}"#,
+        r#"{"device_code":"d","user_code":"U","verification_uri":"http://x","expires_in":600,"interval":1000000000000000}"#,
+    ] {
+        let base = canned_provider(device);
+        let settings = tandem_identity::IdentitySettings {
+            client_id: "tandem-test".into(),
+            authority: Some(base),
+        };
+        let provider =
+            tandem_identity::flow::Provider::discover(&settings, AccountKind::Work).unwrap();
+        let started = std::time::Instant::now();
+        let error = provider
+            .sign_in_with_device_code(
+                AccountKind::Work,
+                |_| {},
+                Duration::from_secs(2),
+                &no_cancel(),
+            )
+            .unwrap_err();
+        assert!(matches!(error, SignInError::DeviceCodeExpired), "{error}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! personal data is stored apart from work data.
 //!
 //! ```text
-//! <data>/work/links.json         work profile, work account, state   (work side)
-//! <data>/work/history.jsonl      what happened to each link, and why (work side)
+//! <data>/work/links.json         work profile, work account, state, and the
+//!                                history of what happened to links and why (work side)
 //! <data>/personal/links.json     personal account, personal profile  (personal side)
 //! <data>/personal/restriction.json  whether personal processing is paused
 //! <data>/.lock                   one lock for every read-modify-write
@@ -12,7 +12,13 @@
 //! The halves share only a random link id. A new link's personal half is
 //! written before its work half, and an unlink removes the work half first,
 //! so a crash between the two leaves at most a personal half with no work
-//! half, which the next update drops.
+//! half, which the next update drops. The history lives in the work file, so
+//! a link's state and what the history says of it are written in one atomic
+//! step and can never disagree.
+//!
+//! The personal half also names its work profile. If the work file is lost
+//! (damaged, with no good copy), the links are rebuilt from the personal
+//! halves rather than dropped with them.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -28,17 +34,40 @@ use crate::model::{
     HistoryEntry, Link, LinkState, PersonalAccount, PersonalProof, ProfileRef, WorkAccount,
 };
 
-/// The history, relative to the data folder.
-const HISTORY: &str = "work/history.jsonl";
+/// The history file of Tandem 0.1, relative to the data folder: read once
+/// into the work file, then removed.
+const LEGACY_HISTORY: &str = "work/history.jsonl";
+
+/// The oldest history entries go beyond this many.
+pub const MAX_HISTORY: usize = 10_000;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct WorkLinks {
     pub links: Vec<WorkLink>,
+    /// What happened to links, and why, oldest first.
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+    /// Set when this file was lost and started afresh: personal halves
+    /// without a work half are then rebuilt into links, not erased, as soon
+    /// as they can be read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lost: bool,
 }
 
 impl Document for WorkLinks {
     const SCHEMA: &'static str = "tandem.work-links";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+
+    // Version 2 keeps the history here rather than in `history.jsonl`.
+    fn migrate(version: u32, mut data: serde_json::Value) -> Result<serde_json::Value, String> {
+        match (version, data.as_object_mut()) {
+            (1, Some(object)) => {
+                object.insert("history".into(), serde_json::Value::Array(Vec::new()));
+                Ok(data)
+            }
+            _ => Err(format!("no migration from version {version}")),
+        }
+    }
 }
 
 /// The personal half of one link.
@@ -46,6 +75,10 @@ impl Document for WorkLinks {
 pub struct PersonalSide {
     pub personal_account: PersonalAccount,
     pub personal_profile: Option<ProfileRef>,
+    /// The link's work profile, to rebuild the link if the work file is
+    /// lost. A profile name, not data about the work account.
+    #[serde(default)]
+    pub work: Option<ProfileRef>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -209,6 +242,11 @@ struct Pages {
     work: WorkLinks,
     personal: Option<PersonalLinks>,
     restricted: bool,
+    /// The personal file was written by a newer Tandem: it is neither read
+    /// nor written, but a link can still be removed.
+    personal_too_new: bool,
+    /// Something was read that must be written back (a migrated history).
+    dirty: bool,
     notices: Vec<String>,
 }
 
@@ -271,25 +309,104 @@ impl LinkBook {
         notices.extend(restriction.recovery.map(|r| r.message()));
         let restricted = restriction.value.restricted;
         let work = self.work.load(lock)?;
-        notices.extend(work.recovery.map(|r| r.message()));
+        let mut dirty = false;
+        let mut work_links = work.value;
+        if let Some(recovery) = work.recovery {
+            if matches!(recovery, Recovery::Reset { .. }) {
+                work_links.lost = true;
+                dirty = true;
+            }
+            notices.push(recovery.message());
+        }
+        // Tandem 0.1 appended the history to a file of its own.
+        if self.data.is_file(LEGACY_HISTORY) {
+            let (lines, recoveries) = tandem_store::read_lines(&self.data, lock, LEGACY_HISTORY)?;
+            notices.extend(messages(recoveries));
+            let mut legacy: Vec<HistoryEntry> = lines
+                .iter()
+                .filter_map(|line| serde_json::from_str(line).ok())
+                .collect();
+            legacy.append(&mut work_links.history);
+            work_links.history = legacy;
+            dirty = true;
+        }
         // While restricted, the personal half is not even read.
+        let mut personal_too_new = false;
         let personal = if restricted {
             None
         } else {
-            let personal = self.personal.load(lock)?;
-            notices.extend(personal.recovery.map(|r| r.message()));
-            Some(personal.value)
+            match self.personal.load(lock) {
+                Ok(personal) => {
+                    notices.extend(personal.recovery.map(|r| r.message()));
+                    Some(personal.value)
+                }
+                Err(error @ StoreError::TooNew { .. }) => {
+                    personal_too_new = true;
+                    notices.push(format!(
+                        "{error}; until then Tandem does not read or change your personal data"
+                    ));
+                    None
+                }
+                Err(error) => return Err(error),
+            }
         };
-        Ok(Pages {
-            work: work.value,
+        let mut pages = Pages {
+            work: work_links,
             personal,
             restricted,
+            personal_too_new,
+            dirty,
             notices,
-        })
+        };
+        self.rebuild_lost_links(&mut pages);
+        Ok(pages)
     }
 
-    /// Writes both halves and appends the history. The personal half is
-    /// written first with its new entries, then the work half, then the
+    /// After the work file was lost, the links whose personal halves name
+    /// their work profile are rebuilt; reconciliation then checks each
+    /// against the machine as for any link.
+    fn rebuild_lost_links(&self, pages: &mut Pages) {
+        if !pages.work.lost {
+            return;
+        }
+        let Some(personal) = &pages.personal else {
+            // Restricted: the halves wait, and `lost` stays set until they
+            // can be read.
+            return;
+        };
+        for (id, side) in &personal.links {
+            let Some(work) = &side.work else { continue };
+            if pages
+                .work
+                .links
+                .iter()
+                .any(|link| &link.id == id || &link.work == work)
+            {
+                continue;
+            }
+            pages.work.links.push(WorkLink {
+                id: id.clone(),
+                work: work.clone(),
+                work_account: WorkAccount {
+                    tenant_id: None,
+                    email: None,
+                },
+                work_account_key: None,
+                state: LinkState::Linked,
+                since: crate::model::now(),
+                reason: None,
+                provider_says_sign_in_again: false,
+            });
+            pages.notices.push(format!(
+                "the link of {work} was rebuilt from its personal half after its record was lost"
+            ));
+        }
+        pages.work.lost = false;
+        pages.dirty = true;
+    }
+
+    /// Writes both halves, the history with the work half. The personal half
+    /// is written first with its new entries, then the work half, then the
     /// personal half again without entries no work link needs: at every
     /// moment each work link's personal half exists.
     fn commit(
@@ -303,11 +420,23 @@ impl LinkBook {
                 .notices
                 .extend(messages(self.personal.save(lock, personal)?));
         }
+        pages.work.history.extend_from_slice(history);
+        let excess = pages.work.history.len().saturating_sub(MAX_HISTORY);
+        pages.work.history.drain(..excess);
         pages
             .notices
             .extend(messages(self.work.save(lock, &pages.work)?));
+        if pages.dirty {
+            // The history is in the work file now.
+            let _ = self.data.remove(lock, LEGACY_HISTORY);
+            pages.dirty = false;
+        }
         // While processing is restricted the personal half is not loaded,
-        // but erasing what a removed link needs no more is still due.
+        // but erasing what a removed link needs no more is still due; unless
+        // the work file was lost, when the halves are the links' only record.
+        if pages.personal_too_new || pages.work.lost {
+            return Ok(());
+        }
         let mut unloaded;
         let personal = match pages.personal.as_mut() {
             Some(personal) => Some(personal),
@@ -323,32 +452,37 @@ impl LinkBook {
                 .links
                 .retain(|id, _| pages.work.links.iter().any(|link| &link.id == id));
             if personal.links.len() != before {
-                // The backup is rewritten too: removed data does not linger.
+                // The backup is rewritten too, and damaged copies go:
+                // removed data does not linger.
                 pages
                     .notices
                     .extend(messages(self.personal.save(lock, personal)?));
+                self.personal.forget_damaged_copies(lock)?;
             }
         }
-        let recoveries = self.append_history(lock, history)?;
-        pages.notices.extend(messages(recoveries));
         Ok(())
     }
 
-    fn append_history(
-        &self,
-        lock: &DirLock,
-        entries: &[HistoryEntry],
-    ) -> Result<Vec<Recovery>, StoreError> {
-        let mut recoveries = Vec::new();
-        for entry in entries {
-            let line =
-                tandem_text::json::to_string(entry).map_err(|source| StoreError::Encode {
-                    path: self.data.path_of(HISTORY),
-                    source,
-                })?;
-            recoveries.extend(tandem_store::append_line(&self.data, lock, HISTORY, &line)?);
+    /// Whether the personal file holds a half no work link needs (left by
+    /// a process killed mid-unlink), read even while processing is paused:
+    /// erasing is always allowed.
+    fn has_orphans(&self, lock: &DirLock, pages: &Pages, links: &[WorkLink]) -> bool {
+        if pages.personal_too_new || pages.work.lost {
+            return false;
         }
-        Ok(recoveries)
+        let orphan = |personal: &PersonalLinks| {
+            personal
+                .links
+                .keys()
+                .any(|id| !links.iter().any(|link| &link.id == id))
+        };
+        match &pages.personal {
+            Some(personal) => orphan(personal),
+            None => self
+                .personal
+                .load(lock)
+                .is_ok_and(|personal| orphan(&personal.value)),
+        }
     }
 
     fn status_of(pages: &Pages, world: &World) -> Status {
@@ -423,13 +557,8 @@ impl LinkBook {
         world: &World,
     ) -> Result<Reconciled, LinkError> {
         let changes = engine::reconcile(&pages.work.links, world);
-        let orphans = pages.personal.as_ref().is_some_and(|personal| {
-            personal
-                .links
-                .keys()
-                .any(|id| !changes.links.iter().any(|link| &link.id == id))
-        });
-        if changes.changed() || orphans {
+        let orphans = self.has_orphans(lock, pages, &changes.links);
+        if changes.changed() || orphans || pages.dirty {
             pages.work.links = changes.links.clone();
             self.commit(lock, pages, &changes.history)?;
             for removal in &changes.removed {
@@ -605,6 +734,7 @@ impl LinkBook {
             PersonalSide {
                 personal_account,
                 personal_profile: pending.personal_profile.clone(),
+                work: Some(pending.work.clone()),
             },
         );
         let entry = engine::apply(
@@ -716,19 +846,15 @@ impl LinkBook {
         })
     }
 
-    /// Every history entry, oldest first. A damaged line (a crash can leave
-    /// a partial last line) is skipped.
+    /// The bytes of damaged copies of the personal file, kept aside.
+    pub fn damaged_personal_copies(&self) -> Vec<Vec<u8>> {
+        self.personal.damaged_copies()
+    }
+
+    /// Every history entry, oldest first.
     pub fn history(&self) -> Result<Vec<HistoryEntry>, LinkError> {
         let lock = self.lock()?;
-        let (lines, recoveries) = tandem_store::read_lines(&self.data, &lock, HISTORY)?;
-        for recovery in recoveries {
-            tracing::warn!("{}", recovery.message());
-        }
-        Ok(lines
-            .iter()
-            .filter(|line| !line.trim().is_empty())
-            .filter_map(|line| serde_json::from_str(line).ok())
-            .collect())
+        Ok(self.open(&lock)?.work.history)
     }
 
     /// The work accounts (vault keys) the links rely on, to check with the
@@ -806,9 +932,10 @@ impl LinkBook {
             }
         }
         // Work side first: no link may point at a personal half that is gone.
+        work.history.extend_from_slice(&history);
+        work.lost = false;
         self.work.save(&lock, &work)?;
         self.personal.delete(&lock)?;
-        self.append_history(&lock, &history)?;
         Ok(history)
     }
 }

@@ -65,13 +65,18 @@ pub struct Deleted {
 pub fn delete(locations: &Locations) -> Result<Deleted, PrivacyError> {
     let vault = Vault::new(locations);
     let book = LinkBook::new(locations);
-    // What names the person in a log line, gathered before it is deleted.
+    // What names the person in a log line, gathered before it is deleted:
+    // from the personal half if it can be read, and from damaged copies of
+    // it, which can hold what no readable file does any more.
     let mut names: Vec<String> = Vec::new();
-    for link in book.personal_export()? {
+    for link in book.personal_export().unwrap_or_default() {
         let account = &link["personal_account"];
         for field in ["email", "name", "account_key"] {
             names.extend(account[field].as_str().map(str::to_owned));
         }
+    }
+    for copy in book.damaged_personal_copies() {
+        names.extend(quoted_values(&copy, &["email", "name", "account_key"]));
     }
     let mut sign_ins = 0;
     for account in vault.accounts()? {
@@ -86,4 +91,45 @@ pub fn delete(locations: &Locations) -> Result<Deleted, PrivacyError> {
     let unlinked = book.delete_personal(crate::model::now())?;
     tandem_logging::scrub(locations.log_dir(), &names).map_err(PrivacyError::Logs)?;
     Ok(Deleted { sign_ins, unlinked })
+}
+
+/// The string values of `keys` in JSON that may be cut short: a damaged
+/// copy cannot be parsed, but what it names can still be found.
+fn quoted_values(bytes: &[u8], keys: &[&str]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut found = Vec::new();
+    for key in keys {
+        let pattern = format!("\"{key}\"");
+        let mut rest: &str = &text;
+        while let Some(at) = rest.find(&pattern) {
+            rest = &rest[at + pattern.len()..];
+            let Some(value) = rest.trim_start().strip_prefix(':') else {
+                continue;
+            };
+            let Some(value) = value.trim_start().strip_prefix('"') else {
+                continue;
+            };
+            // A JSON string up to its closing quote; escapes are rare in
+            // emails and names, and a partial value is still worth scrubbing.
+            let end = value.find('"').unwrap_or(value.len());
+            if let Ok(decoded) = serde_json::from_str::<String>(&format!("\"{}\"", &value[..end])) {
+                found.push(decoded);
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_found_in_a_copy_cut_short() {
+        let copy = br#"{"schema":"tandem.personal-links","data":{"links":{"a":{"personal_account":{"email": "alice@outlook.test","name":"Alice P"#;
+        assert_eq!(
+            quoted_values(copy, &["email", "name"]),
+            ["alice@outlook.test", "Alice P"]
+        );
+    }
 }

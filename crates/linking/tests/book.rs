@@ -529,3 +529,170 @@ fn a_damaged_links_file_is_reported_and_the_last_good_copy_used() {
         &good[..good.len() / 2]
     );
 }
+
+#[test]
+fn a_lost_work_file_is_rebuilt_from_the_personal_halves() {
+    let machine = Machine::new();
+    let profiles = machine_profiles();
+    link_default(&machine, &profiles);
+    let work = machine.locations.data_dir().join("work");
+    for name in ["links.json", "links.json.bak"] {
+        std::fs::write(work.join(name), "garbage{").unwrap();
+    }
+    let policy = machine.policy();
+    let none = BTreeMap::new();
+    let status = machine
+        .book
+        .reconcile(&world(&profiles, &policy, &none))
+        .unwrap()
+        .status;
+    assert_eq!(status.links.len(), 1, "{:?}", status.notices);
+    assert_eq!(status.links[0].work, "edge:Default".parse().unwrap());
+    assert_eq!(status.links[0].state, LinkState::Linked);
+    assert!(
+        status.links[0].personal_account.is_some(),
+        "the personal half was kept"
+    );
+    assert!(
+        status.notices.iter().any(|n| n.contains("rebuilt")),
+        "{:?}",
+        status.notices
+    );
+    // Both damaged copies are kept aside, never overwritten.
+    let aside = std::fs::read_dir(&work)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".corrupt-")
+        })
+        .count();
+    assert_eq!(aside, 2);
+}
+
+#[test]
+fn while_restricted_a_lost_work_file_waits_for_its_personal_halves() {
+    let machine = Machine::new();
+    let profiles = machine_profiles();
+    link_default(&machine, &profiles);
+    machine.book.set_restricted(true, 1).unwrap();
+    let work = machine.locations.data_dir().join("work");
+    for name in ["links.json", "links.json.bak"] {
+        std::fs::write(work.join(name), "garbage{").unwrap();
+    }
+    let policy = machine.policy();
+    let none = BTreeMap::new();
+    let world = world(&profiles, &policy, &none);
+    for _ in 0..2 {
+        assert!(
+            machine
+                .book
+                .reconcile(&world)
+                .unwrap()
+                .status
+                .links
+                .is_empty()
+        );
+    }
+    assert!(
+        tree_text(machine.locations.data_dir()).contains("ada@outlook.com"),
+        "the halves are not erased while they cannot be read"
+    );
+    machine.book.set_restricted(false, 2).unwrap();
+    let status = machine.book.reconcile(&world).unwrap().status;
+    assert_eq!(status.links.len(), 1, "{:?}", status.notices);
+}
+
+#[test]
+fn a_half_left_by_a_killed_unlink_is_erased_even_while_restricted() {
+    let machine = Machine::new();
+    let profiles = machine_profiles();
+    link_default(&machine, &profiles);
+    let personal = machine.locations.data_dir().join("personal/links.json");
+    let with_half = std::fs::read(&personal).unwrap();
+    let policy = machine.policy();
+    let none = BTreeMap::new();
+    let world = world(&profiles, &policy, &none);
+    machine
+        .book
+        .unlink(&world, None, UnlinkReason::AtRequest)
+        .unwrap();
+    // As a process killed between the work half and the personal half leaves it.
+    std::fs::write(&personal, &with_half).unwrap();
+    std::fs::write(personal.with_file_name("links.json.bak"), &with_half).unwrap();
+    machine.book.set_restricted(true, 1).unwrap();
+    machine.book.reconcile(&world).unwrap();
+    assert!(!tree_text(machine.locations.data_dir()).contains("ada@outlook.com"));
+}
+
+#[test]
+fn the_history_is_kept_with_the_links_and_an_old_history_file_is_taken_in() {
+    let machine = Machine::new();
+    let profiles = machine_profiles();
+    let work = machine.locations.data_dir().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(
+        work.join("history.jsonl"),
+        "{\"time\":5,\"event\":\"linked\",\"work\":\"edge:Profile 9\",\"reason\":\"old\"}\n{\"par",
+    )
+    .unwrap();
+    link_default(&machine, &profiles);
+    assert!(
+        !work.join("history.jsonl").exists(),
+        "taken into the work file"
+    );
+    let history = machine.book.history().unwrap();
+    let events: Vec<_> = history
+        .iter()
+        .map(|e| (e.event, e.work.to_string()))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            (HistoryEvent::Linked, "edge:Profile 9".to_owned()),
+            (HistoryEvent::Linked, "edge:Default".to_owned())
+        ]
+    );
+    let text = std::fs::read_to_string(work.join("links.json")).unwrap();
+    assert!(text.contains("\"history\""), "{text}");
+    assert!(!text.contains("outlook"), "the history is work-side data");
+}
+
+#[test]
+fn a_personal_file_from_a_newer_tandem_still_lets_the_user_unlink() {
+    let machine = Machine::new();
+    let profiles = machine_profiles();
+    link_default(&machine, &profiles);
+    let personal = machine.locations.data_dir().join("personal/links.json");
+    let newer = r#"{"schema":"tandem.personal-links","version":99,"data":{}}"#;
+    std::fs::write(&personal, newer).unwrap();
+    let policy = machine.policy();
+    let none = BTreeMap::new();
+    let world = world(&profiles, &policy, &none);
+    let status = machine.book.reconcile(&world).unwrap().status;
+    assert!(
+        status.notices.iter().any(|n| n.contains("newer Tandem")),
+        "{:?}",
+        status.notices
+    );
+    machine
+        .book
+        .unlink(&world, None, UnlinkReason::AtRequest)
+        .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&personal).unwrap(),
+        newer,
+        "left as it is"
+    );
+    assert!(
+        machine
+            .book
+            .reconcile(&world)
+            .unwrap()
+            .status
+            .links
+            .is_empty()
+    );
+}

@@ -9,10 +9,10 @@
 //! Files are opened through `tandem-files`, below the log folder, so a link
 //! placed there is never written through.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use tandem_files::{LOCK_WAIT, OwnedDir, OwnedError};
+use tandem_text::TerminalWriter;
 use tracing::Subscriber;
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
@@ -100,14 +100,18 @@ pub fn build_with_filter(
     requested: Option<&str>,
 ) -> Result<Logging, LoggingError> {
     let (filter, filter_warning) = parse_filter(requested, &options.default_filter);
+    // A field (a file name from a policy folder, a value from a damaged
+    // file) must not drive the terminal or forge a log line; so every
+    // control character is escaped, and logs carry no colour codes either.
     let stderr = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal());
+        .with_writer(|| TerminalWriter::for_records(std::io::stderr()))
+        .with_ansi(false);
 
     let (file_layer, writer_guard) = match &options.file {
         Some(file) => {
             let appender = open_rolling_file(&file.dir, &file.program)?;
-            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let (writer, guard) =
+                tracing_appender::non_blocking(TerminalWriter::for_records(appender));
             let layer = tracing_subscriber::fmt::layer()
                 .with_writer(writer)
                 .with_ansi(false);
@@ -146,13 +150,29 @@ fn parse_filter(requested: Option<&str>, default: &str) -> (EnvFilter, Option<St
     }
 }
 
+/// The log folder as an owned folder. Its `logs` part (below
+/// `~/.local/state/tandem`, say) is Tandem's own making, so it is never
+/// followed if a link takes its place; the folder above it may be the
+/// user's link to another disk.
+fn owned_log_dir(dir: &Path) -> Result<OwnedDir, LoggingError> {
+    match (dir.parent(), dir.file_name().and_then(|name| name.to_str())) {
+        (Some(parent), Some("logs")) => {
+            OwnedDir::nested(parent, "logs").map_err(|source| LoggingError::LogFile {
+                path: dir.to_path_buf(),
+                source,
+            })
+        }
+        _ => Ok(OwnedDir::new(dir)),
+    }
+}
+
 fn open_rolling_file(dir: &Path, program: &str) -> Result<DailyFile, LoggingError> {
     create_private_dir(dir).map_err(|source| LoggingError::LogFolder {
         path: dir.to_path_buf(),
         source,
     })?;
     let mut file = DailyFile {
-        dir: OwnedDir::new(dir),
+        dir: owned_log_dir(dir)?,
         program: program.to_owned(),
         current: None,
     };
@@ -229,18 +249,29 @@ impl std::io::Write for DailyFile {
 const MAX_SCRUBBED_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Removes every line that mentions one of `needles` (an account's email,
-/// name or id) from the log files in `dir`: when a person's data is deleted,
-/// their name must not live on in a debug log. Returns how many lines went.
+/// id or full name) from the log files in `dir`: when a person's data is
+/// deleted, their name must not live on in a debug log. Lines are compared
+/// without regard to case; the bytes of every other line are kept exactly.
+/// A single word is too common to be a needle (a name of "info" would take
+/// every INFO line), so names count only with a space in them. Returns how
+/// many lines went.
 pub fn scrub(dir: &Path, needles: &[String]) -> Result<usize, OwnedError> {
     let needles: Vec<String> = needles
         .iter()
         .map(|needle| needle.trim().to_lowercase())
-        .filter(|needle| needle.len() >= 3)
+        .filter(|needle| {
+            let identifying = needle.contains(['@', '.']) || needle.contains(char::is_whitespace);
+            identifying && needle.chars().count() >= 5
+        })
         .collect();
     if needles.is_empty() {
         return Ok(0);
     }
-    let owned = OwnedDir::new(dir);
+    let owned = match owned_log_dir(dir) {
+        Ok(owned) => owned,
+        Err(LoggingError::LogFile { source, .. }) => return Err(source),
+        Err(_) => return Ok(0),
+    };
     let names = owned.names_in("")?;
     if names.is_empty() {
         return Ok(0);
@@ -249,21 +280,21 @@ pub fn scrub(dir: &Path, needles: &[String]) -> Result<usize, OwnedError> {
     let mut removed = 0;
     for name in names.iter().filter(|name| name.ends_with(".log")) {
         let result = owned.rewrite(&lock, name, MAX_SCRUBBED_BYTES, |bytes| {
-            let text = String::from_utf8_lossy(bytes);
-            let mut kept = String::with_capacity(text.len());
-            for line in text.split_inclusive('\n') {
-                let lower = line.to_lowercase();
+            let mut kept = Vec::with_capacity(bytes.len());
+            for line in bytes.split_inclusive(|byte| *byte == b'\n') {
+                let lower = String::from_utf8_lossy(line).to_lowercase();
                 if needles.iter().any(|needle| lower.contains(needle.as_str())) {
                     removed += 1;
                 } else {
-                    kept.push_str(line);
+                    kept.extend_from_slice(line);
                 }
             }
-            kept.into_bytes()
+            kept
         });
         match result {
             Ok(_) => {}
-            // A link or an oversized file is not one of Tandem's logs.
+            // A link, a hard link or an oversized file is not one of
+            // Tandem's logs: it is left alone.
             Err(OwnedError::NotOurs { .. } | OwnedError::TooLarge { .. }) => {}
             Err(error) => return Err(error),
         }
@@ -309,7 +340,7 @@ mod tests {
                 name.starts_with("tandem-test.") && name.ends_with(".log"),
                 "{name}"
             );
-            text.push_str(&std::fs::read_to_string(path).unwrap());
+            text.push_str(&String::from_utf8_lossy(&std::fs::read(path).unwrap()));
         }
         text
     }

@@ -217,7 +217,14 @@ impl PolicySet {
     fn read_folder(&mut self, publisher: Publisher, level: Level, dir: &Path) {
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return,
+            // Nothing there: no policy. A link to nowhere is not nothing: it
+            // may stand for a folder that holds a "no".
+            Err(error)
+                if error.kind() == std::io::ErrorKind::NotFound
+                    && std::fs::symlink_metadata(dir).is_err() =>
+            {
+                return;
+            }
             // A folder that exists but cannot be read may hold a "no".
             Err(error) => {
                 let source = Source {
@@ -461,6 +468,20 @@ mod tests {
         let decision = PolicySet::read_linux(&locations).linking(Publisher::Edge);
         assert!(!decision.allowed);
         assert!(decision.reason.unwrap().contains("not true or false"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_policy_folder_that_is_a_link_to_nowhere_fails_closed() {
+        let (root, locations) = machine();
+        let dir = locations
+            .system_path("/etc/tandem/policies/managed")
+            .unwrap();
+        std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(root.path().join("unmounted"), &dir).unwrap();
+        let decision = PolicySet::read_linux(&locations).linking(Publisher::Tandem);
+        assert!(!decision.allowed);
+        assert!(decision.reason.unwrap().contains("managed"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::cache::ParsedFiles;
 use crate::catalogue::{BrowserId, Family};
 use crate::discovery::UserData;
 use crate::lenient::{Entries, Leaf, Section, describe_json_error, parse};
-use crate::model::{Account, AccountKind, Evidence, Profile};
+use crate::model::{AccountKind, Evidence, Profile};
 use crate::read::{ReadOutcome, read_browser_file};
 
 /// Folders Chromium keeps beside real profiles that are not user profiles.
@@ -113,6 +113,8 @@ struct AccountInfo {
 #[derive(Debug, Clone, Default)]
 pub struct PreferencesSummary {
     account: AccountInfo,
+    /// Whether `account_info` holds an entry (whatever its fields' types).
+    has_account_entry: bool,
     name: Option<String>,
     relative_to_aad: Option<bool>,
     sync_edge_account_type: Option<i64>,
@@ -136,6 +138,7 @@ fn summarise(outcome: ReadOutcome) -> PreferencesSummary {
     };
     PreferencesSummary {
         account: prefs.primary_account(),
+        has_account_entry: prefs.primary_account_value().is_some(),
         name: prefs.profile.0.name.text().map(str::to_owned),
         relative_to_aad: prefs.profile.0.is_relative_to_aad.get().copied(),
         sync_edge_account_type: prefs.sync.0.edge_account_type.get().copied(),
@@ -146,14 +149,17 @@ fn summarise(outcome: ReadOutcome) -> PreferencesSummary {
 impl Preferences {
     /// The primary account: the first entry of the list, or the one object.
     fn primary_account(&self) -> AccountInfo {
-        let first = match self.account_info.get() {
-            Some(Value::Array(items)) => items.first().cloned(),
-            Some(object @ Value::Object(_)) => Some(object.clone()),
-            _ => None,
-        };
-        first
+        self.primary_account_value()
             .and_then(|value| AccountInfo::deserialize(value).ok())
             .unwrap_or_default()
+    }
+
+    fn primary_account_value(&self) -> Option<Value> {
+        match self.account_info.get() {
+            Some(Value::Array(items)) => items.first().cloned().filter(Value::is_object),
+            Some(object @ Value::Object(_)) => Some(object.clone()),
+            _ => None,
+        }
     }
 }
 
@@ -179,8 +185,28 @@ pub fn read_user_data(
             Ok(state) => (Some(state.profile.0), None),
             Err(error) => (None, Some(describe_json_error("Local State", &error))),
         },
+        // Every Chromium writes its Local State at first start: a folder
+        // without one (an unmounted disk, a half-copied folder) says
+        // nothing about which profiles exist.
+        ReadOutcome::Missing if family == Family::Chromium => {
+            (None, Some("Local State is missing".to_owned()))
+        }
         ReadOutcome::Missing => (None, None),
         ReadOutcome::Failed(reason) => (None, Some(format!("Local State {reason}"))),
+    };
+    // A profile list that is there but empty, beside profile folders, is
+    // as unbelievable as none at all.
+    let (state, state_problem) = match state {
+        Some(state)
+            if state.info_cache.0.is_empty()
+                && !profile_folders_on_disk(user_data_dir).is_empty() =>
+        {
+            (
+                None,
+                Some("Local State lists no profiles, though profile folders exist".to_owned()),
+            )
+        }
+        other => (other, state_problem),
     };
     if let Some(problem) = &state_problem {
         tracing::warn!(browser = %browser, "{problem}");
@@ -247,9 +273,6 @@ fn read_profiles(
         .0
         .iter()
         .filter(|(dir, _)| !NOT_PROFILES.contains(&dir.as_str()) && is_safe_folder_name(dir))
-        // Chromium deletes a profile's folder when the profile is deleted; an
-        // entry without its folder is a profile on its way out.
-        .filter(|(dir, _)| user_data_dir.join(dir).is_dir())
         .collect();
     let order = state.profiles_order.get().cloned().unwrap_or_default();
     entries.sort_by_key(|(dir, _)| {
@@ -264,15 +287,22 @@ fn read_profiles(
     entries
         .into_iter()
         .map(|(dir, entry)| {
+            // Chromium takes a deleted profile out of this list first and
+            // its folder later; a listed profile without its folder is not
+            // being deleted, its folder is out of reach (a link to a disk
+            // that is not mounted, say).
+            let folder = user_data_dir.join(dir);
+            let missing =
+                (!folder.is_dir()).then(|| "the profile folder cannot be found".to_owned());
             read_profile(
                 cache,
                 browser,
                 user_data_dir,
                 dir,
-                &user_data_dir.join(dir),
+                &folder,
                 Some(entry),
                 *dir == default_dir,
-                None,
+                missing,
             )
         })
         .map(|mut profile| {
@@ -329,11 +359,15 @@ fn read_profile(
                 &entry.edge_account_last_name,
             )
         });
-    let email = account
-        .email
-        .text()
-        .or_else(|| entry.user_name.text())
-        .map(str::to_owned);
+    // Local State's user name stands in for the email only when Preferences
+    // has no account entry at all: an entry whose email Tandem cannot read
+    // must not be taken for a different account.
+    let email = if prefs.has_account_entry {
+        account.email.text()
+    } else {
+        account.email.text().or_else(|| entry.user_name.text())
+    }
+    .map(str::to_owned);
     let signed_in =
         email.is_some() || entry.gaia_id.text().is_some() || account.gaia.text().is_some();
     let signals = Signals {
@@ -360,12 +394,11 @@ fn read_profile(
     let mut account = classify(browser, dir, signals);
     // Without its Preferences, a profile that `Local State` says nothing
     // about may hold anyone: that is not "nobody signed in".
-    if prefs.problem.is_some() && account.evidence == Evidence::NoAccount {
-        account = Account {
-            kind: AccountKind::Unknown,
-            evidence: Evidence::Unreadable,
-            ..Account::nobody(Evidence::Unreadable)
-        };
+    if prefs.problem.is_some()
+        && (account.evidence == Evidence::NoAccount || account.kind == AccountKind::Unknown)
+    {
+        account.kind = AccountKind::Unknown;
+        account.evidence = Evidence::Unreadable;
     }
 
     let local_name = entry

@@ -188,6 +188,21 @@ fn read_browser(browser: BrowserId, roots: &UserRoots, cache: &mut PreferencesCa
     for dir in spec.user_data_dirs(roots) {
         if !dir.is_dir() {
             cache.forget_under(&dir);
+            // A link whose folder is out of reach (a disk not mounted) may
+            // hide profiles; nothing at all means the browser has none here.
+            if let Ok(meta) = std::fs::symlink_metadata(&dir) {
+                installed = true;
+                let kind = if meta.file_type().is_symlink() {
+                    "a link to a folder that cannot be reached"
+                } else {
+                    "not a folder"
+                };
+                unreadable.push(UnreadableSource {
+                    browser,
+                    user_data_dir: dir.clone(),
+                    reason: format!("the browser's folder is {kind}"),
+                });
+            }
             continue;
         }
         installed = true;
@@ -228,7 +243,11 @@ fn diff(browser: BrowserId, old: &[Profile], new: &[Profile]) -> Vec<Change> {
             continue;
         };
         let signed_in = |p: &Profile| p.account.kind != AccountKind::None;
+        // A profile whose files cannot be read did not sign in or out: who is
+        // signed in is unknown, which `ProfileUpdated` below reports.
+        let readable = |p: &Profile| p.account.evidence != crate::model::Evidence::Unreadable;
         match (signed_in(before), signed_in(profile)) {
+            _ if !readable(before) || !readable(profile) => {}
             (false, true) => changes.push(Change::SignedIn {
                 browser,
                 profile_dir: profile_dir.clone(),

@@ -116,13 +116,51 @@ fn local_state_replaced_by_rename_is_seen() {
 }
 
 #[test]
-fn a_deleted_profile_folder_removes_the_profile() {
+fn a_deleted_profile_is_removed_and_a_missing_folder_marked() {
     let watched = watched_edge_machine();
+    // Chromium takes a deleted profile out of Local State, then its folder.
+    replace(
+        &watched.edge().join("Local State"),
+        &edge_local_state(&[
+            ("Default", "Work"),
+            ("Profile 1", "Home"),
+            ("Profile 2", "Spare"),
+        ]),
+    );
     std::fs::remove_dir_all(watched.edge().join("Profile 2")).unwrap();
+    let missing = watched.expect("profile updated", |change| {
+        matches!(change, Change::ProfileUpdated { profile_dir, .. } if profile_dir == "Profile 2")
+    });
+    let spare = missing
+        .snapshot
+        .profiles
+        .iter()
+        .find(|p| p.profile_dir == "Profile 2")
+        .expect("a listed profile whose folder is out of reach stays listed");
+    assert!(
+        spare
+            .unreadable
+            .as_deref()
+            .unwrap()
+            .contains("cannot be found"),
+        "{spare:?}"
+    );
+    assert_eq!(spare.account.kind, AccountKind::Unknown);
+    replace(
+        &watched.edge().join("Local State"),
+        &edge_local_state(&[("Default", "Work"), ("Profile 1", "Home")]),
+    );
     let removed = watched.expect("profile removed", |change| {
         matches!(change, Change::ProfileRemoved { profile_dir, .. } if profile_dir == "Profile 2")
     });
     assert_eq!(removed.snapshot.profiles.len(), 2);
+    assert!(
+        !watched.backlog.borrow().iter().any(|event| matches!(
+            &event.change,
+            Change::SignedIn { .. } | Change::SignedOut { .. }
+        )),
+        "an unreadable profile neither signed in nor out"
+    );
 }
 
 #[test]

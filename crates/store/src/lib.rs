@@ -325,7 +325,14 @@ impl<T: Document> StateFile<T> {
                     .write_atomically(lock, &self.rel, &self.encode(&value)?)?;
                 value
             }
-            Ok(Parsed::Missing | Parsed::Bad(_)) | Err(StoreError::Files(_)) => {
+            Ok(Parsed::Missing) | Err(StoreError::Files(_)) => {
+                recovery = Recovery::Reset { set_aside, reason };
+                T::default()
+            }
+            // The backup is damaged too: it is kept aside as well, never
+            // overwritten by the next save.
+            Ok(Parsed::Bad(_)) => {
+                let _ = self.dir.set_aside(lock, &self.backup_rel());
                 recovery = Recovery::Reset { set_aside, reason };
                 T::default()
             }
@@ -391,20 +398,63 @@ impl<T: Document> StateFile<T> {
         Ok(recoveries)
     }
 
+    /// Deletes the copies set aside as damaged (and temporary files): for
+    /// personal data that was removed, which must not live on in them.
+    pub fn forget_damaged_copies(&self, lock: &DirLock) -> Result<(), StoreError> {
+        self.remove_copies(lock, false)
+    }
+
     /// Deletes every copy of the file: itself, its backup, copies set aside
     /// as damaged, and temporary files a crash left behind.
     pub fn delete(&self, lock: &DirLock) -> Result<(), StoreError> {
-        let (parent, name) = match self.rel.rsplit_once('/') {
+        self.remove_copies(lock, true)
+    }
+
+    /// The bytes of every copy set aside as damaged, for a caller that must
+    /// know what they name before they go.
+    pub fn damaged_copies(&self) -> Vec<Vec<u8>> {
+        let (parent, name) = self.parent_and_name();
+        let prefixes = [format!("{name}.corrupt-"), format!("{name}.bak.corrupt-")];
+        self.dir
+            .names_in(parent)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|entry| {
+                prefixes
+                    .iter()
+                    .any(|prefix| entry.starts_with(prefix.as_str()))
+            })
+            .filter_map(|entry| {
+                let rel = if parent.is_empty() {
+                    entry
+                } else {
+                    format!("{parent}/{entry}")
+                };
+                self.dir.read(&rel, MAX_STATE_BYTES).ok().flatten()
+            })
+            .collect()
+    }
+
+    fn parent_and_name(&self) -> (&str, &str) {
+        match self.rel.rsplit_once('/') {
             Some((parent, name)) => (parent, name),
             None => ("", self.rel.as_str()),
-        };
+        }
+    }
+
+    fn remove_copies(&self, lock: &DirLock, with_the_file: bool) -> Result<(), StoreError> {
+        let (parent, name) = self.parent_and_name();
         let prefixes = [
             format!("{name}.corrupt-"),
             format!("{name}.tmp-"),
             format!("{name}.bak.corrupt-"),
             format!("{name}.bak.tmp-"),
         ];
-        let mut copies = vec![self.rel.clone(), self.backup_rel()];
+        let mut copies = if with_the_file {
+            vec![self.rel.clone(), self.backup_rel()]
+        } else {
+            Vec::new()
+        };
         let names = match self.dir.names_in(parent) {
             Ok(names) => names,
             Err(error) if error.not_ours().is_some() => Vec::new(),

@@ -59,6 +59,9 @@ pub struct TerminalWriter<W: std::io::Write> {
     inner: W,
     /// The start of a UTF-8 sequence the last write cut in two.
     pending: Vec<u8>,
+    /// Each write is one record that ends in its only line feed (a log
+    /// line): a line feed inside it came from a field, and is escaped.
+    records: bool,
 }
 
 impl<W: std::io::Write> TerminalWriter<W> {
@@ -66,19 +69,36 @@ impl<W: std::io::Write> TerminalWriter<W> {
         Self {
             inner,
             pending: Vec::new(),
+            records: false,
+        }
+    }
+
+    /// For writers that get one whole record per write, as a log formatter
+    /// gives: a field cannot start a forged line.
+    pub fn for_records(inner: W) -> Self {
+        Self {
+            inner,
+            pending: Vec::new(),
+            records: true,
         }
     }
 
     fn emit(&mut self, text: &str) -> std::io::Result<()> {
+        let (text, end) = match text.strip_suffix('\n') {
+            Some(body) if self.records => (body, "\n"),
+            _ => (text, ""),
+        };
+        let keep_line_feeds = !self.records;
         let mut start = 0;
         for (index, c) in text.char_indices() {
-            if c != '\n' && is_unsafe(c) {
+            if (c != '\n' || !keep_line_feeds) && is_unsafe(c) {
                 self.inner.write_all(&text.as_bytes()[start..index])?;
                 write!(self.inner, "\\u{{{:x}}}", u32::from(c))?;
                 start = index + c.len_utf8();
             }
         }
-        self.inner.write_all(&text.as_bytes()[start..])
+        self.inner.write_all(&text.as_bytes()[start..])?;
+        self.inner.write_all(end.as_bytes())
     }
 }
 
@@ -262,6 +282,24 @@ mod tests {
         );
         assert!(text.contains("\\u{202e}\\xff ok\n"), "{text}");
         assert_eq!(text.lines().count(), 3, "line feeds pass: {text}");
+    }
+
+    #[test]
+    fn a_record_writer_keeps_only_the_line_feed_that_ends_each_record() {
+        use std::io::Write;
+        let mut out = Vec::new();
+        {
+            let mut writer = TerminalWriter::for_records(&mut out);
+            writer
+                .write_all(b"WARN policy x\nINFO forged line\x1b]0;t\x07\n")
+                .unwrap();
+            writer.write_all(b"INFO next\n").unwrap();
+        }
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "WARN policy x\\u{a}INFO forged line\\u{1b}]0;t\\u{7}\nINFO next\n"
+        );
     }
 
     #[test]
