@@ -187,11 +187,9 @@ fn is_digits(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0)
+/// Seconds since the epoch, to tell set-aside copies apart by when.
+fn unix_now() -> i64 {
+    jiff::Timestamp::now().as_second()
 }
 
 impl OwnedDir {

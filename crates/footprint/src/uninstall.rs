@@ -67,7 +67,10 @@ pub fn plan(locations: &Locations) -> Plan {
             format!(
                 "{} {}",
                 account.kind.as_str(),
-                account.username.as_deref().unwrap_or(&account.key())
+                account
+                    .username
+                    .as_deref()
+                    .unwrap_or(account.key().as_str())
             )
         })
         .collect();

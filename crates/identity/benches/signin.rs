@@ -12,11 +12,10 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use tandem_identity::{AccountKind, Vault};
+use tandem_identity::{MicrosoftAccountKind, Vault};
 use tandem_locations::Locations;
 
-#[path = "../tests/support/provider.rs"]
-mod provider;
+use tandem_testkit::provider;
 
 fn main() {
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
@@ -26,14 +25,14 @@ fn main() {
     let op = provider::OidcProvider::start();
     let machine = tempfile::tempdir().unwrap();
     let vault = Vault::new(&Locations::under(machine.path()));
-    let provider = op.provider(AccountKind::Personal);
+    let provider = op.provider(MicrosoftAccountKind::Personal);
     let mut times = Vec::new();
     let mut total = Vec::new();
     for _ in 0..20 {
         let started = std::time::Instant::now();
         let signed_in = provider
             .sign_in_with_browser(
-                AccountKind::Personal,
+                MicrosoftAccountKind::Personal,
                 |url| {
                     let mut child = Command::new("node")
                         .arg(provider::support_dir().join("browser-login.mjs"))

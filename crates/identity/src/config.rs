@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use tandem_locations::Locations;
 
-use crate::account::AccountKind;
+use crate::account::MicrosoftAccountKind;
 
 /// The scopes every sign-in asks for: identity, and a refresh token.
 pub const SCOPES: [&str; 3] = ["openid", "profile", "offline_access"];
@@ -83,12 +83,16 @@ impl IdentitySettings {
 
     /// The issuer to sign `kind` in with: Microsoft's `consumers` or
     /// `organizations` authority, unless an authority is configured.
-    pub fn issuer(&self, kind: AccountKind) -> String {
+    pub fn issuer(&self, kind: MicrosoftAccountKind) -> String {
         match &self.authority {
             Some(authority) => authority.clone(),
             None => match kind {
-                AccountKind::Personal => "https://login.microsoftonline.com/consumers/v2.0".into(),
-                AccountKind::Work => "https://login.microsoftonline.com/organizations/v2.0".into(),
+                MicrosoftAccountKind::Personal => {
+                    "https://login.microsoftonline.com/consumers/v2.0".into()
+                }
+                MicrosoftAccountKind::Work => {
+                    "https://login.microsoftonline.com/organizations/v2.0".into()
+                }
             },
         }
     }
@@ -164,19 +168,22 @@ mod tests {
         };
         assert!(
             settings
-                .issuer(AccountKind::Personal)
+                .issuer(MicrosoftAccountKind::Personal)
                 .ends_with("/consumers/v2.0")
         );
         assert!(
             settings
-                .issuer(AccountKind::Work)
+                .issuer(MicrosoftAccountKind::Work)
                 .ends_with("/organizations/v2.0")
         );
         let local = IdentitySettings {
             authority: Some("http://127.0.0.1:3000".into()),
             ..settings
         };
-        assert_eq!(local.issuer(AccountKind::Work), "http://127.0.0.1:3000");
+        assert_eq!(
+            local.issuer(MicrosoftAccountKind::Work),
+            "http://127.0.0.1:3000"
+        );
     }
 
     #[test]

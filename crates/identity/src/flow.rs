@@ -4,14 +4,14 @@
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use jsonwebtoken::jwk::JwkSet;
 use oauth2::basic::BasicClient;
 use oauth2::{AuthUrl, ClientId, CsrfToken, PkceCodeChallenge, RedirectUrl, Scope, TokenUrl};
 use serde::Deserialize;
 
-use crate::account::{Account, AccountKind};
+use crate::account::{Account, MicrosoftAccountKind};
 use crate::config::{IdentitySettings, SCOPES};
 use crate::loopback::{ListenError, Listener, Outcome};
 use crate::oidc::{IdTokenError, ProviderMetadata, validate_id_token};
@@ -114,16 +114,12 @@ pub struct DevicePrompt {
     pub verification_uri_complete: Option<String>,
 }
 
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 impl Provider {
     /// Reads the provider's discovery document for `kind`'s issuer.
-    pub fn discover(settings: &IdentitySettings, kind: AccountKind) -> Result<Self, SignInError> {
+    pub fn discover(
+        settings: &IdentitySettings,
+        kind: MicrosoftAccountKind,
+    ) -> Result<Self, SignInError> {
         let agent = ureq::AgentBuilder::new()
             // No request waits longer: a provider that never answers is
             // given up on, and the command says so.
@@ -149,7 +145,7 @@ impl Provider {
     /// URL, and the code comes back on a loopback redirect.
     pub fn sign_in_with_browser(
         &self,
-        kind: AccountKind,
+        kind: MicrosoftAccountKind,
         open: impl FnOnce(&str) -> Result<(), String>,
         timeout: Duration,
         cancel: &Arc<AtomicBool>,
@@ -222,7 +218,7 @@ impl Provider {
     /// provider says its expiry and polling interval are.
     pub fn sign_in_with_device_code(
         &self,
-        kind: AccountKind,
+        kind: MicrosoftAccountKind,
         prompt: impl FnOnce(&DevicePrompt),
         timeout: Duration,
         cancel: &Arc<AtomicBool>,
@@ -375,7 +371,7 @@ impl Provider {
             &self.metadata.issuer,
             &self.client_id,
             nonce,
-            now(),
+            jiff::Timestamp::now(),
         )?
         .account)
     }
@@ -402,7 +398,7 @@ impl Provider {
     /// checks the account is of the kind asked for.
     fn finish(
         &self,
-        kind: AccountKind,
+        kind: MicrosoftAccountKind,
         tokens: TokenResponse,
         nonce: Option<&str>,
     ) -> Result<SignedIn, SignInError> {
@@ -434,7 +430,7 @@ impl Provider {
     }
 }
 
-fn check_kind(wanted: AccountKind, account: &Account) -> Result<(), SignInError> {
+fn check_kind(wanted: MicrosoftAccountKind, account: &Account) -> Result<(), SignInError> {
     if account.kind == wanted {
         Ok(())
     } else {
@@ -450,7 +446,13 @@ fn token_set(tokens: TokenResponse) -> TokenSet {
         access_token: Secret::new(tokens.access_token),
         refresh_token: tokens.refresh_token.map(Secret::new),
         id_token: tokens.id_token.map(Secret::new),
-        expires_at: tokens.expires_in.map(|seconds| now() + seconds),
+        expires_at: tokens.expires_in.and_then(|seconds| {
+            jiff::Timestamp::now()
+                .checked_add(jiff::SignedDuration::from_secs(
+                    i64::try_from(seconds).ok()?,
+                ))
+                .ok()
+        }),
     }
 }
 

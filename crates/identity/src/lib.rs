@@ -13,7 +13,7 @@ pub mod refresh;
 mod secret;
 pub mod vault;
 
-pub use account::{Account, AccountKind, CONSUMER_TENANT_ID};
+pub use account::{Account, AccountKey, CONSUMER_TENANT_ID, MicrosoftAccountKind};
 pub use config::{ConfigError, IdentitySettings};
 pub use flow::{DevicePrompt, Provider, SignInError, SignedIn, open_in_browser};
 pub use secret::Secret;

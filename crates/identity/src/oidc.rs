@@ -5,7 +5,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 
-use crate::account::{Account, AccountKind};
+use crate::account::{Account, MicrosoftAccountKind};
 
 /// The parts of `/.well-known/openid-configuration` Tandem uses.
 #[derive(Debug, Clone, Deserialize)]
@@ -60,7 +60,7 @@ struct IdClaims {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdToken {
     pub account: Account,
-    pub expires_at: u64,
+    pub expires_at: jiff::Timestamp,
 }
 
 /// Asymmetric algorithms only: a symmetric one would let anyone holding the
@@ -88,7 +88,7 @@ pub fn validate_id_token(
     client_id: &str,
     // The device code flow sends no nonce, so it has none to check.
     nonce: Option<&str>,
-    now: u64,
+    now: jiff::Timestamp,
 ) -> Result<IdToken, IdTokenError> {
     let header = jsonwebtoken::decode_header(token)
         .map_err(|error| IdTokenError::Malformed(error.to_string()))?;
@@ -118,7 +118,8 @@ pub fn validate_id_token(
             _ => IdTokenError::Malformed(error.to_string()),
         })?
         .claims;
-    if claims.exp + LEEWAY_SECONDS < now {
+    let now = u64::try_from(now.as_second()).unwrap_or(0);
+    if claims.exp.saturating_add(LEEWAY_SECONDS) < now {
         return Err(IdTokenError::Expired);
     }
     if let Some(nonce) = nonce
@@ -140,12 +141,15 @@ pub fn validate_id_token(
     let object_id = claims.oid.ok_or(IdTokenError::MissingClaim("oid"))?;
     Ok(IdToken {
         account: Account {
-            kind: AccountKind::of_tenant(&tenant_id),
+            kind: MicrosoftAccountKind::of_tenant(&tenant_id),
             tenant_id,
             object_id,
             username: claims.preferred_username,
             name: claims.name,
         },
-        expires_at: claims.exp,
+        expires_at: i64::try_from(claims.exp)
+            .ok()
+            .and_then(|exp| jiff::Timestamp::from_second(exp).ok())
+            .unwrap_or(jiff::Timestamp::MAX),
     })
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tandem_locations::Locations;
 use tandem_store::{Document, LOCK_WAIT, OwnedDir, StateFile};
 
-use crate::account::{Account, AccountKind};
+use crate::account::{Account, MicrosoftAccountKind};
 use crate::secret::Secret;
 
 /// What a sign-in leaves to keep.
@@ -20,8 +20,7 @@ pub struct TokenSet {
     pub access_token: Secret,
     pub refresh_token: Option<Secret>,
     pub id_token: Option<Secret>,
-    /// Unix seconds.
-    pub expires_at: Option<u64>,
+    pub expires_at: Option<jiff::Timestamp>,
 }
 
 /// The keyring entry's contents. Only ever serialised straight into the keyring.
@@ -30,7 +29,8 @@ struct StoredTokens {
     access_token: String,
     refresh_token: Option<String>,
     id_token: Option<String>,
-    expires_at: Option<u64>,
+    #[serde(default, with = "jiff::fmt::serde::timestamp::second::optional")]
+    expires_at: Option<jiff::Timestamp>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -81,19 +81,20 @@ impl Vault {
         }
     }
 
-    fn service(kind: AccountKind) -> &'static str {
+    fn service(kind: MicrosoftAccountKind) -> &'static str {
         match kind {
-            AccountKind::Personal => "Tandem personal account",
-            AccountKind::Work => "Tandem work account",
+            MicrosoftAccountKind::Personal => "Tandem personal account",
+            MicrosoftAccountKind::Work => "Tandem work account",
         }
     }
 
-    fn index(&self, kind: AccountKind) -> StateFile<AccountIndex> {
+    fn index(&self, kind: MicrosoftAccountKind) -> StateFile<AccountIndex> {
         StateFile::new(&self.data, &format!("{}/accounts.json", kind.as_str()))
     }
 
     fn entry(account: &Account) -> Result<keyring::Entry, VaultError> {
-        keyring::Entry::new(Self::service(account.kind), &account.key()).map_err(keyring_error)
+        keyring::Entry::new(Self::service(account.kind), account.key().as_str())
+            .map_err(keyring_error)
     }
 
     /// Stores the account's tokens in the keyring, then records the account
@@ -149,7 +150,7 @@ impl Vault {
             .lock(LOCK_WAIT)
             .map_err(tandem_store::StoreError::from)?;
         let mut all = Vec::new();
-        for kind in AccountKind::ALL {
+        for kind in MicrosoftAccountKind::ALL {
             all.extend(self.read_index(kind, &lock)?);
         }
         Ok(all)
@@ -185,7 +186,7 @@ impl Vault {
 
     fn read_index(
         &self,
-        kind: AccountKind,
+        kind: MicrosoftAccountKind,
         lock: &tandem_store::DirLock,
     ) -> Result<Vec<Account>, VaultError> {
         let loaded = self.index(kind).load(lock)?;
@@ -203,7 +204,7 @@ impl Vault {
     /// the app and the CLI signing in at once both keep their account.
     fn update_index(
         &self,
-        kind: AccountKind,
+        kind: MicrosoftAccountKind,
         change: impl FnOnce(&mut Vec<Account>),
     ) -> Result<(), VaultError> {
         let lock = self

@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use tandem_identity::{
-    Account, AccountKind, CONSUMER_TENANT_ID, Secret, TokenSet, Vault, VaultError,
+    Account, CONSUMER_TENANT_ID, MicrosoftAccountKind, Secret, TokenSet, Vault, VaultError,
 };
 use tandem_locations::Locations;
 
@@ -23,7 +23,7 @@ fn require_session_bus() {
 }
 
 /// An account no other test (or earlier run) uses.
-fn account(kind: AccountKind, label: &str) -> Account {
+fn account(kind: MicrosoftAccountKind, label: &str) -> Account {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -31,8 +31,8 @@ fn account(kind: AccountKind, label: &str) -> Account {
     Account {
         kind,
         tenant_id: match kind {
-            AccountKind::Personal => CONSUMER_TENANT_ID.into(),
-            AccountKind::Work => WORK_TENANT.into(),
+            MicrosoftAccountKind::Personal => CONSUMER_TENANT_ID.into(),
+            MicrosoftAccountKind::Work => WORK_TENANT.into(),
         },
         object_id: format!("{label}-{}-{nanos}", std::process::id()),
         username: Some(format!("{label}@example.test")),
@@ -45,7 +45,7 @@ fn tokens(seed: &str) -> TokenSet {
         access_token: Secret::new(format!("access-{seed}-Zx81")),
         refresh_token: Some(Secret::new(format!("refresh-{seed}-Qp27"))),
         id_token: Some(Secret::new(format!("eyJ.id-{seed}.sig"))),
-        expires_at: Some(1_900_000_000),
+        expires_at: Some(jiff::Timestamp::from_second(1_900_000_000).unwrap()),
     }
 }
 
@@ -77,8 +77,8 @@ fn store_read_list_and_delete() {
     let machine = tempfile::tempdir().unwrap();
     let locations = Locations::under(machine.path());
     let vault = Vault::new(&locations);
-    let personal = account(AccountKind::Personal, "ada");
-    let work = account(AccountKind::Work, "ada-work");
+    let personal = account(MicrosoftAccountKind::Personal, "ada");
+    let work = account(MicrosoftAccountKind::Work, "ada-work");
     vault.store(&personal, &tokens("p")).unwrap();
     vault.store(&work, &tokens("w")).unwrap();
 
@@ -116,7 +116,7 @@ fn the_secret_service_really_holds_the_tokens() {
     require_session_bus();
     let machine = tempfile::tempdir().unwrap();
     let vault = Vault::new(&Locations::under(machine.path()));
-    let work = account(AccountKind::Work, "grace");
+    let work = account(MicrosoftAccountKind::Work, "grace");
     vault.store(&work, &tokens("g")).unwrap();
     let output = Command::new("secret-tool")
         .args([
@@ -124,7 +124,7 @@ fn the_secret_service_really_holds_the_tokens() {
             "service",
             "Tandem work account",
             "username",
-            &work.key(),
+            work.key().as_str(),
         ])
         .output()
         .expect("secret-tool (libsecret-tools) is installed");
@@ -141,7 +141,7 @@ fn storing_again_replaces_the_tokens() {
     require_session_bus();
     let machine = tempfile::tempdir().unwrap();
     let vault = Vault::new(&Locations::under(machine.path()));
-    let personal = account(AccountKind::Personal, "lin");
+    let personal = account(MicrosoftAccountKind::Personal, "lin");
     vault.store(&personal, &tokens("old")).unwrap();
     vault.store(&personal, &tokens("new")).unwrap();
     assert_eq!(vault.tokens(&personal).unwrap(), Some(tokens("new")));
@@ -186,7 +186,7 @@ fn refuses_without_a_keyring() {
     let locations = Locations::under(machine.path());
     let vault = Vault::new(&locations);
     let error = vault
-        .store(&account(AccountKind::Work, "nobus"), &tokens("n"))
+        .store(&account(MicrosoftAccountKind::Work, "nobus"), &tokens("n"))
         .unwrap_err();
     assert!(matches!(error, VaultError::NoKeyring { .. }), "{error:?}");
     let message = error.to_string();

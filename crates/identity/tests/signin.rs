@@ -12,11 +12,9 @@ use std::time::Duration;
 
 use tandem_identity::oidc::{IdTokenError, validate_id_token};
 use tandem_identity::refresh::TokenFailure;
-use tandem_identity::{AccountKind, CONSUMER_TENANT_ID, SignInError};
+use tandem_identity::{CONSUMER_TENANT_ID, MicrosoftAccountKind, SignInError};
 
-#[path = "support/provider.rs"]
-mod provider;
-use provider::{OidcProvider, support_dir};
+use tandem_testkit::provider::{OidcProvider, support_dir};
 
 /// The stand-in browser: logs in as `user`, delivering the redirect as `mode` says.
 fn browser(user: &'static str, mode: &'static str) -> impl FnOnce(&str) -> Result<(), String> {
@@ -44,17 +42,17 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 #[test]
 fn a_full_sign_in_then_a_refresh() {
     let op = OidcProvider::start();
-    let provider = op.provider(AccountKind::Personal);
+    let provider = op.provider(MicrosoftAccountKind::Personal);
     let signed_in = provider
         .sign_in_with_browser(
-            AccountKind::Personal,
+            MicrosoftAccountKind::Personal,
             browser("alice", "normal"),
             TIMEOUT,
             &no_cancel(),
         )
         .unwrap();
     let account = &signed_in.account;
-    assert_eq!(account.kind, AccountKind::Personal);
+    assert_eq!(account.kind, MicrosoftAccountKind::Personal);
     assert_eq!(account.tenant_id, CONSUMER_TENANT_ID);
     assert_eq!(account.object_id, "00000000-0000-0000-0000-00000000a11c");
     assert_eq!(account.username.as_deref(), Some("alice@outlook.test"));
@@ -94,7 +92,7 @@ fn the_redirect_uri_sent_matches_the_registration_the_readme_documents() {
     let registered = registered_redirect_uri();
     assert_eq!(registered, "http://localhost");
     let op = OidcProvider::start_with(&[&registered]);
-    let provider = op.provider(AccountKind::Personal);
+    let provider = op.provider(MicrosoftAccountKind::Personal);
     let sent = Arc::new(std::sync::Mutex::new(String::new()));
     let seen = sent.clone();
     let open = move |url: &str| {
@@ -102,7 +100,7 @@ fn the_redirect_uri_sent_matches_the_registration_the_readme_documents() {
         browser("alice", "normal")(url)
     };
     provider
-        .sign_in_with_browser(AccountKind::Personal, open, TIMEOUT, &no_cancel())
+        .sign_in_with_browser(MicrosoftAccountKind::Personal, open, TIMEOUT, &no_cancel())
         .expect("a provider matching as Microsoft does accepts the redirect");
     let redirect_uri = sent_redirect_uri(&sent.lock().unwrap());
     // Exactly `http://localhost:<port>`: Microsoft ignores only the port of
@@ -115,9 +113,9 @@ fn the_redirect_uri_sent_matches_the_registration_the_readme_documents() {
     // The URI sent before this was fixed fails against that registration.
     let op = OidcProvider::start_with(&["http://127.0.0.1/callback"]);
     let error = op
-        .provider(AccountKind::Personal)
+        .provider(MicrosoftAccountKind::Personal)
         .sign_in_with_browser(
-            AccountKind::Personal,
+            MicrosoftAccountKind::Personal,
             browser("alice", "normal"),
             Duration::from_secs(3),
             &no_cancel(),
@@ -130,15 +128,15 @@ fn the_redirect_uri_sent_matches_the_registration_the_readme_documents() {
 fn a_work_account_signs_in_as_work() {
     let op = OidcProvider::start();
     let signed_in = op
-        .provider(AccountKind::Work)
+        .provider(MicrosoftAccountKind::Work)
         .sign_in_with_browser(
-            AccountKind::Work,
+            MicrosoftAccountKind::Work,
             browser("bob", "normal"),
             TIMEOUT,
             &no_cancel(),
         )
         .unwrap();
-    assert_eq!(signed_in.account.kind, AccountKind::Work);
+    assert_eq!(signed_in.account.kind, MicrosoftAccountKind::Work);
     assert_eq!(
         signed_in.account.tenant_id,
         "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -149,9 +147,9 @@ fn a_work_account_signs_in_as_work() {
 fn the_wrong_kind_of_account_is_refused() {
     let op = OidcProvider::start();
     let error = op
-        .provider(AccountKind::Personal)
+        .provider(MicrosoftAccountKind::Personal)
         .sign_in_with_browser(
-            AccountKind::Personal,
+            MicrosoftAccountKind::Personal,
             browser("bob", "normal"),
             TIMEOUT,
             &no_cancel(),
@@ -173,9 +171,9 @@ fn the_wrong_kind_of_account_is_refused() {
 fn a_forged_state_is_rejected() {
     let op = OidcProvider::start();
     let error = op
-        .provider(AccountKind::Personal)
+        .provider(MicrosoftAccountKind::Personal)
         .sign_in_with_browser(
-            AccountKind::Personal,
+            MicrosoftAccountKind::Personal,
             browser("alice", "wrong-state"),
             TIMEOUT,
             &no_cancel(),
@@ -188,9 +186,9 @@ fn a_forged_state_is_rejected() {
 fn a_declined_sign_in_says_so() {
     let op = OidcProvider::start();
     let error = op
-        .provider(AccountKind::Personal)
+        .provider(MicrosoftAccountKind::Personal)
         .sign_in_with_browser(
-            AccountKind::Personal,
+            MicrosoftAccountKind::Personal,
             browser("alice", "deny"),
             TIMEOUT,
             &no_cancel(),
@@ -204,9 +202,9 @@ fn a_declined_sign_in_says_so() {
 fn an_abandoned_sign_in_times_out() {
     let op = OidcProvider::start();
     let error = op
-        .provider(AccountKind::Personal)
+        .provider(MicrosoftAccountKind::Personal)
         .sign_in_with_browser(
-            AccountKind::Personal,
+            MicrosoftAccountKind::Personal,
             browser("alice", "ignore"),
             Duration::from_secs(2),
             &no_cancel(),
@@ -223,10 +221,10 @@ fn an_abandoned_sign_in_times_out() {
 #[test]
 fn id_tokens_are_checked() {
     let op = OidcProvider::start();
-    let provider = op.provider(AccountKind::Personal);
+    let provider = op.provider(MicrosoftAccountKind::Personal);
     let signed_in = provider
         .sign_in_with_browser(
-            AccountKind::Personal,
+            MicrosoftAccountKind::Personal,
             browser("alice", "normal"),
             TIMEOUT,
             &no_cancel(),
@@ -242,8 +240,9 @@ fn id_tokens_are_checked() {
     };
     let nonce = claims["nonce"].as_str().unwrap();
     let exp = claims["exp"].as_u64().unwrap();
+    let at = |seconds: u64| jiff::Timestamp::from_second(seconds as i64).unwrap();
     let check = |token: &str, client: &str, nonce: &str, now: u64| {
-        validate_id_token(token, &keys, issuer, client, Some(nonce), now)
+        validate_id_token(token, &keys, issuer, client, Some(nonce), at(now))
     };
 
     assert!(check(token, "tandem-test", nonce, exp - 10).is_ok());
@@ -277,7 +276,7 @@ fn id_tokens_are_checked() {
             "http://127.0.0.1:1/elsewhere",
             "tandem-test",
             Some(nonce),
-            exp - 10
+            at(exp - 10)
         ),
         Err(IdTokenError::WrongIssuer { .. })
     ));
@@ -286,10 +285,10 @@ fn id_tokens_are_checked() {
 #[test]
 fn a_deleted_user_is_an_account_gone() {
     let op = OidcProvider::start();
-    let provider = op.provider(AccountKind::Personal);
+    let provider = op.provider(MicrosoftAccountKind::Personal);
     let signed_in = provider
         .sign_in_with_browser(
-            AccountKind::Personal,
+            MicrosoftAccountKind::Personal,
             browser("alice", "normal"),
             TIMEOUT,
             &no_cancel(),
@@ -305,10 +304,10 @@ fn a_deleted_user_is_an_account_gone() {
 #[test]
 fn the_device_code_flow() {
     let op = OidcProvider::start();
-    let provider = op.provider(AccountKind::Work);
+    let provider = op.provider(MicrosoftAccountKind::Work);
     let signed_in = provider
         .sign_in_with_device_code(
-            AccountKind::Work,
+            MicrosoftAccountKind::Work,
             |prompt| {
                 assert!(!prompt.user_code.is_empty());
                 // The user opens the address on their phone and types the code.
@@ -326,7 +325,7 @@ fn the_device_code_flow() {
             &no_cancel(),
         )
         .unwrap();
-    assert_eq!(signed_in.account.kind, AccountKind::Work);
+    assert_eq!(signed_in.account.kind, MicrosoftAccountKind::Work);
     assert_eq!(
         signed_in.account.username.as_deref(),
         Some("bob@contoso.test")
@@ -427,11 +426,12 @@ fn a_device_code_sign_in_ends_within_its_timeout_whatever_the_provider_says() {
             authority: Some(base),
         };
         let provider =
-            tandem_identity::flow::Provider::discover(&settings, AccountKind::Work).unwrap();
+            tandem_identity::flow::Provider::discover(&settings, MicrosoftAccountKind::Work)
+                .unwrap();
         let started = std::time::Instant::now();
         let error = provider
             .sign_in_with_device_code(
-                AccountKind::Work,
+                MicrosoftAccountKind::Work,
                 |_| {},
                 Duration::from_secs(2),
                 &no_cancel(),

@@ -15,46 +15,10 @@ use tandem_linking::{LinkBook, LinkRequest, UnlinkReason, World};
 use tandem_locations::Locations;
 use tandem_policy::PolicySet;
 use tandem_policy::watch::PolicyWatcher;
-use tandem_profiles::{Account, AccountKind, BrowserId, Evidence, Profile, Snapshot};
-
-fn profile(dir: String, kind: AccountKind, email: String) -> Profile {
-    Profile {
-        browser: BrowserId::Edge,
-        profile_dir: dir,
-        name: "p".into(),
-        account: Account {
-            kind,
-            email: Some(email),
-            display_name: None,
-            tenant_id: Some(match kind {
-                AccountKind::Personal => tandem_profiles::CONSUMER_TENANT_ID.into(),
-                _ => "72f988bf-86f1-41af-91ab-2d7cd011db47".into(),
-            }),
-            evidence: Evidence::TenantId,
-        },
-        user_data_dir: "/bench".into(),
-        last_active: None,
-        is_default: false,
-        in_last_session: false,
-        unreadable: None,
-    }
-}
+use tandem_profiles::Snapshot;
 
 fn machine(pairs: usize) -> Snapshot {
-    let mut profiles = Vec::new();
-    for i in 0..pairs {
-        profiles.push(profile(
-            format!("Work {i}"),
-            AccountKind::Work,
-            format!("w{i}@contoso.com"),
-        ));
-        profiles.push(profile(
-            format!("Home {i}"),
-            AccountKind::Personal,
-            format!("p{i}@outlook.com"),
-        ));
-    }
-    Snapshot::new(profiles)
+    tandem_testkit::profiles::pairs(pairs)
 }
 
 fn link_all(book: &LinkBook, world: &World, links: usize) {
@@ -93,7 +57,7 @@ fn main() {
             profiles: &profiles,
             policy: &policy,
             sign_ins: &sign_ins,
-            now: tandem_linking::now(),
+            now: jiff::Timestamp::now(),
         };
         link_all(&book, &world, 1);
         let (sender, unlinked) = mpsc::channel();
@@ -106,7 +70,7 @@ fn main() {
                     profiles: &watch_profiles,
                     policy: &policy,
                     sign_ins: &sign_ins,
-                    now: tandem_linking::now(),
+                    now: jiff::Timestamp::now(),
                 })
                 .expect("reconciled");
             if result.status.links.is_empty() {
@@ -148,7 +112,7 @@ fn main() {
         profiles: &profiles,
         policy: &policy,
         sign_ins: &sign_ins,
-        now: tandem_linking::now(),
+        now: jiff::Timestamp::now(),
     };
     link_all(&book, &world, 50);
     let runs = 200;

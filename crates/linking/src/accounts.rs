@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 
 use tandem_identity::refresh::TokenFailure;
-use tandem_identity::{AccountKind, ConfigError, IdentitySettings, Provider, Vault};
+use tandem_identity::{
+    AccountKey, ConfigError, IdentitySettings, MicrosoftAccountKind, Provider, Vault,
+};
 use tandem_locations::Locations;
 
 use crate::book::{LinkBook, LinkError};
@@ -23,7 +25,7 @@ pub enum CheckError {
 /// Checks every work account the links on this machine rely on.
 pub fn check_linked_work_accounts(
     locations: &Locations,
-) -> Result<BTreeMap<String, WorkSignIn>, CheckError> {
+) -> Result<BTreeMap<AccountKey, WorkSignIn>, CheckError> {
     let keys = LinkBook::new(locations).work_account_keys()?;
     if keys.is_empty() {
         return Ok(BTreeMap::new());
@@ -40,13 +42,13 @@ pub fn check_linked_work_accounts(
 pub fn check_work_accounts(
     vault: &Vault,
     settings: &IdentitySettings,
-    keys: &[String],
-) -> BTreeMap<String, WorkSignIn> {
+    keys: &[AccountKey],
+) -> BTreeMap<AccountKey, WorkSignIn> {
     let mut results = BTreeMap::new();
     if keys.is_empty() {
         return results;
     }
-    let provider = match Provider::discover(settings, AccountKind::Work) {
+    let provider = match Provider::discover(settings, MicrosoftAccountKind::Work) {
         Ok(provider) => provider,
         Err(error) => {
             tracing::info!(%error, "cannot reach the identity provider; work accounts not checked");
@@ -54,7 +56,7 @@ pub fn check_work_accounts(
         }
     };
     for key in keys {
-        let Ok(account) = vault.find(key) else {
+        let Ok(account) = vault.find(key.as_str()) else {
             results.insert(
                 key.clone(),
                 WorkSignIn::SignInAgain {

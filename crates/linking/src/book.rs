@@ -31,8 +31,10 @@ use tandem_store::{DirLock, Document, LOCK_WAIT, OwnedDir, Recovery, StateFile, 
 use crate::engine::{self, Reconciled, WorkLink, World};
 use crate::machine::LinkEvent;
 use crate::model::{
-    HistoryEntry, Link, LinkState, PersonalAccount, PersonalProof, ProfileRef, WorkAccount,
+    AccountKey, HistoryEntry, Link, LinkId, LinkState, PersonalAccount, PersonalProof, ProfileRef,
+    WorkAccount,
 };
+use jiff::Timestamp;
 
 /// The history file of Tandem 0.1, relative to the data folder: read once
 /// into the work file, then removed.
@@ -84,7 +86,7 @@ pub struct PersonalSide {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct PersonalLinks {
     /// By link id.
-    pub links: BTreeMap<String, PersonalSide>,
+    pub links: BTreeMap<LinkId, PersonalSide>,
 }
 
 impl Document for PersonalLinks {
@@ -95,7 +97,8 @@ impl Document for PersonalLinks {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Restriction {
     pub restricted: bool,
-    pub since: Option<u64>,
+    #[serde(with = "jiff::fmt::serde::timestamp::second::optional")]
+    pub since: Option<Timestamp>,
 }
 
 impl Document for Restriction {
@@ -107,8 +110,12 @@ impl Document for Restriction {
 pub enum LinkError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("linking is off: {0}")]
-    PolicyForbids(String),
+    #[error("linking is off: {reason}")]
+    PolicyForbids {
+        reason: String,
+        /// The file or registry key whose policy forbids it.
+        set_by: tandem_policy::Source,
+    },
     #[error(
         "processing of your personal data is paused (`tandem privacy restrict`); lift it with \
          `tandem privacy restrict --lift` to link"
@@ -142,7 +149,7 @@ impl LinkError {
     pub fn code(&self) -> &'static str {
         match self {
             LinkError::Store(_) => "state_unreadable",
-            LinkError::PolicyForbids(_) => "policy_forbids",
+            LinkError::PolicyForbids { .. } => "policy_forbids",
             LinkError::Restricted => "personal_data_restricted",
             LinkError::NoSuchProfile(_) => "profile_not_found",
             LinkError::NotAWorkProfile { .. } => "not_a_work_profile",
@@ -157,7 +164,8 @@ impl LinkError {
 
 /// Whether linking is allowed for one browser's profiles, and why not:
 /// Tandem's global switch and the browser's own policy together.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BrowserPolicy {
     pub browser: BrowserId,
     pub linking_allowed: bool,
@@ -165,7 +173,8 @@ pub struct BrowserPolicy {
 }
 
 /// Links, policy and notices: what `tandem status` and the app show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Status {
     /// Tandem's own policy: the global switch.
     pub linking_allowed: bool,
@@ -216,7 +225,7 @@ pub struct LinkRequest {
     pub work: ProfileRef,
     pub personal_profile: Option<ProfileRef>,
     /// The work account's key in the vault, if Tandem signed in to it.
-    pub work_account_key: Option<String>,
+    pub work_account_key: Option<AccountKey>,
 }
 
 /// What an unlink did.
@@ -232,7 +241,7 @@ pub struct Unlinked {
 /// A link waiting for its personal sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
-    pub id: String,
+    pub id: LinkId,
     pub work: ProfileRef,
     pub personal_profile: Option<ProfileRef>,
 }
@@ -393,7 +402,7 @@ impl LinkBook {
                 },
                 work_account_key: None,
                 state: LinkState::Linked,
-                since: crate::model::now(),
+                since: Timestamp::now(),
                 reason: None,
                 provider_says_sign_in_again: false,
             });
@@ -502,8 +511,8 @@ impl LinkBook {
                 let decision = engine::linking_decision(world.policy, browser);
                 BrowserPolicy {
                     browser,
-                    linking_allowed: decision.allowed,
-                    reason: decision.reason,
+                    linking_allowed: decision.allowed(),
+                    reason: decision.reason().map(str::to_owned),
                 }
             })
             .collect();
@@ -529,8 +538,8 @@ impl LinkBook {
             })
             .collect();
         Status {
-            linking_allowed: global.allowed,
-            policy_reason: global.reason,
+            linking_allowed: global.allowed(),
+            policy_reason: global.reason().map(str::to_owned),
             browsers,
             links,
             personal_data_restricted: pages.restricted,
@@ -581,11 +590,13 @@ impl LinkBook {
         if pages.restricted {
             return Err(LinkError::Restricted);
         }
-        let decision = engine::linking_decision(world.policy, request.work.browser);
-        if !decision.allowed {
-            return Err(LinkError::PolicyForbids(
-                decision.reason.unwrap_or_default(),
-            ));
+        if let tandem_policy::Decision::Forbidden { reason, source } =
+            engine::linking_decision(world.policy, request.work.browser)
+        {
+            return Err(LinkError::PolicyForbids {
+                reason,
+                set_by: source,
+            });
         }
         let find = |wanted: &ProfileRef| {
             world
@@ -671,7 +682,7 @@ impl LinkBook {
     ) -> Result<Pending, LinkError> {
         let work_account = Self::check_request(pages, world, request)?;
         let mut link = WorkLink {
-            id: new_link_id(),
+            id: LinkId::random(),
             work: request.work.clone(),
             work_account,
             work_account_key: request.work_account_key.clone(),
@@ -859,9 +870,9 @@ impl LinkBook {
 
     /// The work accounts (vault keys) the links rely on, to check with the
     /// identity provider.
-    pub fn work_account_keys(&self) -> Result<Vec<String>, LinkError> {
+    pub fn work_account_keys(&self) -> Result<Vec<AccountKey>, LinkError> {
         let lock = self.lock()?;
-        let mut keys: Vec<String> = self
+        let mut keys: Vec<AccountKey> = self
             .work
             .load(&lock)?
             .value
@@ -875,7 +886,7 @@ impl LinkBook {
     }
 
     /// Pauses (or resumes) all processing of personal data.
-    pub fn set_restricted(&self, restricted: bool, now: u64) -> Result<(), LinkError> {
+    pub fn set_restricted(&self, restricted: bool, now: Timestamp) -> Result<(), LinkError> {
         let lock = self.lock()?;
         self.restriction.save(
             &lock,
@@ -917,7 +928,7 @@ impl LinkBook {
 
     /// Deletes the personal half of every link, and the links that need it.
     /// Returns the history entries it recorded.
-    pub fn delete_personal(&self, now: u64) -> Result<Vec<HistoryEntry>, LinkError> {
+    pub fn delete_personal(&self, now: Timestamp) -> Result<Vec<HistoryEntry>, LinkError> {
         let lock = self.lock()?;
         let mut work = self.work.load(&lock)?.value;
         let mut history = Vec::new();
@@ -938,8 +949,4 @@ impl LinkBook {
         self.personal.delete(&lock)?;
         Ok(history)
     }
-}
-
-fn new_link_id() -> String {
-    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }

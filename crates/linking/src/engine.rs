@@ -15,25 +15,27 @@ use tandem_policy::{Decision, PolicySet, Publisher};
 use tandem_profiles::{AccountKind, BrowserId, Evidence, Snapshot};
 
 use crate::machine::{ForbiddenTransition, LinkEvent, transition};
-use crate::model::{HistoryEntry, LinkState, ProfileRef, WorkAccount};
+use crate::model::{AccountKey, HistoryEntry, LinkId, LinkState, ProfileRef, WorkAccount};
+use jiff::Timestamp;
 
 /// How long a link may wait in `linking` for its sign-in before it is
 /// abandoned (a process that died mid-sign-in leaves one behind).
-pub const LINKING_TIMEOUT_SECS: u64 = 15 * 60;
+pub const LINKING_TIMEOUT: jiff::SignedDuration = jiff::SignedDuration::from_mins(15);
 
 /// The work side of a link: what Tandem stores about the work profile. It
 /// never holds anything about the personal account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkLink {
-    pub id: String,
+    pub id: LinkId,
     pub work: ProfileRef,
     pub work_account: WorkAccount,
     /// The work account Tandem signed in to (`<oid>.<tid>` in the vault), if
     /// any: its refresh results can say the account is gone.
     #[serde(default)]
-    pub work_account_key: Option<String>,
+    pub work_account_key: Option<AccountKey>,
     pub state: LinkState,
-    pub since: u64,
+    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
+    pub since: Timestamp,
     #[serde(default)]
     pub reason: Option<String>,
     /// Whether the identity provider (not the browser) said the work account
@@ -63,7 +65,7 @@ pub enum WorkSignIn {
 pub struct Observation {
     pub profiles: Snapshot,
     pub policy: PolicySet,
-    pub sign_ins: BTreeMap<String, WorkSignIn>,
+    pub sign_ins: BTreeMap<AccountKey, WorkSignIn>,
 }
 
 impl Observation {
@@ -73,7 +75,7 @@ impl Observation {
             profiles: &self.profiles,
             policy: &self.policy,
             sign_ins: &self.sign_ins,
-            now: crate::model::now(),
+            now: Timestamp::now(),
         }
     }
 }
@@ -84,8 +86,8 @@ pub struct World<'a> {
     pub profiles: &'a Snapshot,
     pub policy: &'a PolicySet,
     /// By work account key.
-    pub sign_ins: &'a BTreeMap<String, WorkSignIn>,
-    pub now: u64,
+    pub sign_ins: &'a BTreeMap<AccountKey, WorkSignIn>,
+    pub now: Timestamp,
 }
 
 /// A link that reconciliation removed, and why.
@@ -127,7 +129,7 @@ pub fn publisher_of(browser: BrowserId) -> Option<Publisher> {
 /// first, then the browser's own policy.
 pub fn linking_decision(policy: &PolicySet, browser: BrowserId) -> Decision {
     let global = policy.linking(Publisher::Tandem);
-    if !global.allowed {
+    if !global.allowed() {
         return global;
     }
     match publisher_of(browser) {
@@ -141,7 +143,7 @@ pub fn apply(
     link: &mut WorkLink,
     event: &LinkEvent,
     reason: Option<String>,
-    now: u64,
+    now: Timestamp,
 ) -> Result<Option<HistoryEntry>, ForbiddenTransition> {
     let step = transition(link.state, event)?;
     link.state = step.to;
@@ -160,11 +162,7 @@ pub fn apply(
 
 /// Decides what the world says should happen to one link, if anything.
 fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, String)> {
-    let decision = linking_decision(world.policy, link.work.browser);
-    if !decision.allowed {
-        let reason = decision
-            .reason
-            .unwrap_or_else(|| "your organization turned linking off".into());
+    if let Decision::Forbidden { reason, .. } = linking_decision(world.policy, link.work.browser) {
         return Some((LinkEvent::PolicyForbids, reason));
     }
     // The same folder name can exist in two installs of one browser (native
@@ -244,12 +242,10 @@ fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, String)> {
             LinkEvent::WorkAccessRestored,
             "the work account is available again".into(),
         )),
-        LinkState::Linking if world.now.saturating_sub(link.since) > LINKING_TIMEOUT_SECS => {
-            Some((
-                LinkEvent::Abandoned,
-                "the personal sign-in did not finish".into(),
-            ))
-        }
+        LinkState::Linking if world.now.duration_since(link.since) > LINKING_TIMEOUT => Some((
+            LinkEvent::Abandoned,
+            "the personal sign-in did not finish".into(),
+        )),
         _ => None,
     }
 }
@@ -297,6 +293,10 @@ pub fn reconcile(links: &[WorkLink], world: &World) -> Reconciled {
 mod tests {
     use super::*;
     use crate::model::HistoryEvent;
+
+    fn at(seconds: i64) -> Timestamp {
+        Timestamp::from_second(seconds).unwrap()
+    }
     use tandem_profiles::{Account, Evidence, Profile};
 
     const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -333,9 +333,9 @@ mod tests {
                 tenant_id: Some(TENANT.into()),
                 email: Some("ada@contoso.com".into()),
             },
-            work_account_key: Some("oid.tid".into()),
+            work_account_key: Some(AccountKey::from_stored("oid.tid")),
             state,
-            since: 100,
+            since: at(100),
             reason: None,
             provider_says_sign_in_again: false,
         }
@@ -365,8 +365,8 @@ mod tests {
         links: &[WorkLink],
         profiles: Vec<Profile>,
         policy: &PolicySet,
-        sign_ins: &BTreeMap<String, WorkSignIn>,
-        now: u64,
+        sign_ins: &BTreeMap<AccountKey, WorkSignIn>,
+        now: i64,
     ) -> Reconciled {
         let snapshot = Snapshot::new(profiles);
         reconcile(
@@ -375,7 +375,7 @@ mod tests {
                 profiles: &snapshot,
                 policy,
                 sign_ins,
-                now,
+                now: at(now),
             },
         )
     }
@@ -415,7 +415,7 @@ mod tests {
             for entry in &out.history {
                 assert_eq!(entry.event, HistoryEvent::UnlinkedByPolicy);
                 assert!(entry.reason.contains(names), "{}", entry.reason);
-                assert_eq!(entry.time, 200);
+                assert_eq!(entry.time, at(200));
             }
         }
     }
@@ -466,7 +466,7 @@ mod tests {
             );
         }
         let gone = BTreeMap::from([(
-            "oid.tid".to_owned(),
+            AccountKey::from_stored("oid.tid"),
             WorkSignIn::Gone {
                 detail: "AADSTS50057".into(),
             },
@@ -503,7 +503,7 @@ mod tests {
         );
 
         let expired = BTreeMap::from([(
-            "oid.tid".to_owned(),
+            AccountKey::from_stored("oid.tid"),
             WorkSignIn::SignInAgain {
                 detail: "AADSTS700082".into(),
             },
@@ -520,7 +520,7 @@ mod tests {
         // restore it; only the provider saying it is usable does.
         let no_answer = run(&out.links, vec![work_profile()], &policy(None, None));
         assert!(!no_answer.changed());
-        let usable = BTreeMap::from([("oid.tid".to_owned(), WorkSignIn::Usable)]);
+        let usable = BTreeMap::from([(AccountKey::from_stored("oid.tid"), WorkSignIn::Usable)]);
         let back = run_with(
             &out.links,
             vec![work_profile()],
@@ -563,7 +563,7 @@ mod tests {
             vec![work_profile()],
             &policy(None, None),
             &BTreeMap::new(),
-            100 + LINKING_TIMEOUT_SECS,
+            100 + LINKING_TIMEOUT.as_secs(),
         );
         assert_eq!(fresh.links.len(), 1);
         let stale = run_with(
@@ -571,7 +571,7 @@ mod tests {
             vec![work_profile()],
             &policy(None, None),
             &BTreeMap::new(),
-            101 + LINKING_TIMEOUT_SECS,
+            101 + LINKING_TIMEOUT.as_secs(),
         );
         assert!(stale.links.is_empty());
         assert!(stale.history.is_empty());
@@ -620,7 +620,7 @@ mod tests {
             profiles: &snapshot,
             policy: &policy,
             sign_ins: &sign_ins,
-            now: 200,
+            now: at(200),
         };
         let out = reconcile(&[link(LinkState::Linked)], &world);
         assert!(!out.changed());

@@ -13,7 +13,6 @@ pub mod engine;
 pub mod machine;
 pub mod model;
 pub mod privacy;
-pub mod signin;
 pub mod toggle;
 pub use tandem_store as store;
 
@@ -23,6 +22,6 @@ pub use book::{
 };
 pub use engine::{Observation, WorkSignIn, World, linking_decision};
 pub use model::{
-    HistoryEntry, HistoryEvent, Link, LinkState, PersonalAccount, PersonalProof, ProfileRef,
-    WorkAccount, now,
+    AccountKey, HistoryEntry, HistoryEvent, Link, LinkId, LinkState, PersonalAccount,
+    PersonalProof, ProfileRef, WorkAccount,
 };

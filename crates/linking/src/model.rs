@@ -1,13 +1,47 @@
 //! What a link is, as Tandem stores and shows it.
 
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+pub use tandem_microsoft::AccountKey;
 use tandem_profiles::BrowserId;
-use ts_rs::TS;
+
+/// The random id that joins the work half and the personal half of a link.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LinkId(String);
+
+impl LinkId {
+    /// A new id: 128 random bits, in hex.
+    pub fn random() -> Self {
+        Self(format!(
+            "{:016x}{:016x}",
+            fastrand::u64(..),
+            fastrand::u64(..)
+        ))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for LinkId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for LinkId {
+    fn from(id: &str) -> Self {
+        Self(id.to_owned())
+    }
+}
 
 /// A browser profile, named as the CLI and the UI name it, and written in
 /// JSON as one string: `<browser>:<profile_dir>` (`edge:Profile 1`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, TS)]
-#[ts(type = "string")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(type = "string"))]
 pub struct ProfileRef {
     pub browser: BrowserId,
     pub profile_dir: String,
@@ -77,7 +111,8 @@ impl std::str::FromStr for ProfileRef {
 }
 
 /// The work account of the linked profile, as its browser shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkAccount {
     pub tenant_id: Option<String>,
     pub email: Option<String>,
@@ -96,7 +131,8 @@ impl WorkAccount {
 }
 
 /// How Tandem knows who the personal account is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PersonalProof {
     /// A real sign-in; its tokens are in the keyring under `account_key`.
@@ -106,17 +142,19 @@ pub enum PersonalProof {
 }
 
 /// The personal Microsoft account of a link. Stored only on the personal side.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PersonalAccount {
     /// `<object id>.<tenant id>` when it comes from a sign-in.
-    pub account_key: Option<String>,
+    pub account_key: Option<AccountKey>,
     pub email: Option<String>,
     pub name: Option<String>,
     pub proof: PersonalProof,
 }
 
 /// Where a link stands. `Unlinked` is never stored: an unlinked profile has no link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum LinkState {
     Unlinked,
@@ -140,25 +178,28 @@ impl LinkState {
 }
 
 /// One link as the UI and `tandem status --json` show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Link {
     /// A random id joining the work side and the personal side of the link.
-    pub id: String,
+    pub id: LinkId,
     pub work: ProfileRef,
     pub work_account: WorkAccount,
     /// `None` while processing of personal data is restricted.
     pub personal_account: Option<PersonalAccount>,
     pub personal_profile: Option<ProfileRef>,
     pub state: LinkState,
-    /// Unix seconds since the link entered its state.
-    #[ts(type = "number")]
-    pub since: u64,
+    /// When the link entered its state (Unix seconds in JSON).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
+    pub since: Timestamp,
     /// Why the link is in its state, when that is not plain "linked".
     pub reason: Option<String>,
 }
 
 /// What happened to a link, for the history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum HistoryEvent {
     Linked,
@@ -173,22 +214,16 @@ pub enum HistoryEvent {
 
 /// One line of the append-only history. It names the work profile and never
 /// the personal account, so it is work-side data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryEntry {
-    /// Unix seconds.
-    #[ts(type = "number")]
-    pub time: u64,
+    /// Unix seconds in JSON.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
+    pub time: Timestamp,
     pub event: HistoryEvent,
     pub work: ProfileRef,
     pub reason: String,
-}
-
-/// The current time in Unix seconds.
-pub fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 pub use tandem_files::export::Existing;
 use tandem_files::export::ExportError;
-use tandem_identity::{AccountKind, Vault, VaultError};
+use tandem_identity::{MicrosoftAccountKind, Vault, VaultError};
 use tandem_locations::Locations;
 
 use crate::book::{LinkBook, LinkError};
@@ -32,10 +32,10 @@ pub fn personal_data(locations: &Locations) -> Result<serde_json::Value, Privacy
     let accounts: Vec<_> = Vault::new(locations)
         .accounts()?
         .into_iter()
-        .filter(|account| account.kind == AccountKind::Personal)
+        .filter(|account| account.kind == MicrosoftAccountKind::Personal)
         .collect();
     Ok(serde_json::json!({
-        "exported_at": crate::model::now(),
+        "exported_at": jiff::Timestamp::now().as_second(),
         "about": "Everything Tandem holds about your personal Microsoft account. Sign-in secrets are never exported.",
         "personal_accounts": accounts,
         "links": book.personal_export()?,
@@ -80,15 +80,15 @@ pub fn delete(locations: &Locations) -> Result<Deleted, PrivacyError> {
     }
     let mut sign_ins = 0;
     for account in vault.accounts()? {
-        if account.kind == AccountKind::Personal {
+        if account.kind == MicrosoftAccountKind::Personal {
             names.extend(account.username.clone());
             names.extend(account.name.clone());
-            names.push(account.key());
+            names.push(account.key().to_string());
             vault.remove(&account)?;
             sign_ins += 1;
         }
     }
-    let unlinked = book.delete_personal(crate::model::now())?;
+    let unlinked = book.delete_personal(jiff::Timestamp::now())?;
     tandem_logging::scrub(locations.log_dir(), &names).map_err(PrivacyError::Logs)?;
     Ok(Deleted { sign_ins, unlinked })
 }

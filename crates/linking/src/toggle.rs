@@ -67,11 +67,9 @@ pub fn toggle_view(status: &Status, profiles: &Snapshot, policy: &PolicySet) -> 
     };
     let work = ProfileRef::of(work);
     let link = status.links.iter().find(|link| link.work == work);
-    let decision = linking_decision(policy, work.browser);
-    if !decision.allowed {
-        let reason = decision
-            .reason
-            .unwrap_or_else(|| "your organization turned it off".into());
+    if let tandem_policy::Decision::Forbidden { reason, .. } =
+        linking_decision(policy, work.browser)
+    {
         return ToggleView {
             work: Some(work),
             checked: false,
@@ -144,7 +142,7 @@ mod tests {
             personal_account: None,
             personal_profile: None,
             state: LinkState::Linked,
-            since: 0,
+            since: jiff::Timestamp::UNIX_EPOCH,
             reason: None,
         }
     }

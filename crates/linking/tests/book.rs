@@ -5,49 +5,25 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use jiff::Timestamp;
 use tandem_linking::{
-    HistoryEvent, LinkBook, LinkError, LinkRequest, LinkState, PersonalAccount, PersonalProof,
-    ProfileRef, UnlinkReason, WorkSignIn, World,
+    AccountKey, HistoryEvent, LinkBook, LinkError, LinkRequest, LinkState, PersonalAccount,
+    PersonalProof, ProfileRef, UnlinkReason, WorkSignIn, World,
 };
 use tandem_locations::Locations;
 use tandem_policy::PolicySet;
-use tandem_profiles::{Account, AccountKind, BrowserId, Evidence, Profile, Snapshot};
-
-const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-
-fn profile(dir: &str, kind: AccountKind, email: Option<&str>) -> Profile {
-    Profile {
-        browser: BrowserId::Edge,
-        profile_dir: dir.into(),
-        name: dir.into(),
-        account: Account {
-            kind,
-            email: email.map(str::to_owned),
-            display_name: Some("Ada".into()),
-            tenant_id: match kind {
-                AccountKind::Work => Some(TENANT.into()),
-                AccountKind::Personal => Some(tandem_profiles::CONSUMER_TENANT_ID.into()),
-                _ => None,
-            },
-            evidence: Evidence::TenantId,
-        },
-        user_data_dir: "/home/user/.config/microsoft-edge".into(),
-        last_active: None,
-        is_default: false,
-        in_last_session: false,
-        unreadable: None,
-    }
-}
+use tandem_profiles::{AccountKind, BrowserId, Profile, Snapshot};
 
 fn machine_profiles() -> Snapshot {
-    Snapshot {
-        unreadable: Vec::new(),
-        profiles: vec![
-            profile("Default", AccountKind::Work, Some("ada@contoso.com")),
-            profile("Profile 1", AccountKind::Personal, Some("ada@outlook.com")),
-            profile("Profile 2", AccountKind::None, None),
-        ],
-    }
+    tandem_testkit::profiles::work_and_personal()
+}
+
+fn profile(dir: &str, kind: AccountKind, email: Option<&str>) -> Profile {
+    tandem_testkit::profiles::edge(dir, kind, email)
+}
+
+fn at(seconds: i64) -> Timestamp {
+    Timestamp::from_second(seconds).unwrap()
 }
 
 struct Machine {
@@ -85,13 +61,13 @@ impl Machine {
 fn world<'a>(
     profiles: &'a Snapshot,
     policy: &'a PolicySet,
-    sign_ins: &'a BTreeMap<String, WorkSignIn>,
+    sign_ins: &'a BTreeMap<AccountKey, WorkSignIn>,
 ) -> World<'a> {
     World {
         profiles,
         policy,
         sign_ins,
-        now: tandem_linking::now(),
+        now: Timestamp::now(),
     }
 }
 
@@ -328,7 +304,7 @@ fn restriction_pauses_personal_processing_until_lifted() {
     let machine = Machine::new();
     let profiles = machine_profiles();
     link_default(&machine, &profiles);
-    machine.book.set_restricted(true, 1).unwrap();
+    machine.book.set_restricted(true, at(1)).unwrap();
     let policy = machine.policy();
     let none = BTreeMap::new();
     let world = world(&profiles, &policy, &none);
@@ -341,12 +317,12 @@ fn restriction_pauses_personal_processing_until_lifted() {
         machine.book.begin(&world, &other),
         Err(LinkError::Restricted)
     ));
-    machine.book.set_restricted(false, 2).unwrap();
+    machine.book.set_restricted(false, at(2)).unwrap();
     let status = machine.book.reconcile(&world).unwrap().status;
     assert!(status.links[0].personal_account.is_some());
 
     // Unlinking while restricted still erases the personal half.
-    machine.book.set_restricted(true, 3).unwrap();
+    machine.book.set_restricted(true, at(3)).unwrap();
     machine
         .book
         .unlink(&world, None, UnlinkReason::AtRequest)
@@ -362,7 +338,7 @@ fn deleting_personal_data_removes_the_links_that_need_it() {
     let exported = machine.book.personal_export().unwrap();
     assert_eq!(exported.len(), 1);
     assert_eq!(exported[0]["personal_account"]["email"], "ada@outlook.com");
-    let recorded = machine.book.delete_personal(5).unwrap();
+    let recorded = machine.book.delete_personal(at(5)).unwrap();
     assert_eq!(recorded[0].event, HistoryEvent::PersonalDataDeleted);
     assert!(machine.book.personal_export().unwrap().is_empty());
     let policy = machine.policy();
@@ -411,7 +387,10 @@ fn a_pending_link_is_confirmed_or_abandoned() {
             &world,
             &pending,
             PersonalAccount {
-                account_key: Some("oid.9188040d-6c67-4c5b-b112-36a304b66dad".into()),
+                account_key: Some(AccountKey::new(
+                    "oid",
+                    "9188040d-6c67-4c5b-b112-36a304b66dad",
+                )),
                 email: Some("ada@outlook.com".into()),
                 name: None,
                 proof: PersonalProof::SignIn,
@@ -491,7 +470,7 @@ fn a_restored_backup_keeps_the_link_linked_long_after() {
     );
     // Sixteen minutes on, when a pending link would have been abandoned.
     let mut later = world(&profiles, &policy, &none);
-    later.now += 16 * 60;
+    later.now += jiff::SignedDuration::from_mins(16);
     let status = machine.book.reconcile(&later).unwrap().status;
     assert_eq!(status.links.len(), 1);
     assert_eq!(status.links[0].state, LinkState::Linked);
@@ -507,7 +486,7 @@ fn a_damaged_links_file_is_reported_and_the_last_good_copy_used() {
     let policy = machine.policy();
     let none = BTreeMap::new();
     let world = world(&profiles, &policy, &none);
-    machine.book.set_restricted(false, 1).unwrap();
+    machine.book.set_restricted(false, at(1)).unwrap();
     let links = machine.locations.data_dir().join("work/links.json");
     let good = std::fs::read(&links).unwrap();
     std::fs::write(links.with_file_name("links.json.bak"), &good).unwrap();
@@ -577,7 +556,7 @@ fn while_restricted_a_lost_work_file_waits_for_its_personal_halves() {
     let machine = Machine::new();
     let profiles = machine_profiles();
     link_default(&machine, &profiles);
-    machine.book.set_restricted(true, 1).unwrap();
+    machine.book.set_restricted(true, at(1)).unwrap();
     let work = machine.locations.data_dir().join("work");
     for name in ["links.json", "links.json.bak"] {
         std::fs::write(work.join(name), "garbage{").unwrap();
@@ -600,7 +579,7 @@ fn while_restricted_a_lost_work_file_waits_for_its_personal_halves() {
         tree_text(machine.locations.data_dir()).contains("ada@outlook.com"),
         "the halves are not erased while they cannot be read"
     );
-    machine.book.set_restricted(false, 2).unwrap();
+    machine.book.set_restricted(false, at(2)).unwrap();
     let status = machine.book.reconcile(&world).unwrap().status;
     assert_eq!(status.links.len(), 1, "{:?}", status.notices);
 }
@@ -622,7 +601,7 @@ fn a_half_left_by_a_killed_unlink_is_erased_even_while_restricted() {
     // As a process killed between the work half and the personal half leaves it.
     std::fs::write(&personal, &with_half).unwrap();
     std::fs::write(personal.with_file_name("links.json.bak"), &with_half).unwrap();
-    machine.book.set_restricted(true, 1).unwrap();
+    machine.book.set_restricted(true, at(1)).unwrap();
     machine.book.reconcile(&world).unwrap();
     assert!(!tree_text(machine.locations.data_dir()).contains("ada@outlook.com"));
 }

@@ -15,7 +15,7 @@ use tandem_linking::store::{Document, LOCK_WAIT, OwnedDir, StateFile};
 use tandem_linking::{LinkBook, LinkRequest, UnlinkReason, World};
 use tandem_locations::Locations;
 use tandem_policy::PolicySet;
-use tandem_profiles::{Account, AccountKind, BrowserId, Evidence, Profile, Snapshot};
+use tandem_profiles::Snapshot;
 
 const CHILD_VAR: &str = "TANDEM_CRASH_CHILD";
 const KILLS: usize = 500;
@@ -46,35 +46,7 @@ impl Document for Ledger {
 }
 
 fn profiles() -> Snapshot {
-    let profile = |dir: &str, kind, email: &str, tenant: &str| Profile {
-        browser: BrowserId::Edge,
-        profile_dir: dir.into(),
-        name: dir.into(),
-        account: Account {
-            kind,
-            email: Some(email.into()),
-            display_name: None,
-            tenant_id: Some(tenant.into()),
-            evidence: Evidence::TenantId,
-        },
-        user_data_dir: "/nowhere".into(),
-        last_active: None,
-        is_default: false,
-        in_last_session: false,
-        unreadable: None,
-    };
-    Snapshot {
-        unreadable: Vec::new(),
-        profiles: vec![
-            profile("Default", AccountKind::Work, "ada@contoso.com", "t-work"),
-            profile(
-                "Profile 1",
-                AccountKind::Personal,
-                "ada@outlook.com",
-                tandem_profiles::CONSUMER_TENANT_ID,
-            ),
-        ],
-    }
+    tandem_testkit::profiles::work_and_personal()
 }
 
 fn spawn_child(job: &str, dir: &Path) -> std::process::Child {
@@ -120,7 +92,7 @@ fn child() {
                 profiles: &profiles,
                 policy: &policy,
                 sign_ins: &sign_ins,
-                now: tandem_linking::now(),
+                now: jiff::Timestamp::now(),
             };
             let linked = !book.reconcile(&world).unwrap().status.links.is_empty();
             if linked {
@@ -245,7 +217,7 @@ fn links_are_always_whole_after_sigkill() {
         profiles: &profiles,
         policy: &policy,
         sign_ins: &sign_ins,
-        now: tandem_linking::now(),
+        now: jiff::Timestamp::now(),
     };
     let life = typical_run("toggle", root.path());
     for _ in 0..KILLS {

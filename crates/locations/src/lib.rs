@@ -11,7 +11,6 @@ use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
-use ts_rs::TS;
 
 /// The variable that moves every system location under another folder.
 pub const SYSTEM_ROOT_VAR: &str = "TANDEM_SYSTEM_ROOT";
@@ -41,7 +40,8 @@ pub enum LocationError {
 /// The operating systems Tandem knows the file layouts of. Code that maps a
 /// layout takes the platform as a value, so every OS's table is tested on
 /// every OS.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Platform {
     Linux,
@@ -100,38 +100,39 @@ impl UserRoots {
 }
 
 /// Where Tandem keeps its own files, and where the system-wide files it reads live.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Locations {
     /// The user's home folder.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     home: PathBuf,
     /// Settings the user chose.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     config_dir: PathBuf,
     /// Data Tandem must keep (links, account index), never secrets.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     data_dir: PathBuf,
     /// Data Tandem can rebuild at any time.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     cache_dir: PathBuf,
     /// Rolling log files.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     log_dir: PathBuf,
     /// The folder every system location is resolved under; `/` on a real machine.
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     system_root: PathBuf,
     /// Other programs' user folders, for reading browser files.
     #[serde(skip)]
-    #[ts(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     user_roots: UserRoots,
     /// Windows: `%ProgramFiles%` and `%ProgramFiles(x86)%`, where browsers install.
     #[serde(skip)]
-    #[ts(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     program_dirs: Vec<PathBuf>,
     /// Where the app saves what the user asks it to export: the user's
     /// downloads folder, or home. Not Tandem's: uninstalling leaves exports.
     #[serde(skip)]
-    #[ts(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     export_dir: PathBuf,
 }
 

@@ -127,11 +127,37 @@ pub struct PolicySet {
     pub problems: Vec<Problem>,
 }
 
-/// Whether linking is allowed for one scope, and why not.
+/// Whether linking is allowed for one scope. A refusal always carries its
+/// reason and the source that decided it: one without cannot be built, so
+/// nothing (a lock gone bad, an unread file) can turn into "allowed" or a
+/// silent "no".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Decision {
-    pub allowed: bool,
-    pub reason: Option<String>,
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum Decision {
+    Allowed,
+    Forbidden { reason: String, source: Source },
+}
+
+impl Decision {
+    pub fn allowed(&self) -> bool {
+        matches!(self, Decision::Allowed)
+    }
+
+    /// Why linking is off, for people.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Decision::Allowed => None,
+            Decision::Forbidden { reason, .. } => Some(reason),
+        }
+    }
+
+    /// The file or registry key that turned linking off.
+    pub fn source(&self) -> Option<&Source> {
+        match self {
+            Decision::Allowed => None,
+            Decision::Forbidden { source, .. } => Some(source),
+        }
+    }
 }
 
 fn linux_folder(publisher: Publisher, level: Level) -> String {
@@ -210,7 +236,9 @@ impl PolicySet {
     }
 
     fn problem(&mut self, source: Source, reason: String) {
-        tracing::warn!(location = %source.location, "policy source {reason}");
+        // The decision carries the reason to the person; the log keeps it at
+        // info (policy is re-read every second while the app runs).
+        tracing::info!(location = %source.location, "policy source {reason}");
         self.problems.push(Problem { source, reason });
     }
 
@@ -277,43 +305,34 @@ impl PolicySet {
             .iter()
             .find(|p| p.source.publisher == publisher)
         {
-            return Decision {
-                allowed: false,
-                reason: Some(format!(
+            return Decision::Forbidden {
+                reason: format!(
                     "the policy source {} {}; linking stays off until it is fixed",
                     problem.source.location, problem.reason
-                )),
+                ),
+                source: problem.source.clone(),
             };
         }
         let Some(name) = publisher.linking_policy() else {
-            return Decision {
-                allowed: true,
-                reason: None,
-            };
+            return Decision::Allowed;
         };
         match self.get(publisher, name) {
-            None => Decision {
-                allowed: true,
-                reason: None,
-            },
+            None => Decision::Allowed,
             Some(setting) => match as_switch(&setting.value) {
-                Some(true) => Decision {
-                    allowed: true,
-                    reason: None,
-                },
-                Some(false) => Decision {
-                    allowed: false,
-                    reason: Some(format!(
+                Some(true) => Decision::Allowed,
+                Some(false) => Decision::Forbidden {
+                    reason: format!(
                         "your organization turned linking off ({name} is false in {})",
                         setting.source.location
-                    )),
+                    ),
+                    source: setting.source.clone(),
                 },
-                None => Decision {
-                    allowed: false,
-                    reason: Some(format!(
+                None => Decision::Forbidden {
+                    reason: format!(
                         "{name} in {} is not true or false; linking stays off until it is fixed",
                         setting.source.location
-                    )),
+                    ),
+                    source: setting.source.clone(),
                 },
             },
         }
@@ -366,8 +385,8 @@ mod tests {
     fn no_policy_allows_linking() {
         let (_root, locations) = machine();
         let set = PolicySet::read_linux(&locations);
-        assert!(set.linking(Publisher::Tandem).allowed);
-        assert!(set.linking(Publisher::Edge).allowed);
+        assert!(set.linking(Publisher::Tandem).allowed());
+        assert!(set.linking(Publisher::Edge).allowed());
     }
 
     #[test]
@@ -385,8 +404,8 @@ mod tests {
         );
         let set = PolicySet::read_linux(&locations);
         let decision = set.linking(Publisher::Edge);
-        assert!(!decision.allowed);
-        assert!(decision.reason.unwrap().contains("managed/m.json"));
+        assert!(!decision.allowed());
+        assert!(decision.reason().unwrap().contains("managed/m.json"));
         assert_eq!(
             set.get(Publisher::Edge, EDGE_LINKED_ACCOUNT)
                 .unwrap()
@@ -395,7 +414,7 @@ mod tests {
             Level::Managed
         );
         // Tandem's own switch is untouched by Edge's.
-        assert!(set.linking(Publisher::Tandem).allowed);
+        assert!(set.linking(Publisher::Tandem).allowed());
     }
 
     #[test]
@@ -409,7 +428,7 @@ mod tests {
         assert!(
             !PolicySet::read_linux(&locations)
                 .linking(Publisher::Tandem)
-                .allowed
+                .allowed()
         );
     }
 
@@ -432,7 +451,7 @@ mod tests {
             "ignored",
         );
         let set = PolicySet::read_linux(&locations);
-        assert!(set.linking(Publisher::Tandem).allowed);
+        assert!(set.linking(Publisher::Tandem).allowed());
         assert!(
             set.get(Publisher::Tandem, TANDEM_LINKING)
                 .unwrap()
@@ -451,8 +470,8 @@ mod tests {
             r#"{"LinkingEnabled": tru"#,
         );
         let decision = PolicySet::read_linux(&locations).linking(Publisher::Tandem);
-        assert!(!decision.allowed);
-        let reason = decision.reason.unwrap();
+        assert!(!decision.allowed());
+        let reason = decision.reason().unwrap();
         assert!(reason.contains("broken.json"), "{reason}");
         assert!(reason.contains("until it is fixed"), "{reason}");
     }
@@ -466,8 +485,8 @@ mod tests {
             r#"{"LinkedAccountEnabled": "no"}"#,
         );
         let decision = PolicySet::read_linux(&locations).linking(Publisher::Edge);
-        assert!(!decision.allowed);
-        assert!(decision.reason.unwrap().contains("not true or false"));
+        assert!(!decision.allowed());
+        assert!(decision.reason().unwrap().contains("not true or false"));
     }
 
     #[cfg(unix)]
@@ -480,8 +499,8 @@ mod tests {
         std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
         std::os::unix::fs::symlink(root.path().join("unmounted"), &dir).unwrap();
         let decision = PolicySet::read_linux(&locations).linking(Publisher::Tandem);
-        assert!(!decision.allowed);
-        assert!(decision.reason.unwrap().contains("managed"));
+        assert!(!decision.allowed());
+        assert!(decision.reason().unwrap().contains("managed"));
     }
 
     #[test]

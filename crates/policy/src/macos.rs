@@ -188,7 +188,7 @@ mod tests {
         );
         let set = read(&locations, "ada");
         let decision = set.linking(Publisher::Edge);
-        assert!(!decision.allowed);
+        assert!(!decision.allowed());
         let setting = set.get(Publisher::Edge, "LinkedAccountEnabled").unwrap();
         assert_eq!(setting.source.scope, Scope::Machine);
 
@@ -199,8 +199,8 @@ mod tests {
             &plist_with("LinkingEnabled", false),
         );
         let set = read(&locations, "ada");
-        assert!(!set.linking(Publisher::Tandem).allowed);
-        assert!(read(&locations, "bob").linking(Publisher::Tandem).allowed);
+        assert!(!set.linking(Publisher::Tandem).allowed());
+        assert!(read(&locations, "bob").linking(Publisher::Tandem).allowed());
 
         write(
             &locations,
@@ -208,8 +208,13 @@ mod tests {
             "<plist><dict><key>",
         );
         let decision = read(&locations, "bob").linking(Publisher::Tandem);
-        assert!(!decision.allowed);
-        assert!(decision.reason.unwrap().contains("dev.tandem.Tandem.plist"));
+        assert!(!decision.allowed());
+        assert!(
+            decision
+                .reason()
+                .unwrap()
+                .contains("dev.tandem.Tandem.plist")
+        );
     }
 
     #[test]

@@ -124,7 +124,7 @@ mod tests {
             let _ = sender.send(set);
         })
         .unwrap();
-        assert!(initial.linking(Publisher::Tandem).allowed);
+        assert!(initial.linking(Publisher::Tandem).allowed());
 
         // The folder does not exist yet: the admin creates it.
         let folder = locations
@@ -135,13 +135,13 @@ mod tests {
         std::fs::write(folder.join("linking.json"), r#"{"LinkingEnabled": false}"#).unwrap();
         let off = loop {
             let set = changes.recv_timeout(Duration::from_secs(10)).unwrap();
-            if !set.linking(Publisher::Tandem).allowed {
+            if !set.linking(Publisher::Tandem).allowed() {
                 break set;
             }
         };
         assert!(
             off.linking(Publisher::Tandem)
-                .reason
+                .reason()
                 .unwrap()
                 .contains("linking.json")
         );
@@ -149,6 +149,6 @@ mod tests {
 
         std::fs::remove_file(folder.join("linking.json")).unwrap();
         let on = changes.recv_timeout(Duration::from_secs(10)).unwrap();
-        assert!(on.linking(Publisher::Tandem).allowed);
+        assert!(on.linking(Publisher::Tandem).allowed());
     }
 }

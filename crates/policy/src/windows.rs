@@ -195,14 +195,14 @@ mod tests {
         edge(&mut set, Level::Managed, Scope::User, 1);
         edge(&mut set, Level::Recommended, Scope::Machine, 1);
         let decision = set.linking(Publisher::Edge);
-        assert!(!decision.allowed);
-        assert!(decision.reason.unwrap().contains("Machine/Managed"));
+        assert!(!decision.allowed());
+        assert!(decision.reason().unwrap().contains("Machine/Managed"));
 
         let mut user_only = PolicySet::default();
         edge(&mut user_only, Level::Recommended, Scope::Machine, 0);
         edge(&mut user_only, Level::Managed, Scope::User, 1);
         assert!(
-            user_only.linking(Publisher::Edge).allowed,
+            user_only.linking(Publisher::Edge).allowed(),
             "managed user beats recommended machine"
         );
 
@@ -220,7 +220,7 @@ mod tests {
             )],
         );
         assert!(
-            !odd.linking(Publisher::Tandem).allowed,
+            !odd.linking(Publisher::Tandem).allowed(),
             "2 is not a switch: fail closed"
         );
     }

@@ -12,7 +12,9 @@
 //! 7. Anything else is unknown, and logged.
 
 use crate::catalogue::BrowserId;
-use crate::model::{Account, AccountKind, CONSUMER_TENANT_ID, Evidence};
+use tandem_microsoft::MicrosoftAccountKind;
+
+use crate::model::{Account, AccountKind, Evidence};
 
 #[derive(Debug, Default, Clone)]
 pub struct Signals {
@@ -29,7 +31,7 @@ pub struct Signals {
 pub fn classify(browser: BrowserId, profile_dir: &str, signals: Signals) -> Account {
     let (kind, evidence) = decide(&signals);
     if kind == AccountKind::Unknown {
-        tracing::warn!(
+        tracing::info!(
             browser = %browser,
             profile = profile_dir,
             ?evidence,
@@ -52,10 +54,9 @@ pub fn classify(browser: BrowserId, profile_dir: &str, signals: Signals) -> Acco
 
 fn decide(signals: &Signals) -> (AccountKind, Evidence) {
     if let Some(tenant) = &signals.tenant_id {
-        let kind = if tenant.eq_ignore_ascii_case(CONSUMER_TENANT_ID) {
-            AccountKind::Personal
-        } else {
-            AccountKind::Work
+        let kind = match MicrosoftAccountKind::of_tenant(tenant) {
+            MicrosoftAccountKind::Personal => AccountKind::Personal,
+            MicrosoftAccountKind::Work => AccountKind::Work,
         };
         return (kind, Evidence::TenantId);
     }
@@ -113,7 +114,7 @@ mod tests {
     #[test]
     fn tenant_decides_first() {
         let personal = Signals {
-            tenant_id: Some(CONSUMER_TENANT_ID.to_uppercase()),
+            tenant_id: Some(crate::model::CONSUMER_TENANT_ID.to_uppercase()),
             edge_account_type: Some(2),
             ..edge()
         };

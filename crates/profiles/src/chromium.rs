@@ -209,7 +209,9 @@ pub fn read_user_data(
         other => (other, state_problem),
     };
     if let Some(problem) = &state_problem {
-        tracing::warn!(browser = %browser, "{problem}");
+        // Reported to the person once, as a notice of the snapshot; the log
+        // keeps it at info.
+        tracing::info!(browser = %browser, "{problem}");
     }
     let profiles = read_profiles(browser, family, user_data_dir, cache, state, &state_problem);
     UserData {

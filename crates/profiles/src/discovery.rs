@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use tandem_locations::UserRoots;
-use ts_rs::TS;
 
 use crate::catalogue::{BrowserId, Family};
 use crate::chromium::{self, PreferencesCache};
@@ -15,7 +14,8 @@ use crate::firefox;
 use crate::model::{AccountKind, Profile, Snapshot, UnreadableSource};
 
 /// One thing that changed between two readings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change {
     BrowserInstalled {

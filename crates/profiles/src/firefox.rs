@@ -60,7 +60,7 @@ pub fn read_root(root: &Path) -> UserData {
         ReadOutcome::Bytes(bytes) => parse_ini(&bytes),
         ReadOutcome::Missing => return UserData::default(),
         ReadOutcome::Failed(reason) => {
-            tracing::warn!("Firefox profiles.ini {reason}");
+            tracing::info!("Firefox profiles.ini {reason}");
             let problem = format!("profiles.ini {reason}");
             return UserData {
                 profiles: vec![unreadable_root(root, problem.clone())],

@@ -3,14 +3,13 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use ts_rs::TS;
 
 use crate::catalogue::BrowserId;
 
-/// The tenant id Microsoft gives every personal Microsoft account.
-pub const CONSUMER_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
+pub use tandem_microsoft::CONSUMER_TENANT_ID;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
     /// A work or school account (Microsoft Entra ID).
@@ -26,7 +25,8 @@ pub enum AccountKind {
 }
 
 /// Which evidence decided an account's kind, in the order it is consulted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum Evidence {
     /// `edge_account_tenant_id`: the consumer tenant means personal, any other work.
@@ -50,7 +50,8 @@ pub enum Evidence {
     Unreadable,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Account {
     pub kind: AccountKind,
     pub email: Option<String>,
@@ -72,7 +73,8 @@ impl Account {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Profile {
     pub browser: BrowserId,
     /// The folder name inside the user data folder (`Default`, `Profile 1`), or
@@ -81,10 +83,10 @@ pub struct Profile {
     /// The name the browser shows for this profile.
     pub name: String,
     pub account: Account,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub user_data_dir: PathBuf,
     /// When the profile was last active, in Unix seconds.
-    #[ts(type = "number | null")]
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub last_active: Option<i64>,
     /// Whether the browser opens this profile by default.
     pub is_default: bool,
@@ -97,16 +99,18 @@ pub struct Profile {
 /// A browser's user data folder whose profile list could not be read (a
 /// damaged `Local State`, say). Its profiles are listed from the folders on
 /// disk, if at all, so a profile missing from the snapshot proves nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UnreadableSource {
     pub browser: BrowserId,
-    #[ts(type = "string")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub user_data_dir: PathBuf,
     pub reason: String,
 }
 
 /// Every profile found, grouped by browser in catalogue order.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Snapshot {
     pub profiles: Vec<Profile>,
     /// Where the profile list could not be read.

@@ -19,7 +19,6 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use serde::Serialize;
 use tandem_locations::UserRoots;
-use ts_rs::TS;
 
 use crate::catalogue::{BrowserId, Family};
 use crate::discovery::{Change, Discovery};
@@ -31,7 +30,8 @@ pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
 /// Files whose change can change what Tandem shows.
 const RELEVANT_FILES: [&str; 4] = ["Local State", "Preferences", "profiles.ini", "installs.ini"];
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProfileEvent {
     #[serde(flatten)]
     pub change: Change,

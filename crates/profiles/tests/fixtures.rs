@@ -9,52 +9,40 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
-use tandem_locations::{Platform, UserRoots};
+use tandem_locations::UserRoots;
 use tandem_profiles::{AccountKind, BrowserId, Evidence, Profile, discover, discover_browser};
 
 const WORK_TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const MSA_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
+/// The workspace's fake machine, with the user folders discovery reads.
 struct Machine {
-    _root: tempfile::TempDir,
+    machine: tandem_testkit::Machine,
     roots: UserRoots,
 }
 
 impl Machine {
     fn new() -> Self {
-        let root = tempfile::tempdir().unwrap();
-        let roots = UserRoots::conventional(Platform::Linux, &root.path().join("home"));
-        Self { _root: root, roots }
+        let machine = tandem_testkit::Machine::new();
+        let roots = machine.roots();
+        Self { machine, roots }
     }
 
     fn edge(&self) -> PathBuf {
-        self.roots.config_home.join("microsoft-edge")
+        self.machine.edge_dir()
     }
 
     fn write(&self, path: &Path, bytes: impl AsRef<[u8]>) {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
+        self.machine.write(path, bytes);
     }
 
     fn write_json(&self, path: &Path, value: &serde_json::Value) {
-        self.write(path, serde_json::to_vec_pretty(value).unwrap());
+        self.machine.write_json(path, value);
     }
 
     /// Every file under the home folder with its contents, to prove nothing changed.
     fn tree(&self) -> BTreeMap<PathBuf, Vec<u8>> {
-        fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    walk(&path, out);
-                } else {
-                    out.insert(path.clone(), std::fs::read(&path).unwrap());
-                }
-            }
-        }
-        let mut files = BTreeMap::new();
-        walk(&self.roots.home, &mut files);
-        files
+        tandem_testkit::tree(&self.roots.home)
     }
 }
 

@@ -1,18 +1,20 @@
-//! Starts the test OpenID Connect provider (ui/test-support/oidc-provider.mjs)
-//! on 127.0.0.1 and stops it when dropped. Shared by the identity and CLI tests.
+//! The local OpenID Connect provider (`ui/test-support/oidc-provider.mjs`):
+//! started on 127.0.0.1, stopped when dropped.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use tandem_identity::flow::Provider;
-use tandem_identity::{AccountKind, IdentitySettings};
+use tandem_identity::{IdentitySettings, MicrosoftAccountKind};
 
+/// The UI's test support scripts: the provider and the stand-in browser.
 pub fn support_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/test-support")
 }
 
 /// The provider process; killed when dropped.
+#[derive(Debug)]
 pub struct OidcProvider {
     child: Child,
     pub issuer: String,
@@ -49,7 +51,6 @@ impl OidcProvider {
         Self { child, issuer }
     }
 
-    #[allow(dead_code)]
     pub fn settings(&self) -> IdentitySettings {
         IdentitySettings {
             client_id: "tandem-test".into(),
@@ -57,12 +58,10 @@ impl OidcProvider {
         }
     }
 
-    #[allow(dead_code)]
-    pub fn provider(&self, kind: AccountKind) -> Provider {
+    pub fn provider(&self, kind: MicrosoftAccountKind) -> Provider {
         Provider::discover(&self.settings(), kind).unwrap()
     }
 
-    #[allow(dead_code)]
     pub fn delete_user(&self, user: &str) {
         let status = Command::new("curl")
             .args([
