@@ -1,0 +1,408 @@
+//! The one error type of every user action, whichever front end asked.
+//!
+//! Each variant has a stable `code` (its snake-case name) and the
+//! parameters a front end needs to word it in the person's language; its
+//! English message says what the person can do about it. In JSON an error
+//! is `{"code": …, "message": …, <parameters>}` ([`ErrorReply`]), the same
+//! from `tandem --json` and from the app's IPC.
+
+use std::path::Path;
+
+use serde::Serialize;
+use tandem_files::OwnedError;
+use tandem_files::export::ExportError;
+use tandem_footprint::FootprintError;
+use tandem_identity::flow::SignInError;
+use tandem_identity::loopback::ListenError;
+use tandem_identity::{ConfigError, VaultError};
+use tandem_linking::LinkError;
+use tandem_linking::accounts::CheckError;
+use tandem_linking::privacy::PrivacyError;
+use tandem_linking::store::StoreError;
+use tandem_locations::LocationError;
+use tandem_profiles::launch::LaunchError;
+
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ApiError"))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Error {
+    /// Tandem cannot work out where the person's files are.
+    #[error("{detail}")]
+    LocationsUnavailable { detail: String },
+    #[error("there is no profile {profile} on this machine")]
+    ProfileNotFound { profile: String },
+    #[error(
+        "{profile} is not signed in to a work or school account (it has {has}); sign in to it first"
+    )]
+    NotAWorkProfile { profile: String, has: String },
+    #[error("{profile} is not signed in to a personal Microsoft account (it has {has})")]
+    NotAPersonalProfile { profile: String, has: String },
+    #[error("{profile} is already linked; unlink it first")]
+    AlreadyLinked { profile: String },
+    #[error("{profile} is not linked")]
+    NotLinked { profile: String },
+    #[error("nothing is linked")]
+    NothingLinked,
+    #[error("more than one profile is linked ({}); say which", linked.join(", "))]
+    WhichLink { linked: Vec<String> },
+    #[error(
+        "the link of {profile} was removed while it waited for the personal sign-in (by another \
+         Tandem command, by policy, or because the work account changed); nothing was linked"
+    )]
+    LinkChanged { profile: String },
+    #[error("linking is off: {reason}")]
+    PolicyForbids {
+        reason: String,
+        /// The file or registry key whose policy forbids it.
+        set_by: String,
+    },
+    #[error("processing of your personal data is paused; resume it to link")]
+    PersonalDataRestricted,
+    #[error(
+        "say which personal account to link: sign in to it now, or name the profile signed in \
+         to it (Tandem holds {count} personal sign-ins)"
+    )]
+    WhichPersonalAccount { count: usize },
+    #[error("Tandem's state cannot be read or written: {detail}")]
+    StateUnavailable { detail: String },
+    #[error("{path} was written by a newer Tandem; update Tandem (the file was left as it is)")]
+    StateTooNew { path: String },
+    #[error(
+        "{path} is held by another Tandem process (the app, or another `tandem` command); try \
+         again when it has finished, or quit it"
+    )]
+    Busy { path: String },
+    #[error("{detail}")]
+    NoClientId { detail: String },
+    #[error("the sign-in did not finish: {detail}")]
+    SignInFailed { detail: String },
+    #[error("the sign-in was cancelled")]
+    SignInCancelled,
+    #[error("the sign-in was not finished within {seconds} seconds")]
+    SignInTimedOut { seconds: u64 },
+    #[error("the sign-in was declined")]
+    SignInDeclined,
+    #[error(
+        "that sign-in was a {got} account, but Tandem asked for a {wanted} one; nothing was stored"
+    )]
+    WrongAccountKind { wanted: String, got: String },
+    #[error("{detail}")]
+    KeyringUnavailable { detail: String },
+    #[error("no stored account matches {query:?}; `tandem accounts` lists them")]
+    AccountNotFound { query: String },
+    #[error("{query:?} matches more than one account; use its id from `tandem accounts --json`")]
+    AccountAmbiguous { query: String },
+    #[error("{path} already exists; choose another name, or say that it may be replaced")]
+    FileExists { path: String },
+    #[error("{path} is {kind}; Tandem writes only a regular file there")]
+    NotARegularFile { path: String, kind: String },
+    #[error("cannot write {path}: {detail}")]
+    WriteFailed { path: String, detail: String },
+    #[error("{browser} does not seem to be installed: Tandem looked in the usual places")]
+    BrowserNotFound { browser: String },
+    #[error("the profile \"{profile}\" of {browser} no longer exists (its folder is gone)")]
+    ProfileFolderMissing { browser: String, profile: String },
+    #[error("only web links (http or https) can be opened in a profile")]
+    NotAWebLink,
+    #[error("cannot start {browser}: {detail}")]
+    LaunchFailed { browser: String, detail: String },
+    #[error("{what} is not supported on this system yet")]
+    Unsupported { what: String },
+    #[error(
+        "{path} already exists and Tandem did not write it (or it was edited since), so Tandem \
+         leaves it alone"
+    )]
+    NotTandems { path: String },
+    #[error("{detail}")]
+    RemoveFailed { detail: String },
+    #[error(
+        "Tandem's app is running and would write its files again: choose Quit in its tray menu \
+         first, or use \"Remove all Tandem data\" in the app"
+    )]
+    AppRunning,
+    #[error("this asks for confirmation, and there is no terminal to ask on: add --yes")]
+    NeedsConfirmation,
+    #[error("nothing was done: you chose Cancel")]
+    Declined,
+    #[error("Tandem is still reading the browser profiles; try again in a moment")]
+    NotReady,
+    #[error("something went wrong inside Tandem ({detail}); the log folder has the details")]
+    Internal { detail: String },
+}
+
+impl Error {
+    /// The stable code front ends and scripts branch on.
+    pub fn code(&self) -> String {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(map)) => map
+                .get("code")
+                .and_then(|code| code.as_str())
+                .unwrap_or("internal")
+                .to_owned(),
+            _ => "internal".to_owned(),
+        }
+    }
+
+    /// The error as it crosses to a front end: code, message, parameters.
+    pub fn reply(&self) -> ErrorReply<'_> {
+        ErrorReply {
+            error: self,
+            message: self.to_string(),
+        }
+    }
+
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Error::Internal {
+            detail: detail.to_string(),
+        }
+    }
+}
+
+/// `{"code": …, "message": …, <parameters>}`.
+#[derive(Debug, Serialize)]
+pub struct ErrorReply<'a> {
+    #[serde(flatten)]
+    pub error: &'a Error,
+    pub message: String,
+}
+
+impl Serialize for OwnedReply {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.reply().serialize(serializer)
+    }
+}
+
+/// An [`Error`] that serializes as its [`ErrorReply`]: what a Tauri command
+/// returns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(transparent)]
+pub struct OwnedReply(pub Error);
+
+impl From<Error> for OwnedReply {
+    fn from(error: Error) -> Self {
+        OwnedReply(error)
+    }
+}
+
+impl From<&LocationError> for Error {
+    fn from(error: &LocationError) -> Self {
+        Error::LocationsUnavailable {
+            detail: error.to_string(),
+        }
+    }
+}
+
+impl From<LocationError> for Error {
+    fn from(error: LocationError) -> Self {
+        Error::from(&error)
+    }
+}
+
+impl From<OwnedError> for Error {
+    fn from(error: OwnedError) -> Self {
+        match error {
+            OwnedError::LockTimeout { path, .. } => Error::Busy { path: shown(&path) },
+            other => Error::StateUnavailable {
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Files(error) => error.into(),
+            StoreError::TooNew { path, .. } => Error::StateTooNew { path: shown(&path) },
+            other => Error::StateUnavailable {
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<LinkError> for Error {
+    fn from(error: LinkError) -> Self {
+        match error {
+            LinkError::Store(error) => error.into(),
+            LinkError::PolicyForbids { reason, set_by } => Error::PolicyForbids {
+                reason,
+                set_by: set_by.location,
+            },
+            LinkError::Restricted => Error::PersonalDataRestricted,
+            LinkError::NoSuchProfile(profile) => Error::ProfileNotFound {
+                profile: profile.to_string(),
+            },
+            LinkError::NotAWorkProfile { profile, has } => Error::NotAWorkProfile {
+                profile: profile.to_string(),
+                has,
+            },
+            LinkError::NotAPersonalProfile { profile, has } => Error::NotAPersonalProfile {
+                profile: profile.to_string(),
+                has,
+            },
+            LinkError::AlreadyLinked(profile) => Error::AlreadyLinked {
+                profile: profile.to_string(),
+            },
+            LinkError::NotLinked(profile) => Error::NotLinked {
+                profile: profile.to_string(),
+            },
+            LinkError::NothingLinked => Error::NothingLinked,
+            LinkError::WhichLink(linked) => Error::WhichLink {
+                linked: linked.split(", ").map(str::to_owned).collect(),
+            },
+            LinkError::NoLongerPending(profile) => Error::LinkChanged {
+                profile: profile.to_string(),
+            },
+        }
+    }
+}
+
+impl From<VaultError> for Error {
+    fn from(error: VaultError) -> Self {
+        match error {
+            VaultError::NotFound(query) => Error::AccountNotFound { query },
+            VaultError::Ambiguous(query) => Error::AccountAmbiguous { query },
+            VaultError::State(error) => error.into(),
+            other => Error::KeyringUnavailable {
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(error: ConfigError) -> Self {
+        match error {
+            ConfigError::ClientIdMissing { .. } => Error::NoClientId {
+                detail: error.to_string(),
+            },
+            other => Error::SignInFailed {
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<SignInError> for Error {
+    fn from(error: SignInError) -> Self {
+        match error {
+            SignInError::Listen(ListenError::Cancelled) => Error::SignInCancelled,
+            SignInError::Listen(ListenError::Timeout(seconds)) => Error::SignInTimedOut { seconds },
+            SignInError::DeviceCodeExpired => Error::SignInTimedOut { seconds: 0 },
+            SignInError::Denied(_) => Error::SignInDeclined,
+            SignInError::WrongKind { wanted, got } => Error::WrongAccountKind {
+                wanted: wanted.to_owned(),
+                got: got.to_owned(),
+            },
+            other => Error::SignInFailed {
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<CheckError> for Error {
+    fn from(error: CheckError) -> Self {
+        match error {
+            CheckError::Link(error) => error.into(),
+            CheckError::Config(error) => error.into(),
+        }
+    }
+}
+
+impl From<ExportError> for Error {
+    fn from(error: ExportError) -> Self {
+        match error {
+            ExportError::Exists(path) => Error::FileExists { path: shown(&path) },
+            ExportError::NotRegular { path, kind } => Error::NotARegularFile {
+                path: shown(&path),
+                kind: kind.to_owned(),
+            },
+            ExportError::Io { path, source } => Error::WriteFailed {
+                path: shown(&path),
+                detail: source.to_string(),
+            },
+        }
+    }
+}
+
+impl From<PrivacyError> for Error {
+    fn from(error: PrivacyError) -> Self {
+        match error {
+            PrivacyError::Link(error) => error.into(),
+            PrivacyError::Vault(error) => error.into(),
+            PrivacyError::Export(error) => error.into(),
+            PrivacyError::Encode(error) => Error::internal(error),
+            error @ PrivacyError::Logs(_) => Error::StateUnavailable {
+                detail: error.to_string(),
+            },
+        }
+    }
+}
+
+impl From<FootprintError> for Error {
+    fn from(error: FootprintError) -> Self {
+        match error {
+            FootprintError::Store(error) => error.into(),
+            FootprintError::Vault(error) => error.into(),
+            FootprintError::Unsupported(what) => Error::Unsupported {
+                what: what.to_owned(),
+            },
+            FootprintError::NotTandems(path) => Error::NotTandems { path: shown(&path) },
+            other => Error::RemoveFailed {
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<LaunchError> for Error {
+    fn from(error: LaunchError) -> Self {
+        match error {
+            LaunchError::ProfileMissing { browser, name, .. } => Error::ProfileFolderMissing {
+                browser: browser.spec().name.to_owned(),
+                profile: name,
+            },
+            LaunchError::BrowserNotFound { browser, .. } => Error::BrowserNotFound {
+                browser: browser.spec().name.to_owned(),
+            },
+            LaunchError::NotAWebLink => Error::NotAWebLink,
+            LaunchError::Spawn { browser, reason } => Error::LaunchFailed {
+                browser: browser.spec().name.to_owned(),
+                detail: reason,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_crosses_as_code_message_and_parameters() {
+        let error = Error::NotLinked {
+            profile: "edge:Default".into(),
+        };
+        assert_eq!(error.code(), "not_linked");
+        let json = serde_json::to_value(error.reply()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "code": "not_linked",
+                "profile": "edge:Default",
+                "message": "edge:Default is not linked",
+            })
+        );
+        assert_eq!(
+            serde_json::to_value(OwnedReply(Error::Declined)).unwrap()["code"],
+            "declined"
+        );
+    }
+}

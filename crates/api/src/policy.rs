@@ -1,0 +1,81 @@
+//! What the admin's policy says, as `tandem policy` and the app show it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tandem_linking::Status;
+use tandem_policy::{Level, PolicySet, Problem, Publisher, Scope};
+
+/// What one publisher's own policy says about linking its profiles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublisherPolicy {
+    pub linking_allowed: bool,
+    pub reason: Option<String>,
+}
+
+/// One policy value and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettingReport {
+    pub publisher: Publisher,
+    pub name: String,
+    pub value: serde_json::Value,
+    pub level: Level,
+    pub scope: Scope,
+    /// The file or registry key that holds it.
+    pub source: String,
+}
+
+/// The effective policy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyReport {
+    /// Tandem's own switch.
+    pub linking_allowed: bool,
+    pub policy_reason: Option<String>,
+    /// Each browser maker's own linking policy (Edge's
+    /// `LinkedAccountEnabled`), by publisher.
+    pub browsers: BTreeMap<Publisher, PublisherPolicy>,
+    pub settings: Vec<SettingReport>,
+    /// Policy sources that could not be read (each turns linking off).
+    pub problems: Vec<Problem>,
+}
+
+impl PolicyReport {
+    pub fn of(policy: &PolicySet, status: &Status) -> Self {
+        let settings = policy
+            .settings
+            .iter()
+            .flat_map(|(publisher, settings)| {
+                settings.iter().map(move |(name, setting)| SettingReport {
+                    publisher: *publisher,
+                    name: name.clone(),
+                    value: setting.value.clone(),
+                    level: setting.source.level,
+                    scope: setting.source.scope,
+                    source: setting.source.location.clone(),
+                })
+            })
+            .collect();
+        Self {
+            linking_allowed: status.linking_allowed,
+            policy_reason: status.policy_reason.clone(),
+            browsers: Publisher::ALL
+                .into_iter()
+                .filter(|publisher| {
+                    *publisher != Publisher::Tandem && publisher.linking_policy().is_some()
+                })
+                .map(|publisher| {
+                    let decision = policy.linking(publisher);
+                    (
+                        publisher,
+                        PublisherPolicy {
+                            linking_allowed: decision.allowed(),
+                            reason: decision.reason().map(str::to_owned),
+                        },
+                    )
+                })
+                .collect(),
+            settings,
+            problems: policy.problems.clone(),
+        }
+    }
+}
