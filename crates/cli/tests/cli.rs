@@ -243,8 +243,7 @@ fn signing_out_an_unknown_account_says_how_to_find_one() {
     assert!(stderr.contains("tandem accounts"), "{stderr}");
 }
 
-#[path = "../../identity/tests/support/provider.rs"]
-mod provider;
+use tandem_testkit::provider;
 
 /// Reads a secret back from the Secret Service the test session runs.
 fn keyring_lookup(service: &str, key: &str) -> Option<String> {

@@ -1,0 +1,131 @@
+//! Where a command's answer goes: typed results as JSON (`--json`) or as
+//! text for people, notices and errors on stderr, each escaped so nothing
+//! from outside drives the terminal.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use serde::Serialize;
+use tandem_api::Error;
+use tandem_text::{Escaped, TerminalWriter};
+
+pub struct Output {
+    json: bool,
+    stdout: TerminalWriter<std::io::Stdout>,
+    /// The reader went away (`tandem profiles | head`): not a failure.
+    closed: bool,
+}
+
+/// `{"error": {"code", "message", …}}`, what `--json` prints on failure.
+#[derive(Serialize)]
+struct Failure<'a> {
+    error: tandem_api::ErrorReply<'a>,
+}
+
+impl Output {
+    pub fn new(json: bool) -> Self {
+        Self {
+            json,
+            stdout: TerminalWriter::new(std::io::stdout()),
+            closed: false,
+        }
+    }
+
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
+    fn written(&mut self, result: std::io::Result<()>) -> Result<(), Error> {
+        match result {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(error) => Err(Error::internal(format!("cannot write the output: {error}"))),
+        }
+    }
+
+    /// Prints `value` as JSON, or as `text` writes it for people.
+    pub fn show<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = if self.json {
+            let mut out = self.stdout.by_ref();
+            tandem_text::json::to_writer_pretty(&mut out, value)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(out))
+        } else {
+            text(&mut self.stdout)
+        };
+        let result = result.and_then(|()| self.stdout.flush());
+        self.written(result)
+    }
+
+    /// One JSON line, for streams (`profiles --watch`).
+    pub fn line<T: Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        let result = tandem_text::json::to_writer(&mut self.stdout, value)
+            .map_err(std::io::Error::other)
+            .and_then(|()| writeln!(self.stdout))
+            .and_then(|()| self.stdout.flush());
+        self.written(result)
+    }
+
+    /// Whether the reader of stdout went away.
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Something the person should know, on stderr, once.
+    pub fn notice(&self, text: &str) {
+        eprintln!("tandem: {}", Escaped(text));
+    }
+
+    /// The exit status, with the error printed the way the output asks.
+    pub fn finish(mut self, done: Result<(), Error>) -> ExitCode {
+        let Err(error) = done else {
+            return ExitCode::SUCCESS;
+        };
+        if self.json {
+            let failure = Failure {
+                error: error.reply(),
+            };
+            let printed = tandem_text::json::to_writer_pretty(&mut self.stdout, &failure)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(self.stdout))
+                .and_then(|()| self.stdout.flush());
+            if printed.is_err() {
+                eprintln!("tandem: {}", Escaped(&error.to_string()));
+            }
+        } else {
+            eprintln!("tandem: {}", Escaped(&error.to_string()));
+        }
+        ExitCode::FAILURE
+    }
+}
+
+/// Asks a yes/no question on the terminal; refuses without one, so scripts
+/// must say `--yes`.
+pub fn confirm(question: &str) -> Result<bool, Error> {
+    use std::io::{BufRead, IsTerminal};
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::NeedsConfirmation);
+    }
+    eprint!("{} [y/N] ", Escaped(question));
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|error| Error::internal(format!("cannot read the answer: {error}")))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+/// A UTC time for people: `2026-11-25 14:03 UTC`.
+pub fn human_time(time: jiff::Timestamp) -> String {
+    time.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
