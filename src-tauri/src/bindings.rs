@@ -33,6 +33,8 @@ pub fn render() -> String {
         declaration::<tandem_profiles::Change>(&cfg),
         declaration::<tandem_profiles::watch::ProfileEvent>(&cfg),
         declaration::<tandem_linking::ProfileRef>(&cfg),
+        declaration::<tandem_linking::LinkId>(&cfg),
+        declaration::<tandem_linking::AccountKey>(&cfg),
         declaration::<tandem_linking::WorkAccount>(&cfg),
         declaration::<tandem_linking::PersonalProof>(&cfg),
         declaration::<tandem_linking::PersonalAccount>(&cfg),
@@ -43,8 +45,8 @@ pub fn render() -> String {
         declaration::<tandem_linking::HistoryEvent>(&cfg),
         declaration::<tandem_linking::HistoryEntry>(&cfg),
         declaration::<crate::commands::AppInfo>(&cfg),
-        declaration::<crate::error::ErrorCode>(&cfg),
-        declaration::<crate::error::CommandError>(&cfg),
+        declaration::<tandem_api::Progress>(&cfg),
+        declaration::<tandem_api::Error>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from Rust by src-tauri/src/bindings.rs. Do not edit by hand:\n\
@@ -54,14 +56,26 @@ pub fn render() -> String {
         out.push('\n');
         out.push_str(&declaration);
     }
-    let codes: Vec<String> = crate::error::ErrorCode::ALL
-        .iter()
-        .map(|code| serde_json::to_string(code).unwrap_or_default())
+    // The codes, read off the generated union itself, so no list can drift.
+    let union = tandem_api::Error::decl(&cfg);
+    let codes: Vec<&str> = union
+        .split("\"code\": \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
         .collect();
+    out.push_str(
+        "\n/** What a failed command returns: the error's code and parameters, and a message. */\n\
+         export type CommandError = ApiError & { message: string };\n",
+    );
     out.push_str(&format!(
         "\n/** Every error code a command can return. */\n\
+         export type ErrorCode = ApiError[\"code\"];\n\
          export const ERROR_CODES: readonly ErrorCode[] = [{}];\n",
-        codes.join(", ")
+        codes
+            .iter()
+            .map(|code| format!("{code:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     out.push_str("\n/** Each browser's name, as the catalogue gives it. */\n");
     out.push_str("export const BROWSER_NAMES: Record<BrowserId, string> = {\n");
@@ -72,12 +86,17 @@ pub fn render() -> String {
     out.push_str(&format!(
         "\n/** The event the switcher listens to for live profile changes. */\n\
          export const PROFILES_CHANGED = {:?};\n",
-        crate::PROFILES_CHANGED
+        crate::events::PROFILES_CHANGED
     ));
     out.push_str(&format!(
         "\n/** The event the switcher listens to for link changes. */\n\
          export const LINKS_CHANGED = {:?};\n",
-        crate::links::LINKS_CHANGED
+        crate::events::LINKS_CHANGED
+    ));
+    out.push_str(&format!(
+        "\n/** The event the switcher listens to while a sign-in is under way. */\n\
+         export const SIGN_IN_PROGRESS = {:?};\n",
+        crate::events::SIGN_IN_PROGRESS
     ));
     out
 }
@@ -106,7 +125,12 @@ mod tests {
     fn errors_are_code_and_message() {
         let text = render();
         assert!(
-            text.contains("export type CommandError = { code: ErrorCode, message: string, }"),
+            text.contains("export type CommandError = ApiError & { message: string };"),
+            "{text}"
+        );
+        assert!(text.contains("\"not_linked\", "), "{text}");
+        assert!(
+            text.contains("{ \"code\": \"not_linked\", profile: string, }"),
             "{text}"
         );
     }

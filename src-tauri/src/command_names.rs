@@ -9,6 +9,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "link_history",
     "link_profile",
     "link_with_sign_in",
+    "cancel_sign_in",
     "unlink_profile",
     "export_personal_data",
     "delete_personal_data",

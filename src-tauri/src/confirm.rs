@@ -5,22 +5,14 @@
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
-use crate::AppState;
+use crate::state::{AppState, Confirmer};
+use crate::windows::WindowId;
 
 /// An irreversible action to confirm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Question {
     DeletePersonalData,
     RemoveAllData,
-}
-
-/// Who answers: the person, through a native dialog; or, in tests on
-/// Tauri's mock runtime (which shows no dialog), a fixed answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Confirmer {
-    NativeDialog,
-    #[cfg(test)]
-    Answer(bool),
 }
 
 /// A mnemonic on the confirming button (Alt+letter) for GTK; elsewhere the
@@ -69,15 +61,13 @@ pub async fn ask<R: Runtime>(app: &AppHandle<R>, question: Question) -> bool {
                     confirm,
                     "Cancel".to_owned(),
                 ));
-            if let Some(window) = app.get_webview_window(crate::windows::WindowId::Switcher.label())
-            {
+            if let Some(window) = app.get_webview_window(WindowId::Switcher.label()) {
                 dialog = dialog.parent(&window);
             }
             tauri::async_runtime::spawn_blocking(move || dialog.blocking_show())
                 .await
                 .unwrap_or(false)
         }
-        #[cfg(test)]
         Confirmer::Answer(answer) => answer,
     }
 }

@@ -1,13 +1,16 @@
 //! The tray icon and its menu. On Linux the tray only shows a menu (no click
 //! events reach the app), so everything must be reachable from the menu.
+//! The menu shows what the core's watcher last said; its actions go through
+//! the core's API layer like any command.
 
+use tandem_api::Proof;
 use tandem_linking::UnlinkReason;
-use tandem_linking::toggle::{ToggleView, personal_profile_for, toggle_view};
+use tandem_linking::toggle::{ToggleView, personal_profile_for};
 use tauri::menu::{CheckMenuItem, Menu, MenuId, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::windows::{self, WindowId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,17 +58,21 @@ impl TryFrom<&MenuId> for TrayAction {
 /// The "Account linking" item, kept to update it when links or policy change.
 struct LinkingItem<R: Runtime>(CheckMenuItem<R>);
 
-fn current_view<R: Runtime>(app: &AppHandle<R>) -> ToggleView {
-    let state = app.state::<AppState>();
-    toggle_view(&state.links(), &state.profiles(), &state.policy())
+/// Before the first reading, the switch can do nothing yet.
+fn not_yet() -> ToggleView {
+    ToggleView {
+        work: None,
+        checked: false,
+        enabled: false,
+        label: "Account linking (reading profiles…)".into(),
+    }
 }
 
-/// Shows the current links and policy in the "Account linking" item.
-pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
+/// Shows `view` in the "Account linking" item.
+pub fn show<R: Runtime>(app: &AppHandle<R>, view: &ToggleView) {
     let Some(item) = app.try_state::<LinkingItem<R>>() else {
         return;
     };
-    let view = current_view(app);
     let item = &item.0;
     for result in [
         item.set_text(&view.label),
@@ -82,7 +89,11 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let item = |action: TrayAction| {
         MenuItem::with_id(app, action.id(), action.label(), true, None::<&str>)
     };
-    let view = current_view(app);
+    let view = app
+        .state::<AppState>()
+        .latest()
+        .map(|update| update.toggle)
+        .unwrap_or_else(not_yet);
     let linking = CheckMenuItem::with_id(
         app,
         TrayAction::ToggleLinking.id(),
@@ -131,28 +142,44 @@ fn perform<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
 
 /// Links the current work profile to the personal profile beside it, or
 /// unlinks it. Without a personal profile to use, the switcher opens so the
-/// user can choose or sign in.
+/// person can choose or sign in. Either way the watcher's next update shows
+/// what really happened (a click flips a check item by itself).
 fn toggle_linking<R: Runtime>(app: &AppHandle<R>) {
-    let view = current_view(app);
-    let Some(work) = view.work.clone() else {
-        refresh(app);
-        return;
-    };
-    let result = if view.checked {
-        crate::links::unlink(app, work, UnlinkReason::AtRequest).map(drop)
-    } else {
-        match personal_profile_for(&app.state::<AppState>().profiles(), &work) {
-            Some(personal) => crate::links::link_with_profile(app, work, personal).map(drop),
-            None => windows::show(app, WindowId::Switcher)
+    let state = app.state::<AppState>();
+    let result = state.open().and_then(|mut tandem| {
+        let view = tandem.toggle_view();
+        let Some(work) = view.work.clone() else {
+            return Ok(());
+        };
+        if view.checked {
+            tandem
+                .unlink(Some(&work), UnlinkReason::AtRequest)
                 .map(drop)
-                .map_err(|error| crate::error::CommandError::internal(error.to_string())),
+        } else {
+            match personal_profile_for(tandem.profiles(), &work) {
+                Some(personal) => tandem
+                    .link(
+                        &work,
+                        Proof::Profile(personal),
+                        &|_| {},
+                        &tandem_api::Cancel::new(),
+                    )
+                    .map(drop),
+                None => {
+                    if let Err(error) = windows::show(app, WindowId::Switcher) {
+                        tracing::error!("{error}");
+                    }
+                    Ok(())
+                }
+            }
         }
-    };
+    });
     if let Err(error) = result {
         tracing::warn!("account linking from the tray: {error}");
     }
-    // A click flips a check item by itself; show what really happened.
-    refresh(app);
+    if let Err(error) = state.refresh() {
+        tracing::warn!("{error}");
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const appBinary = process.env.TANDEM_APP ?? path.join(repoRoot, "target/debug/tandem-app");
@@ -160,4 +161,43 @@ export function replaceFile(file, text) {
   const temp = `${file}.tandem-e2e`;
   writeFileSync(temp, text);
   renameSync(temp, file);
+}
+
+const driverBinary = process.env.TAURI_DRIVER ?? "tauri-driver";
+const driverPort = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
+
+/**
+ * Starts the real app on `machine` under tauri-driver (which drives
+ * WebKitWebDriver) and opens a WebDriver session on its window. Every e2e
+ * file starts its app this way; `endSession` undoes it.
+ */
+export async function startSession(machine) {
+  const driver = start(driverBinary, ["--port", String(driverPort), "--native-port", String(driverPort + 1)], {
+    env: machine.env,
+  });
+  await waitFor("tauri-driver", async () => {
+    try {
+      return (await fetch(`http://127.0.0.1:${driverPort}/status`)).ok;
+    } catch {
+      return false;
+    }
+  });
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: driverPort,
+    logLevel: "warn",
+    capabilities: {
+      "tauri:options": { application: appBinary },
+      // WebKitWebDriver speaks classic WebDriver only, not BiDi.
+      "wdio:enforceWebDriverClassic": true,
+    },
+  });
+  return { driver, browser };
+}
+
+/** Ends the session and the driver; the app may already have quit. */
+export async function endSession(session) {
+  await session?.browser?.deleteSession().catch(() => {});
+  session?.driver?.kill();
+  await session?.driver?.exited;
 }

@@ -4,14 +4,10 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { remote } from "webdriverio";
-import { appBinary, artifactsDir, fakeMachine, start, typeInto, waitFor, windowCount } from "./harness.mjs";
-
-const driverBinary = process.env.TAURI_DRIVER ?? "tauri-driver";
-const port = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
+import { artifactsDir, endSession, fakeMachine, startSession, typeInto, waitFor, windowCount } from "./harness.mjs";
 
 describe("account linking", () => {
-  let driver;
+  let session;
   let browser;
   let machine;
 
@@ -45,30 +41,13 @@ describe("account linking", () => {
         account_info: [{ email: "ada@outlook.com", edge_account_tenant_id: "9188040d-6c67-4c5b-b112-36a304b66dad" }],
       }),
     );
-    driver = start(driverBinary, ["--port", String(port), "--native-port", String(port + 1)], { env: machine.env });
-    await waitFor("tauri-driver", async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/status`)).ok;
-      } catch {
-        return false;
-      }
-    });
-    browser = await remote({
-      hostname: "127.0.0.1",
-      port,
-      logLevel: "warn",
-      capabilities: {
-        "tauri:options": { application: appBinary },
-        "wdio:enforceWebDriverClassic": true,
-      },
-    });
+    session = await startSession(machine);
+    browser = session.browser;
   });
 
   after(async () => {
     // The last test quits the app, which may already have ended the session.
-    await browser?.deleteSession().catch(() => {});
-    driver?.kill();
-    await driver?.exited;
+    await endSession(session);
     machine?.cleanup();
   });
 
@@ -139,7 +118,7 @@ describe("account linking", () => {
     typeInto("Remove all Tandem data?", "alt+r");
     await waitFor("Tandem's folders to go", () => ![data, logs, webview].some(existsSync), 10000).catch((error) => {
       const left = [data, logs, webview].filter(existsSync);
-      throw new Error(`${error.message}; still there: ${left.join(", ")}\n${driver.output.slice(-3000)}`);
+      throw new Error(`${error.message}; still there: ${left.join(", ")}\n${session.driver.output.slice(-3000)}`);
     });
     assert.equal(existsSync(path.join(machine.home, ".config/tandem")), false);
     // The browsers' own files are untouched.

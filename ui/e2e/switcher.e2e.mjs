@@ -4,43 +4,21 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { remote } from "webdriverio";
-import { appBinary, appVersion, artifactsDir, fakeMachine, replaceFile, start, waitFor } from "./harness.mjs";
-
-const driverBinary = process.env.TAURI_DRIVER ?? "tauri-driver";
-const port = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
+import { appVersion, artifactsDir, endSession, fakeMachine, replaceFile, startSession, waitFor } from "./harness.mjs";
 
 describe("switcher window", () => {
-  let driver;
+  let session;
   let browser;
   let machine;
 
   before(async () => {
     machine = fakeMachine();
-    driver = start(driverBinary, ["--port", String(port), "--native-port", String(port + 1)], { env: machine.env });
-    await waitFor("tauri-driver", async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${port}/status`)).ok;
-      } catch {
-        return false;
-      }
-    });
-    browser = await remote({
-      hostname: "127.0.0.1",
-      port,
-      logLevel: "warn",
-      capabilities: {
-        "tauri:options": { application: appBinary },
-        // WebKitWebDriver speaks classic WebDriver only, not BiDi.
-        "wdio:enforceWebDriverClassic": true,
-      },
-    });
+    session = await startSession(machine);
+    browser = session.browser;
   });
 
   after(async () => {
-    await browser?.deleteSession();
-    driver?.kill();
-    await driver?.exited;
+    await endSession(session);
     machine?.cleanup();
   });
 

@@ -6,6 +6,7 @@ import {
   ERROR_CODES,
   LINKS_CHANGED,
   PROFILES_CHANGED,
+  SIGN_IN_PROGRESS,
   type AppInfo,
   type CommandError,
   type HistoryEntry,
@@ -13,6 +14,7 @@ import {
   type Profile,
   type ProfileEvent,
   type ProfileRef,
+  type Progress,
   type Snapshot,
   type Status,
 } from "./bindings";
@@ -27,9 +29,10 @@ export function isCommandError(value: unknown): value is CommandError {
   );
 }
 
-/** Whether the person said no in a confirmation dialog: not an error to show. */
+/** Whether the person said no in a confirmation dialog, or cancelled a
+ * sign-in: not an error to show. */
 export function isDeclined(error: unknown): boolean {
-  return isCommandError(error) && error.code === "declined";
+  return isCommandError(error) && (error.code === "declined" || error.code === "sign_in_cancelled");
 }
 
 /** What went wrong, as a sentence a person can act on. */
@@ -82,8 +85,17 @@ export function linkWithSignIn(work: ProfileRef, personalProfile: ProfileRef | n
   return invoke<Link>("link_with_sign_in", { work, personalProfile });
 }
 
-/** Removes a link; always allowed. */
-/** Unlinks; the history entry it recorded, or null for a link that was still
+/** Stops the sign-in under way; whether there was one. */
+export function cancelSignIn(): Promise<boolean> {
+  return invoke<boolean>("cancel_sign_in");
+}
+
+/** Calls `handler` as a sign-in under way moves on. */
+export function onSignInProgress(handler: (progress: Progress) => void): Promise<UnlistenFn> {
+  return listen<Progress>(SIGN_IN_PROGRESS, (event) => handler(event.payload));
+}
+
+/** Unlinks (always allowed); the history entry it recorded, or null for a link that was still
  * waiting for its sign-in (never linked, so nothing to record). */
 export function unlinkProfile(work: ProfileRef, beforeLeaving: boolean): Promise<HistoryEntry | null> {
   return invoke<HistoryEntry | null>("unlink_profile", { work, beforeLeaving });

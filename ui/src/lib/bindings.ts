@@ -109,6 +109,18 @@ snapshot: Snapshot, } & ({ "change": "browser_installed", browser: BrowserId, } 
 export type ProfileRef = string;
 
 /**
+ * The random id that joins the work half and the personal half of a link.
+ */
+export type LinkId = string;
+
+/**
+ * The stable key of a signed-in account: `<object id>.<tenant id>`, in
+ * lower case, as Microsoft's libraries write a home account id. Emails
+ * change; these ids do not.
+ */
+export type AccountKey = string;
+
+/**
  * The work account of the linked profile, as its browser shows it.
  */
 export type WorkAccount = { tenant_id: string | null, email: string | null, };
@@ -125,7 +137,7 @@ export type PersonalAccount = {
 /**
  * `<object id>.<tenant id>` when it comes from a sign-in.
  */
-account_key: string | null, email: string | null, name: string | null, proof: PersonalProof, };
+account_key: AccountKey | null, email: string | null, name: string | null, proof: PersonalProof, };
 
 /**
  * Where a link stands. `Unlinked` is never stored: an unlinked profile has no link.
@@ -139,13 +151,13 @@ export type Link = {
 /**
  * A random id joining the work side and the personal side of the link.
  */
-id: string, work: ProfileRef, work_account: WorkAccount, 
+id: LinkId, work: ProfileRef, work_account: WorkAccount, 
 /**
  * `None` while processing of personal data is restricted.
  */
 personal_account: PersonalAccount | null, personal_profile: ProfileRef | null, state: LinkState, 
 /**
- * Unix seconds since the link entered its state.
+ * When the link entered its state (Unix seconds in JSON).
  */
 since: number, 
 /**
@@ -194,7 +206,7 @@ export type HistoryEvent = "linked" | "unlinked-by-user" | "unlinked-by-policy" 
  */
 export type HistoryEntry = { 
 /**
- * Unix seconds.
+ * Unix seconds in JSON.
  */
 time: number, event: HistoryEvent, work: ProfileRef, reason: string, };
 
@@ -204,14 +216,22 @@ time: number, event: HistoryEvent, work: ProfileRef, reason: string, };
 export type AppInfo = { name: string, version: string, locations: Locations, };
 
 /**
- * Stable, machine-readable reasons a command failed.
+ * Where a long-running step is, for a front end to show.
  */
-export type ErrorCode = "locations_unavailable" | "profile_missing" | "browser_not_found" | "not_a_web_link" | "launch_failed" | "policy_forbids" | "personal_data_restricted" | "not_a_work_profile" | "not_a_personal_account" | "already_linked" | "not_linked" | "link_changed" | "state_unavailable" | "sign_in_failed" | "keyring_unavailable" | "remove_failed" | "declined" | "file_in_the_way" | "internal";
+export type Progress = { "step": "opening_browser" } | { "step": "waiting_for_sign_in", timeout_seconds: number, } | { "step": "enter_code", uri: string, code: string, } | { "step": "finishing" };
 
-export type CommandError = { code: ErrorCode, message: string, };
+export type ApiError = { "code": "locations_unavailable", detail: string, } | { "code": "profile_not_found", profile: string, } | { "code": "not_a_work_profile", profile: string, has: string, } | { "code": "not_a_personal_profile", profile: string, has: string, } | { "code": "already_linked", profile: string, } | { "code": "not_linked", profile: string, } | { "code": "nothing_linked" } | { "code": "which_link", linked: Array<string>, } | { "code": "link_changed", profile: string, } | { "code": "policy_forbids", reason: string, 
+/**
+ * The file or registry key whose policy forbids it.
+ */
+set_by: string, } | { "code": "personal_data_restricted" } | { "code": "which_personal_account", count: number, } | { "code": "state_unavailable", detail: string, } | { "code": "state_too_new", path: string, } | { "code": "busy", path: string, } | { "code": "no_client_id", detail: string, } | { "code": "sign_in_failed", detail: string, } | { "code": "sign_in_cancelled" } | { "code": "sign_in_timed_out", seconds: number, } | { "code": "sign_in_declined" } | { "code": "wrong_account_kind", wanted: string, got: string, } | { "code": "keyring_unavailable", detail: string, } | { "code": "account_not_found", query: string, } | { "code": "account_ambiguous", query: string, } | { "code": "file_exists", path: string, } | { "code": "not_a_regular_file", path: string, kind: string, } | { "code": "write_failed", path: string, detail: string, } | { "code": "browser_not_found", browser: string, } | { "code": "profile_folder_missing", browser: string, profile: string, } | { "code": "not_a_web_link" } | { "code": "launch_failed", browser: string, detail: string, } | { "code": "unsupported", what: string, } | { "code": "not_tandems", path: string, } | { "code": "remove_failed", detail: string, } | { "code": "app_running" } | { "code": "needs_confirmation" } | { "code": "declined" } | { "code": "not_ready" } | { "code": "internal", detail: string, };
+
+/** What a failed command returns: the error's code and parameters, and a message. */
+export type CommandError = ApiError & { message: string };
 
 /** Every error code a command can return. */
-export const ERROR_CODES: readonly ErrorCode[] = ["locations_unavailable", "profile_missing", "browser_not_found", "not_a_web_link", "launch_failed", "policy_forbids", "personal_data_restricted", "not_a_work_profile", "not_a_personal_account", "already_linked", "not_linked", "link_changed", "state_unavailable", "sign_in_failed", "keyring_unavailable", "remove_failed", "declined", "file_in_the_way", "internal"];
+export type ErrorCode = ApiError["code"];
+export const ERROR_CODES: readonly ErrorCode[] = ["locations_unavailable", "profile_not_found", "not_a_work_profile", "not_a_personal_profile", "already_linked", "not_linked", "nothing_linked", "which_link", "link_changed", "policy_forbids", "personal_data_restricted", "which_personal_account", "state_unavailable", "state_too_new", "busy", "no_client_id", "sign_in_failed", "sign_in_cancelled", "sign_in_timed_out", "sign_in_declined", "wrong_account_kind", "keyring_unavailable", "account_not_found", "account_ambiguous", "file_exists", "not_a_regular_file", "write_failed", "browser_not_found", "profile_folder_missing", "not_a_web_link", "launch_failed", "unsupported", "not_tandems", "remove_failed", "app_running", "needs_confirmation", "declined", "not_ready", "internal"];
 
 /** Each browser's name, as the catalogue gives it. */
 export const BROWSER_NAMES: Record<BrowserId, string> = {
@@ -235,3 +255,6 @@ export const PROFILES_CHANGED = "profiles-changed";
 
 /** The event the switcher listens to for link changes. */
 export const LINKS_CHANGED = "links-changed";
+
+/** The event the switcher listens to while a sign-in is under way. */
+export const SIGN_IN_PROGRESS = "sign-in-progress";

@@ -1,0 +1,135 @@
+//! What every part of the shell shares: where Tandem's files are, the core's
+//! watcher, and the latest update it gave. This module imports no other of
+//! the shell's; the others import it.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use tandem_api::watch::{LinkWatcher, Update};
+use tandem_api::{Cancel, Error, Tandem};
+use tandem_linking::Status;
+use tandem_locations::{LocationError, Locations};
+use tandem_profiles::Snapshot;
+
+/// Who confirms irreversible actions: the person, through a native dialog;
+/// or, in tests on Tauri's mock runtime (which shows no dialog), a fixed
+/// answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmer {
+    NativeDialog,
+    Answer(bool),
+}
+
+#[derive(Debug)]
+pub struct AppState {
+    /// A broken environment (no `HOME`, a relative `TANDEM_SYSTEM_ROOT`) does
+    /// not stop the app: the window explains the problem instead.
+    locations: Result<Locations, LocationError>,
+    /// Started with the app; absent in tests on the mock runtime, where each
+    /// command reads the machine afresh.
+    watcher: Mutex<Option<LinkWatcher>>,
+    /// The latest update from the watcher: what the window and tray show.
+    latest: Mutex<Option<Update>>,
+    /// The sign-in under way, if one is, to cancel it.
+    sign_in: Mutex<Option<Cancel>>,
+    pub confirmer: Confirmer,
+}
+
+/// A poisoned lock still holds the last value written; it is never
+/// replaced by a default, which could read as "linking allowed".
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl AppState {
+    pub fn new(locations: Result<Locations, LocationError>) -> Self {
+        Self {
+            locations,
+            watcher: Mutex::new(None),
+            latest: Mutex::new(None),
+            sign_in: Mutex::new(None),
+            confirmer: Confirmer::NativeDialog,
+        }
+    }
+
+    pub fn locations(&self) -> Result<&Locations, Error> {
+        self.locations.as_ref().map_err(Error::from)
+    }
+
+    pub fn keep_watcher(&self, watcher: LinkWatcher) {
+        *lock(&self.watcher) = Some(watcher);
+    }
+
+    pub fn set_latest(&self, update: &Update) {
+        *lock(&self.latest) = Some(update.clone());
+    }
+
+    pub fn latest(&self) -> Option<Update> {
+        lock(&self.latest).clone()
+    }
+
+    /// The core's handle, reconciled: on what the watcher observes, or on
+    /// the machine read afresh when there is no watcher.
+    pub fn open(&self) -> Result<Tandem, Error> {
+        match &*lock(&self.watcher) {
+            Some(watcher) => watcher.open(),
+            None => Tandem::open(self.locations()?),
+        }
+    }
+
+    /// Reconciles and tells every part of the shell (through the watcher's
+    /// listener); the status for a command to return.
+    pub fn refresh(&self) -> Result<Status, Error> {
+        match &*lock(&self.watcher) {
+            Some(watcher) => Ok(watcher.refresh()?.status),
+            None => Ok(Tandem::open(self.locations()?)?.status().clone()),
+        }
+    }
+
+    /// The browser profiles as last read.
+    pub fn profiles(&self) -> Result<Snapshot, Error> {
+        let locations = self.locations()?;
+        Ok(match self.latest() {
+            Some(update) => update.profiles,
+            None => tandem_api::profiles::discover(locations),
+        })
+    }
+
+    /// Stops every background write, while Tandem removes its own data.
+    pub fn pause(&self) {
+        if let Some(watcher) = &*lock(&self.watcher) {
+            watcher.pause();
+        }
+    }
+
+    /// Lets background work write again after a removal that failed.
+    pub fn resume(&self) {
+        if let Some(watcher) = &*lock(&self.watcher) {
+            watcher.resume();
+        }
+    }
+
+    /// Starts a cancellable sign-in; an earlier one still under way is
+    /// cancelled, as the person started another.
+    pub fn begin_sign_in(&self) -> Cancel {
+        let cancel = Cancel::new();
+        if let Some(earlier) = lock(&self.sign_in).replace(cancel.clone()) {
+            earlier.cancel();
+        }
+        cancel
+    }
+
+    pub fn end_sign_in(&self) {
+        *lock(&self.sign_in) = None;
+    }
+
+    /// Cancels the sign-in under way, if any; says whether there was one.
+    pub fn cancel_sign_in(&self) -> bool {
+        match lock(&self.sign_in).take() {
+            Some(cancel) => {
+                cancel.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+}
