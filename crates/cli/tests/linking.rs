@@ -401,3 +401,53 @@ fn uninstall_leaves_the_home_as_it_was() {
     let again = machine.ok(&["uninstall", "--yes"]);
     assert!(again.contains("left nothing"), "{again}");
 }
+
+#[test]
+fn a_failure_with_json_is_a_json_error_on_stdout_with_the_apps_code() {
+    let machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    let output = machine.run(&["unlink", "--json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "nothing_linked", "{json}");
+    assert_eq!(json["error"]["message"], "nothing is linked");
+    let output = machine.run(&[
+        "--json",
+        "link",
+        "--work",
+        "edge:Profile 1",
+        "--personal-profile",
+        "edge:Profile 1",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "not_a_work_profile", "{json}");
+    assert_eq!(
+        json["error"]["profile"], "edge:Profile 1",
+        "parameters come along: {json}"
+    );
+    // Without --json, the message goes to stderr and stdout stays empty.
+    let output = machine.run(&["unlink"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing is linked"));
+    // A command line that is not understood exits 2.
+    assert_eq!(machine.run(&["link"]).status.code(), Some(2));
+}
+
+#[test]
+fn an_odd_profile_is_told_once_per_command() {
+    let machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    machine.link_edge();
+    std::fs::write(machine.edge_dir().join("Local State"), "{\"truncat").unwrap();
+    for args in [&["status"][..], &["history"], &["unlink"]] {
+        let output = machine.run(args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            stderr.matches("Local State").count(),
+            1,
+            "tandem {args:?} told it {} times: {stderr}",
+            stderr.matches("Local State").count()
+        );
+    }
+}
