@@ -131,6 +131,29 @@ pub enum Error {
     Declined,
     #[error("Tandem is still reading the browser profiles; try again in a moment")]
     NotReady,
+    #[error("this link was not opened: {reason}")]
+    UrlRefused { reason: String },
+    #[error("this rule cannot be used: {detail}")]
+    RuleInvalid { detail: String },
+    #[error("there is no rule {id} of yours; `tandem rules list` shows the ids")]
+    RuleNotFound { id: String },
+    #[error(
+        "{id} is a {layer} rule, which cannot be removed; a rule of yours with the same pattern \
+         overrides it where its layer allows"
+    )]
+    RuleNotYours { id: String, layer: String },
+    #[error("{path} cannot be read ({detail}); fix it by hand (or move it away) first")]
+    RulesFileUnreadable { path: String, detail: String },
+    #[error(
+        "links went to {handler} before Tandem, which runs Tandem again, so opening it there \
+         would loop; choose where such links open: `tandem rules fallback ask` or a profile"
+    )]
+    HandlerLoop { handler: String },
+    #[error(
+        "the tandem command is not installed beside the app (looked for {path}); the link handler \
+         runs it"
+    )]
+    CommandMissing { path: String },
     #[error("something went wrong inside Tandem ({detail}); the log folder has the details")]
     Internal { detail: String },
 }

@@ -14,14 +14,16 @@
 //! Long-running steps (a sign-in) take a [`Cancel`] and report [`Progress`],
 //! so a front end shows them as it likes without owning the flow.
 //!
-//! (Room is left for the link-routing fast path, which reads the stored
-//! links and the policy without a full reconcile: it will be a type of its
-//! own beside [`Tandem`], never a shortcut through it.)
+//! [`routing::LinkRouter`] is the link-routing fast path, a type of its own
+//! beside [`Tandem`]: it reads the rules, the stored links and the policy,
+//! and decides where a link opens without a reconcile, because it changes
+//! no link.
 
 pub mod accounts;
 pub mod error;
 pub mod policy;
 pub mod profiles;
+pub mod routing;
 pub mod setup;
 pub mod watch;
 
@@ -364,6 +366,8 @@ impl Tandem {
     /// the links that need it, and lines naming the person in the logs.
     pub fn delete_personal_data(&mut self) -> Result<tandem_linking::privacy::Deleted, Error> {
         let deleted = tandem_linking::privacy::delete(&self.locations)?;
+        // The routing index names the domains of signed-in accounts.
+        routing::forget_profile_index(&self.locations);
         self.reconcile()?;
         Ok(deleted)
     }

@@ -49,9 +49,18 @@ pub fn set_autostart(locations: &Locations, on: bool) -> Result<(), Error> {
     Ok(())
 }
 
-/// The app's executable: beside this program when installed together, else
-/// by name.
+/// The variable that names the app's executable, for packagers that put it
+/// elsewhere (and tests, which give a stand-in).
+pub const APP_VAR: &str = "TANDEM_APP";
+
+/// The app's executable: `$TANDEM_APP`, else beside this program when
+/// installed together, else by name.
 pub fn app_executable() -> PathBuf {
+    if let Some(app) = std::env::var_os(APP_VAR).map(PathBuf::from)
+        && app.is_absolute()
+    {
+        return app;
+    }
     let name = if cfg!(windows) {
         "tandem-app.exe"
     } else {

@@ -81,6 +81,23 @@ with `tandem signin --personal` is used."
     Uninstall(Confirmation),
     /// Start Tandem when you sign in, or stop doing so.
     Autostart { state: Switch },
+    /// Show where a link would open, and why, without opening it.
+    Route(LinkArg),
+    /// Open a link in the profile it belongs to (what the link handler runs).
+    #[command(
+        after_help = "Put the link after --, as in `tandem open -- https://example.com`. \
+Failures are also shown as a desktop notification, since a link handler's \
+output is seen by nobody."
+    )]
+    Open(LinkArg),
+    /// The rules that choose the profile a link opens in.
+    Rules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+    /// Make Tandem the system's handler of web links, or put the previous
+    /// one back.
+    Handler { action: HandlerAction },
     /// Show every folder Tandem reads or writes on this machine.
     Paths,
 }
@@ -174,6 +191,44 @@ enum PrivacyAction {
     },
 }
 
+#[derive(Debug, Args)]
+struct LinkArg {
+    /// The link (http or https).
+    #[arg(value_name = "URL")]
+    url: std::ffi::OsString,
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesAction {
+    /// List every rule, your organization's and the built-in ones included.
+    List,
+    /// Add a rule of yours, tried after your organization's managed rules
+    /// and before its recommended and the built-in ones.
+    #[command(after_help = "PATTERN: example.com, *.example.com (subdomains only), \
+example.com/docs (a path prefix), example.com:8443, or re:<regex> over the whole link.
+TARGET: work, personal, ask, *@<domain>, or a profile as <browser>:<profile folder> \
+(e.g. edge:Default).")]
+    Add { pattern: String, target: String },
+    /// Remove a rule of yours by its id (`tandem rules list` shows them).
+    Remove { id: String },
+    /// Show where a link would open, in words (as `tandem route`).
+    Test(LinkArg),
+    /// Where links open when no rule matches: ask, as-before (where they
+    /// opened before Tandem), or a profile (<browser>:<profile folder>).
+    Fallback { fallback: String },
+    /// Open wrapped links (Outlook, Teams Safe Links) as the link inside
+    /// (on), or as they are, so that Microsoft Defender still checks them
+    /// (off, the default).
+    Unwrap { state: Switch },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum HandlerAction {
+    On,
+    Off,
+    Status,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Switch {
     On,
@@ -193,7 +248,7 @@ fn main() -> ExitCode {
 }
 
 fn run(command: Command, out: &mut Output) -> Result<(), tandem_api::Error> {
-    use commands::{accounts, links, privacy, profiles, setup};
+    use commands::{accounts, links, privacy, profiles, routing, setup};
     match command {
         Command::Profiles(args) => profiles::list(out, args.watch),
         Command::Signin(args) => accounts::sign_in(out, &args),
@@ -208,6 +263,23 @@ fn run(command: Command, out: &mut Output) -> Result<(), tandem_api::Error> {
         Command::Uninstall(confirmation) => setup::uninstall(out, confirmation.yes),
         Command::Autostart { state } => setup::autostart(out, matches!(state, Switch::On)),
         Command::Paths => setup::paths(out),
+        Command::Route(link) => routing::route(out, &link.url),
+        Command::Open(link) => routing::open(out, &link.url),
+        Command::Rules { action } => match action {
+            RulesAction::List => routing::rules_list(out),
+            RulesAction::Add { pattern, target } => routing::rules_add(out, &pattern, &target),
+            RulesAction::Remove { id } => routing::rules_remove(out, &id),
+            RulesAction::Test(link) => routing::route(out, &link.url),
+            RulesAction::Fallback { fallback } => routing::rules_fallback(out, &fallback),
+            RulesAction::Unwrap { state } => {
+                routing::rules_unwrap(out, matches!(state, Switch::On))
+            }
+        },
+        Command::Handler { action } => match action {
+            HandlerAction::On => routing::handler_on(out),
+            HandlerAction::Off => routing::handler_off(out),
+            HandlerAction::Status => routing::handler_status(out),
+        },
     }
 }
 

@@ -1,9 +1,21 @@
-//! Tandem as the default handler of web links (Linux): a desktop entry, and
-//! the `x-scheme-handler/http(s)` defaults in `mimeapps.list`. The handler
+//! Tandem as the default handler of web links.
+//!
+//! Linux: a desktop entry whose `Exec` is `tandem open -- %u`, and the
+//! `x-scheme-handler/http(s)` defaults in `mimeapps.list`. The handler
 //! Tandem replaces is recorded, and put back when Tandem unregisters, so an
-//! untouched `mimeapps.list` returns byte for byte.
+//! untouched `mimeapps.list` returns byte for byte; the same record tells
+//! `tandem open` where a link went before Tandem ([`handler_before_tandem`]).
+//!
+//! Windows and macOS set the default through the platform's own consent
+//! (Settings, or the system prompt): what Tandem declares there is
+//! generated as data ([`windows`], [`macos`]) and tested on what it
+//! generates.
+
+pub mod macos;
+pub mod windows;
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -11,12 +23,14 @@ use tandem_files::shared;
 use tandem_locations::{APP_ID, Locations};
 use tandem_store::{Document, LOCK_WAIT, StateFile, StoreError};
 
+use crate::desktop_entry::{self, DesktopEntry, EntryError};
 use crate::{FootprintError, MARKER, data, io_error, is_tandems};
 
 const SECTION: &str = "[Default Applications]";
 pub const SCHEMES: [&str; 2] = ["x-scheme-handler/http", "x-scheme-handler/https"];
 
-fn desktop_id() -> String {
+/// The id of Tandem's link-handler desktop entry.
+pub fn desktop_id() -> String {
     format!("{APP_ID}.desktop")
 }
 
@@ -33,6 +47,10 @@ pub struct Registration {
     /// Whether Tandem created the folder of its desktop entry.
     #[serde(default)]
     pub created_applications_dir: bool,
+    /// The desktop entry as Tandem wrote it: one edited since is the
+    /// person's, and is left alone.
+    #[serde(default)]
+    pub desktop_entry: Option<String>,
 }
 
 impl Document for Registration {
@@ -160,9 +178,24 @@ pub fn is_registered(locations: &Locations) -> bool {
         .all(|scheme| default_for(&text, scheme).as_deref() == Some(desktop_id().as_str()))
 }
 
-/// Makes `executable` (with the link as its argument) the default handler
-/// of web links, remembering the handlers it replaces.
-pub fn register(locations: &Locations, executable: &Path) -> Result<(), FootprintError> {
+/// The desktop entry that makes `tandem` (at `cli`) the link handler.
+pub fn desktop_entry(cli: &Path) -> Result<String, FootprintError> {
+    let program = desktop_entry::quote_exec_argument(&cli.to_string_lossy()).ok_or_else(|| {
+        FootprintError::Io {
+            action: "name in a desktop entry",
+            path: cli.to_path_buf(),
+            source: std::io::ErrorKind::InvalidInput.into(),
+        }
+    })?;
+    Ok(format!(
+        "[Desktop Entry]\nType=Application\nName=Tandem\nComment=Open each link in the browser profile it belongs to\nExec={program} open -- %u\nIcon={APP_ID}\nMimeType={};\nNoDisplay=true\nStartupNotify=false\n{MARKER}\n",
+        SCHEMES.join(";")
+    ))
+}
+
+/// Makes the `tandem` command at `cli` (as `tandem open -- <link>`) the
+/// default handler of web links, remembering the handlers it replaces.
+pub fn register(locations: &Locations, cli: &Path) -> Result<(), FootprintError> {
     let owned = data(locations);
     let lock = owned.lock(LOCK_WAIT).map_err(StoreError::from)?;
     let record_file = record(locations);
@@ -172,6 +205,7 @@ pub fn register(locations: &Locations, executable: &Path) -> Result<(), Footprin
     let mut text = before.clone().unwrap_or_default();
     let desktop = locations.handler_desktop_file();
     let dir = desktop.parent().unwrap_or(Path::new("/"));
+    let entry = desktop_entry(cli)?;
     if !registration.registered {
         registration = Registration {
             registered: true,
@@ -179,26 +213,22 @@ pub fn register(locations: &Locations, executable: &Path) -> Result<(), Footprin
             created_list: before.is_none(),
             created_section: !text.lines().any(|line| line.trim() == SECTION),
             created_applications_dir: !dir.exists(),
+            desktop_entry: None,
         };
         for scheme in SCHEMES {
-            registration
-                .previous
-                .insert(scheme.to_owned(), default_for(&text, scheme));
+            let previous = default_for(&text, scheme).filter(|id| *id != desktop_id());
+            registration.previous.insert(scheme.to_owned(), previous);
         }
     }
-    // The record first: if anything below fails, unregistering still knows
-    // what to put back.
-    record_file.save(&lock, &registration)?;
     let desktop_is_foreign = std::fs::symlink_metadata(&desktop).is_ok() && !is_tandems(&desktop);
     if desktop_is_foreign {
         return Err(FootprintError::NotTandems(desktop));
     }
+    registration.desktop_entry = Some(entry.clone());
+    // The record first: if anything below fails, unregistering still knows
+    // what to put back.
+    record_file.save(&lock, &registration)?;
     std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
-    let entry = format!(
-        "[Desktop Entry]\nType=Application\nName=Tandem\nComment=Open each link in the browser profile it belongs to\nExec=\"{}\" %u\nIcon={APP_ID}\nMimeType={};\nNoDisplay=true\n{MARKER}\n",
-        executable.display(),
-        SCHEMES.join(";")
-    );
     shared::replace(&desktop, entry.as_bytes())?;
     for scheme in SCHEMES {
         text = with_default(&text, scheme, Some(&desktop_id()));
@@ -253,6 +283,151 @@ pub fn unregister(locations: &Locations) -> Result<bool, FootprintError> {
     Ok(true)
 }
 
+/// Where Tandem stands as the link handler.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HandlerStatus {
+    /// Tandem is the default for http and https links.
+    pub registered: bool,
+    /// The desktop entry Tandem wrote, if it is there.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub desktop_entry: Option<PathBuf>,
+    /// The program that entry runs, and whether it is still there.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub program: Option<PathBuf>,
+    pub program_exists: bool,
+    /// The handler links went to before Tandem (a desktop entry id).
+    pub previous: Option<String>,
+    /// Tandem's record says it registered, but the defaults now name
+    /// another handler: the person (or another program) changed them.
+    pub replaced_since: bool,
+}
+
+/// Tandem's standing as the link handler, for `tandem handler status`.
+pub fn status(locations: &Locations) -> HandlerStatus {
+    let registered = is_registered(locations);
+    let desktop = locations.handler_desktop_file();
+    let ours = is_tandems(&desktop);
+    let program = ours
+        .then(|| DesktopEntry::read(&desktop).ok())
+        .flatten()
+        .and_then(|entry| entry.command("https://example.invalid/").ok())
+        .and_then(|argv| argv.into_iter().next())
+        .map(PathBuf::from);
+    let recorded = load_record(locations);
+    let previous = match &recorded {
+        Some(record) if record.registered => record.previous.get(SCHEMES[1]).cloned().flatten(),
+        _ => current_default(locations, false),
+    };
+    HandlerStatus {
+        registered,
+        desktop_entry: ours.then_some(desktop),
+        program_exists: program.as_deref().is_some_and(Path::is_file),
+        program,
+        previous,
+        replaced_since: recorded.is_some_and(|record| record.registered) && !registered,
+    }
+}
+
+/// The record, read without taking the lock (it is only replaced whole);
+/// `None` when there is none or it cannot be read.
+fn load_record(locations: &Locations) -> Option<Registration> {
+    let bytes = data(locations)
+        .read("link-handler.json", 1024 * 1024)
+        .ok()??;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    serde_json::from_value(value.get("data")?.clone()).ok()
+}
+
+/// The first default handler of https links in the XDG lists, skipping the
+/// user's own list when Tandem's entry is what it names. A list value may
+/// name several entries; the first installed one counts.
+fn current_default(locations: &Locations, skip_user_list: bool) -> Option<String> {
+    let dirs = locations.desktop_entry_dirs();
+    let ours = desktop_id();
+    for (index, list) in locations.mimeapps_lists().into_iter().enumerate() {
+        if index == 0 && skip_user_list {
+            continue;
+        }
+        let Ok(Some(bytes)) = tandem_files::read_regular(&list, 4 * 1024 * 1024) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let Some(value) = default_for(&text, SCHEMES[1]) else {
+            continue;
+        };
+        let installed = value
+            .split(';')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .find(|id| *id == ours || desktop_entry::find(&dirs, id).is_some());
+        if let Some(id) = installed {
+            return Some(id.to_owned());
+        }
+    }
+    None
+}
+
+/// The handler web links went to before Tandem: its desktop entry id and
+/// the entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousHandler {
+    pub desktop_id: String,
+    pub entry: DesktopEntry,
+}
+
+impl PreviousHandler {
+    /// The command that opens `link` in it.
+    pub fn command(&self, link: &str) -> Result<Vec<OsString>, EntryError> {
+        self.entry.command(link)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PreviousError {
+    /// Running it would run Tandem again.
+    #[error(
+        "the handler links went to before Tandem ({0}) is Tandem itself, so opening a link \
+         there would loop; choose a fallback profile (`tandem rules fallback <profile>`) or ask"
+    )]
+    Loop(String),
+    #[error(transparent)]
+    Entry(#[from] EntryError),
+}
+
+/// The handler links went to before Tandem was registered: the one Tandem
+/// recorded when it registered, else (or when that one is gone) whatever
+/// the XDG lists name besides Tandem. `Ok(None)` when there is none.
+pub fn handler_before_tandem(
+    locations: &Locations,
+) -> Result<Option<PreviousHandler>, PreviousError> {
+    let dirs = locations.desktop_entry_dirs();
+    let ours = desktop_id();
+    let recorded = load_record(locations)
+        .filter(|record| record.registered)
+        .and_then(|record| record.previous.get(SCHEMES[1]).cloned().flatten())
+        .and_then(|value| {
+            value
+                .split(';')
+                .map(str::trim)
+                .find(|id| *id == ours || desktop_entry::find(&dirs, id).is_some())
+                .map(str::to_owned)
+        });
+    let Some(id) = recorded.or_else(|| current_default(locations, is_registered(locations))) else {
+        return Ok(None);
+    };
+    if id == ours {
+        return Err(PreviousError::Loop(id));
+    }
+    let Some(path) = desktop_entry::find(&dirs, &id) else {
+        return Ok(None);
+    };
+    Ok(Some(PreviousHandler {
+        desktop_id: id,
+        entry: DesktopEntry::read(&path)?,
+    }))
+}
+
 /// Files this module writes, for the uninstaller's report.
 pub fn files(locations: &Locations) -> Vec<PathBuf> {
     vec![locations.handler_desktop_file(), locations.mimeapps_list()]
@@ -294,15 +469,15 @@ mod tests {
             std::fs::create_dir_all(list.parent().unwrap()).unwrap();
             std::fs::write(&list, before).unwrap();
         }
-        register(&locations, Path::new("/usr/bin/tandem-app")).unwrap();
+        register(&locations, Path::new("/usr/bin/tandem")).unwrap();
         assert!(is_registered(&locations));
         let desktop = std::fs::read_to_string(locations.handler_desktop_file()).unwrap();
         assert!(
-            desktop.contains("Exec=\"/usr/bin/tandem-app\" %u"),
+            desktop.contains("Exec=\"/usr/bin/tandem\" open -- %u"),
             "{desktop}"
         );
         // Registering twice must not forget the original handler.
-        register(&locations, Path::new("/usr/bin/tandem-app")).unwrap();
+        register(&locations, Path::new("/usr/bin/tandem")).unwrap();
         assert!(unregister(&locations).unwrap());
         assert!(!locations.handler_desktop_file().exists());
         match before {
@@ -327,7 +502,7 @@ mod tests {
         let list = locations.mimeapps_list();
         std::fs::create_dir_all(list.parent().unwrap()).unwrap();
         std::fs::write(&list, LIST).unwrap();
-        register(&locations, Path::new("/usr/bin/tandem-app")).unwrap();
+        register(&locations, Path::new("/usr/bin/tandem")).unwrap();
         let text = std::fs::read_to_string(&list).unwrap();
         std::fs::write(
             &list,

@@ -8,6 +8,7 @@
 //!   entries, and nothing else.
 
 pub mod autostart;
+pub mod desktop_entry;
 pub mod handler;
 pub mod uninstall;
 

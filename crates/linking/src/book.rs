@@ -205,6 +205,16 @@ impl Default for Status {
     }
 }
 
+/// One stored link as routing sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkView {
+    pub work: ProfileRef,
+    pub work_account: WorkAccount,
+    pub personal_profile: Option<ProfileRef>,
+    pub state: LinkState,
+    pub since: Timestamp,
+}
+
 /// What a reconciliation did, with the resulting status.
 #[derive(Debug, Clone)]
 pub struct Reconciliation {
@@ -545,6 +555,40 @@ impl LinkBook {
             personal_data_restricted: pages.restricted,
             notices: pages.notices.clone(),
         }
+    }
+
+    /// The links as stored, read without the lock and without writing: for
+    /// routing a link, which must not wait for or repair anything. Links
+    /// still waiting for their sign-in are left out; while processing of
+    /// personal data is restricted, the personal halves are not read.
+    pub fn peek(&self) -> Result<Vec<LinkView>, StoreError> {
+        let Some(work) = self.work.peek()? else {
+            return Ok(Vec::new());
+        };
+        let restricted = self
+            .restriction
+            .peek()?
+            .is_some_and(|restriction| restriction.restricted);
+        let personal = if restricted {
+            None
+        } else {
+            self.personal.peek().ok().flatten()
+        };
+        Ok(work
+            .links
+            .into_iter()
+            .filter(|link| link.state != LinkState::Linking)
+            .map(|link| {
+                let side = personal.as_ref().and_then(|p| p.links.get(&link.id));
+                LinkView {
+                    personal_profile: side.and_then(|side| side.personal_profile.clone()),
+                    work: link.work,
+                    work_account: link.work_account,
+                    state: link.state,
+                    since: link.since,
+                }
+            })
+            .collect())
     }
 
     /// Brings every link in line with `world`, stores the result, and says

@@ -17,8 +17,8 @@ pub mod toggle;
 pub use tandem_store as store;
 
 pub use book::{
-    BrowserPolicy, LinkBook, LinkError, LinkRequest, Pending, Reconciliation, Status, UnlinkReason,
-    Unlinked,
+    BrowserPolicy, LinkBook, LinkError, LinkRequest, LinkView, Pending, Reconciliation, Status,
+    UnlinkReason, Unlinked,
 };
 pub use engine::{Observation, WorkSignIn, World, linking_decision};
 pub use model::{

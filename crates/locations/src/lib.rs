@@ -134,7 +134,46 @@ pub struct Locations {
     #[serde(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
     export_dir: PathBuf,
+    /// Linux: `$XDG_DATA_DIRS` and `$XDG_CONFIG_DIRS`, system paths resolved
+    /// under the system root (desktop entries and default applications).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    system_data_dirs: Vec<PathBuf>,
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    system_config_dirs: Vec<PathBuf>,
 }
+
+/// `$XDG_DATA_DIRS`-style lists: absolute entries only, each resolved under
+/// the system root; `default` when the variable is unset or empty.
+fn system_dirs(system_root: &Path, value: Option<OsString>, default: &str) -> Vec<PathBuf> {
+    let value = value
+        .filter(|value| !value.is_empty())
+        .unwrap_or_else(|| default.into());
+    std::env::split_paths(&value)
+        .filter(|dir| dir.is_absolute())
+        .filter_map(|dir| resolve_under(system_root, &dir.to_string_lossy()))
+        .collect()
+}
+
+fn resolve_under(system_root: &Path, absolute: &str) -> Option<PathBuf> {
+    let path = Path::new(absolute);
+    if !path.has_root() {
+        return None;
+    }
+    let mut resolved = system_root.to_path_buf();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => resolved.push(part),
+            Component::RootDir | Component::CurDir => {}
+            Component::Prefix(_) | Component::ParentDir => return None,
+        }
+    }
+    Some(resolved)
+}
+
+const DEFAULT_DATA_DIRS: &str = "/usr/local/share:/usr/share";
+const DEFAULT_CONFIG_DIRS: &str = "/etc/xdg";
 
 impl Locations {
     /// The locations of the current user, from `HOME`, the XDG variables and
@@ -174,10 +213,22 @@ impl Locations {
             .and_then(|dirs| dirs.download_dir().map(Path::to_path_buf))
             .filter(|dir| dir.is_dir())
             .unwrap_or_else(|| home.clone());
+        let system_data_dirs = system_dirs(
+            &system_root,
+            std::env::var_os("XDG_DATA_DIRS"),
+            DEFAULT_DATA_DIRS,
+        );
+        let system_config_dirs = system_dirs(
+            &system_root,
+            std::env::var_os("XDG_CONFIG_DIRS"),
+            DEFAULT_CONFIG_DIRS,
+        );
         Ok(Self {
             user_roots,
             program_dirs,
             export_dir,
+            system_data_dirs,
+            system_config_dirs,
             config_dir: project.config_dir().to_path_buf(),
             data_dir: project.data_dir().to_path_buf(),
             cache_dir: project.cache_dir().to_path_buf(),
@@ -196,6 +247,8 @@ impl Locations {
             user_roots: UserRoots::conventional(Platform::Linux, &home),
             program_dirs: Vec::new(),
             export_dir: home.clone(),
+            system_data_dirs: system_dirs(root, None, DEFAULT_DATA_DIRS),
+            system_config_dirs: system_dirs(root, None, DEFAULT_CONFIG_DIRS),
             config_dir: home.join(".config").join("tandem"),
             data_dir: home.join(".local/share").join("tandem"),
             cache_dir: home.join(".cache").join("tandem"),
@@ -247,20 +300,44 @@ impl Locations {
     /// Resolves an absolute system path (as the OS documents it, such as
     /// `/etc/opt/edge/policies/managed`) under the system root.
     pub fn system_path(&self, absolute: &str) -> Result<PathBuf, LocationError> {
-        let path = Path::new(absolute);
-        let invalid = || LocationError::InvalidSystemPath(absolute.to_owned());
-        if !path.has_root() {
-            return Err(invalid());
-        }
-        let mut resolved = self.system_root.clone();
-        for component in path.components() {
-            match component {
-                Component::Normal(part) => resolved.push(part),
-                Component::RootDir | Component::CurDir => {}
-                Component::Prefix(_) | Component::ParentDir => return Err(invalid()),
-            }
-        }
-        Ok(resolved)
+        resolve_under(&self.system_root, absolute)
+            .ok_or_else(|| LocationError::InvalidSystemPath(absolute.to_owned()))
+    }
+
+    /// Linux: the folders desktop entries are looked up in, the user's
+    /// first (`$XDG_DATA_HOME/applications`, then each of `$XDG_DATA_DIRS`).
+    pub fn desktop_entry_dirs(&self) -> Vec<PathBuf> {
+        std::iter::once(self.user_roots.data_home.join("applications"))
+            .chain(
+                self.system_data_dirs
+                    .iter()
+                    .map(|dir| dir.join("applications")),
+            )
+            .collect()
+    }
+
+    /// Linux: every `mimeapps.list` that may name a default application, in
+    /// the order the XDG specification consults them; the user's own
+    /// ([`Locations::mimeapps_list`]) first, the legacy `defaults.list` last.
+    pub fn mimeapps_lists(&self) -> Vec<PathBuf> {
+        let mut lists = vec![self.mimeapps_list()];
+        lists.extend(
+            self.system_config_dirs
+                .iter()
+                .map(|dir| dir.join("mimeapps.list")),
+        );
+        lists.push(self.user_roots.data_home.join("applications/mimeapps.list"));
+        lists.extend(
+            self.system_data_dirs
+                .iter()
+                .map(|dir| dir.join("applications/mimeapps.list")),
+        );
+        lists.extend(
+            self.system_data_dirs
+                .iter()
+                .map(|dir| dir.join("applications/defaults.list")),
+        );
+        lists
     }
 
     /// The file that starts Tandem when the user signs in: an XDG autostart
@@ -368,6 +445,38 @@ mod tests {
         assert_eq!(
             parse_system_root(Some(OsString::new())).unwrap(),
             PathBuf::from("/")
+        );
+    }
+
+    #[test]
+    fn xdg_system_folders_resolve_under_the_root() {
+        let dirs = system_dirs(
+            Path::new("/fake"),
+            Some("/usr/share:relative:/opt/../x:/var/lib/flatpak/exports/share".into()),
+            DEFAULT_DATA_DIRS,
+        );
+        assert_eq!(
+            dirs,
+            [
+                PathBuf::from("/fake/usr/share"),
+                PathBuf::from("/fake/var/lib/flatpak/exports/share")
+            ]
+        );
+        let locations = Locations::under(Path::new("/m"));
+        assert_eq!(
+            locations.desktop_entry_dirs(),
+            [
+                PathBuf::from("/m/home/user/.local/share/applications"),
+                PathBuf::from("/m/usr/local/share/applications"),
+                PathBuf::from("/m/usr/share/applications"),
+            ]
+        );
+        assert_eq!(
+            locations.mimeapps_lists()[..2],
+            [
+                PathBuf::from("/m/home/user/.config/mimeapps.list"),
+                PathBuf::from("/m/etc/xdg/mimeapps.list")
+            ]
         );
     }
 

@@ -33,6 +33,10 @@ use tandem_locations::{Locations, Platform};
 
 /// Tandem's own global switch.
 pub const TANDEM_LINKING: &str = "LinkingEnabled";
+/// Tandem's rules for which profile opens a link.
+pub const TANDEM_ROUTING_RULES: &str = "RoutingRules";
+/// Edge's list of sites and the profile each opens in.
+pub const EDGE_SITE_LIST: &str = "AutomaticProfileSwitchingSiteList";
 /// Edge's policy for linking a personal account to a work profile.
 pub const EDGE_LINKED_ACCOUNT: &str = "LinkedAccountEnabled";
 
@@ -123,7 +127,12 @@ pub struct Problem {
 /// Everything read, per publisher.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PolicySet {
+    /// The effective value of each policy: managed beats recommended.
     pub settings: BTreeMap<Publisher, BTreeMap<String, Setting>>,
+    /// The strongest recommended value of each policy, even where a managed
+    /// one wins: a list policy (routing rules) applies at both levels.
+    #[serde(skip)]
+    pub recommended: BTreeMap<Publisher, BTreeMap<String, Setting>>,
     pub problems: Vec<Problem>,
 }
 
@@ -217,6 +226,24 @@ impl PolicySet {
     /// Records one source's values. A value replaces an earlier one unless
     /// the earlier came from a stronger source.
     fn apply(&mut self, source: &Source, values: serde_json::Map<String, serde_json::Value>) {
+        if source.level == Level::Recommended {
+            let recommended = self.recommended.entry(source.publisher).or_default();
+            for (name, value) in &values {
+                if recommended
+                    .get(name)
+                    .is_some_and(|existing| existing.source.rank() > source.rank())
+                {
+                    continue;
+                }
+                recommended.insert(
+                    name.clone(),
+                    Setting {
+                        value: value.clone(),
+                        source: source.clone(),
+                    },
+                );
+            }
+        }
         let settings = self.settings.entry(source.publisher).or_default();
         for (name, value) in values {
             if settings
@@ -295,6 +322,29 @@ impl PolicySet {
 
     pub fn get(&self, publisher: Publisher, name: &str) -> Option<&Setting> {
         self.settings.get(&publisher)?.get(name)
+    }
+
+    /// The value of a policy at one level only: the managed value, or the
+    /// recommended one even where a managed value overrides it.
+    pub fn get_at(&self, publisher: Publisher, name: &str, level: Level) -> Option<&Setting> {
+        match level {
+            Level::Managed => self
+                .get(publisher, name)
+                .filter(|setting| setting.source.level == Level::Managed),
+            Level::Recommended => self.recommended.get(&publisher)?.get(name),
+        }
+    }
+
+    /// The sources of one publisher at one level that could not be read:
+    /// any of them may hold a value Tandem cannot see.
+    pub fn problems_at(
+        &self,
+        publisher: Publisher,
+        level: Level,
+    ) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(move |problem| {
+            problem.source.publisher == publisher && problem.source.level == level
+        })
     }
 
     /// Whether `publisher`'s policy lets Tandem link. Only `false` turns it off;
@@ -415,6 +465,35 @@ mod tests {
         );
         // Tandem's own switch is untouched by Edge's.
         assert!(set.linking(Publisher::Tandem).allowed());
+    }
+
+    #[test]
+    fn a_recommended_value_stays_readable_beside_a_managed_one() {
+        let (_root, locations) = machine();
+        write(
+            &locations,
+            "/etc/tandem/policies/recommended/r.json",
+            r#"{"RoutingRules": [{"pattern": "a.example", "target": "work"}]}"#,
+        );
+        write(
+            &locations,
+            "/etc/tandem/policies/managed/m.json",
+            r#"{"RoutingRules": [{"pattern": "b.example", "target": "ask"}]}"#,
+        );
+        let set = PolicySet::read_linux(&locations);
+        let managed = set
+            .get_at(Publisher::Tandem, TANDEM_ROUTING_RULES, Level::Managed)
+            .unwrap();
+        assert!(managed.source.location.ends_with("m.json"));
+        let recommended = set
+            .get_at(Publisher::Tandem, TANDEM_ROUTING_RULES, Level::Recommended)
+            .unwrap();
+        assert!(recommended.source.location.ends_with("r.json"));
+        assert_eq!(recommended.value[0]["pattern"], "a.example");
+        assert!(
+            set.get_at(Publisher::Edge, EDGE_SITE_LIST, Level::Managed)
+                .is_none()
+        );
     }
 
     #[test]

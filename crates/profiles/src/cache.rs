@@ -84,6 +84,57 @@ impl<T: Clone> ParsedFiles<T> {
     }
 }
 
+/// A fingerprint of the files that list each browser's profiles and who is
+/// signed in to them (`Local State`, `profiles.ini`, and each user data
+/// folder itself, whose time changes as profiles come and go): equal
+/// fingerprints mean an earlier reading still holds. `None` when a file
+/// changed too recently for its time to be trusted.
+pub fn sources_fingerprint(roots: &tandem_locations::UserRoots) -> Option<String> {
+    use std::fmt::Write;
+    let mut text = String::new();
+    for spec in crate::catalogue::catalogue() {
+        for dir in spec.user_data_dirs(roots) {
+            let files: &[&str] = match spec.family {
+                crate::catalogue::Family::Chromium => &["", "Local State"],
+                crate::catalogue::Family::ChromiumSingleProfile => {
+                    &["", "Local State", "Preferences"]
+                }
+                crate::catalogue::Family::Firefox => &["", "profiles.ini", "installs.ini"],
+            };
+            for file in files {
+                let path = if file.is_empty() {
+                    dir.clone()
+                } else {
+                    dir.join(file)
+                };
+                match stamp(&path) {
+                    None => {
+                        let _ = writeln!(text, "{}", path.display());
+                    }
+                    Some(found) => {
+                        if recently(found.modified) {
+                            return None;
+                        }
+                        let nanos = found
+                            .modified
+                            .and_then(|time| time.duration_since(SystemTime::UNIX_EPOCH).ok())
+                            .map_or(0, |since| since.as_nanos());
+                        let _ = writeln!(
+                            text,
+                            "{} {} {} {}",
+                            path.display(),
+                            found.len,
+                            nanos,
+                            found.inode
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -163,6 +163,46 @@ impl BrowserSpec {
     }
 }
 
+impl BrowserId {
+    /// The Linux desktop entries (`*.desktop`) that start this browser, from
+    /// its packages, snap and flatpak: how a default handler named in
+    /// `mimeapps.list` is known as this browser.
+    pub fn desktop_ids(self) -> &'static [&'static str] {
+        match self {
+            BrowserId::Edge => &["microsoft-edge.desktop", "com.microsoft.Edge.desktop"],
+            BrowserId::EdgeBeta => &["microsoft-edge-beta.desktop"],
+            BrowserId::EdgeDev => &["microsoft-edge-dev.desktop"],
+            BrowserId::EdgeCanary => &[],
+            BrowserId::Chrome => &["google-chrome.desktop", "com.google.Chrome.desktop"],
+            BrowserId::ChromeBeta => &["google-chrome-beta.desktop"],
+            BrowserId::ChromeDev => &["google-chrome-unstable.desktop"],
+            BrowserId::ChromeCanary => &["google-chrome-canary.desktop"],
+            BrowserId::Chromium => &[
+                "chromium.desktop",
+                "chromium-browser.desktop",
+                "chromium_chromium.desktop",
+                "org.chromium.Chromium.desktop",
+            ],
+            BrowserId::Brave => &["brave-browser.desktop", "com.brave.Browser.desktop"],
+            BrowserId::Vivaldi => &["vivaldi-stable.desktop", "vivaldi.desktop"],
+            BrowserId::Opera => &["opera.desktop"],
+            BrowserId::Firefox => &[
+                "firefox.desktop",
+                "firefox-esr.desktop",
+                "firefox_firefox.desktop",
+                "org.mozilla.firefox.desktop",
+            ],
+        }
+    }
+
+    /// The browser a desktop entry id starts, if Tandem knows it.
+    pub fn of_desktop_id(id: &str) -> Option<BrowserId> {
+        BrowserId::ALL
+            .into_iter()
+            .find(|browser| browser.desktop_ids().contains(&id))
+    }
+}
+
 fn join_components(base: &Path, relative: &str) -> PathBuf {
     let mut path = base.to_path_buf();
     path.extend(relative.split('/').filter(|part| !part.is_empty()));

@@ -13,16 +13,19 @@ mod firefox;
 pub mod launch;
 mod lenient;
 pub mod model;
+mod profile_ref;
 mod read;
 pub mod watch;
 
 use tandem_locations::UserRoots;
 
+pub use cache::sources_fingerprint;
 pub use catalogue::{BrowserId, BrowserSpec, Family, LaunchStyle, catalogue};
 pub use discovery::{Change, Discovery};
 pub use model::{
     Account, AccountKind, CONSUMER_TENANT_ID, Evidence, Profile, Snapshot, UnreadableSource,
 };
+pub use profile_ref::{ProfileRef, ProfileRefError};
 
 /// Every profile of every known browser for this user.
 pub fn discover(roots: &UserRoots) -> Snapshot {

@@ -88,6 +88,7 @@ fn opens_the_chosen_chromium_profile_at_a_link() {
         recorded_args(&record),
         [
             "--profile-directory=Profile 1",
+            "--",
             "https://contoso.example/doc"
         ]
     );
@@ -162,6 +163,7 @@ fn firefox_profiles_open_by_path() {
         [
             "--profile".into(),
             root.join("ab.work").into_os_string(),
+            "-url".into(),
             "https://example.test".into()
         ]
     );

@@ -283,6 +283,23 @@ impl<T: Document> StateFile<T> {
         }
     }
 
+    /// Reads the file without the lock and without writing anything: for a
+    /// reader that must not wait (routing a link). A damaged file gives its
+    /// backup, if that is good, else `None`, as does a missing file; the
+    /// next locked [`StateFile::load`] repairs it.
+    pub fn peek(&self) -> Result<Option<T>, StoreError> {
+        for rel in [self.rel.clone(), self.backup_rel()] {
+            match self.parse(&rel) {
+                Ok(Parsed::Good(value)) => return Ok(Some(value)),
+                Ok(Parsed::Missing) if rel == self.rel => return Ok(None),
+                Ok(Parsed::Missing | Parsed::Bad(_)) => {}
+                Err(StoreError::Files(_)) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(None)
+    }
+
     /// Loads the file. A damaged file is set aside, which is a write, so
     /// this takes the folder's lock as proof.
     pub fn load(&self, lock: &DirLock) -> Result<Loaded<T>, StoreError> {

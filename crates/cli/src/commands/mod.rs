@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod links;
 pub mod privacy;
 pub mod profiles;
+pub mod routing;
 pub mod setup;
 
 use tandem_api::{Error, Progress};

@@ -1,0 +1,284 @@
+//! What `work`, `personal`, a profile or `*@domain` mean on this machine,
+//! found as cheaply as the decision allows.
+//!
+//! A profile named by its folder needs only that folder. The linked
+//! profiles come from the stored links and the policy (read fresh: a policy
+//! that forbids linking is obeyed at once). Only "the most recently used
+//! profile of a kind" needs to know who is signed in where; that comes from
+//! the app's live reading when there is one, else from an index in the cache
+//! folder, valid while the browsers' profile lists are unchanged, so the
+//! cost of a decision does not grow with the size of the browsers' files.
+
+use std::cell::OnceCell;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use tandem_files::{LOCK_WAIT, OwnedDir};
+use tandem_linking::LinkView;
+use tandem_locations::Locations;
+use tandem_policy::PolicySet;
+use tandem_profiles::launch::LaunchTarget;
+use tandem_profiles::{AccountKind, BrowserId, Profile, ProfileRef, Snapshot};
+use tandem_routing::{Facts, Resolved, Target};
+
+const INDEX_FILE: &str = "routing/profiles.json";
+const INDEX_SCHEMA: &str = "tandem.profile-index";
+const INDEX_VERSION: u32 = 1;
+const MAX_INDEX_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One profile as routing needs it: never an address, only its domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct IndexedProfile {
+    browser: BrowserId,
+    user_data_dir: PathBuf,
+    profile_dir: String,
+    name: String,
+    kind: AccountKind,
+    domain: Option<String>,
+    last_active: Option<i64>,
+}
+
+impl IndexedProfile {
+    fn of(profile: &Profile) -> Self {
+        Self {
+            browser: profile.browser,
+            user_data_dir: profile.user_data_dir.clone(),
+            profile_dir: profile.profile_dir.clone(),
+            name: profile.name.clone(),
+            kind: profile.account.kind,
+            domain: profile
+                .account
+                .email
+                .as_deref()
+                .and_then(|email| email.rsplit_once('@'))
+                .map(|(_, domain)| domain.trim().to_ascii_lowercase()),
+            last_active: profile.last_active,
+        }
+    }
+
+    fn target(&self) -> LaunchTarget {
+        LaunchTarget {
+            browser: self.browser,
+            user_data_dir: self.user_data_dir.clone(),
+            profile_dir: self.profile_dir.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct IndexFile {
+    schema: String,
+    version: u32,
+    fingerprint: String,
+    profiles: Vec<IndexedProfile>,
+}
+
+/// The profiles, from the cache when the browsers' lists are unchanged,
+/// else read afresh (and cached for next time).
+fn profile_index(locations: &Locations) -> Vec<IndexedProfile> {
+    let cache = OwnedDir::new(locations.cache_dir());
+    let fingerprint = tandem_profiles::sources_fingerprint(locations.user_roots());
+    if let Some(fingerprint) = &fingerprint
+        && let Ok(Some(bytes)) = cache.read(INDEX_FILE, MAX_INDEX_BYTES)
+        && let Ok(index) = serde_json::from_slice::<IndexFile>(&bytes)
+        && index.schema == INDEX_SCHEMA
+        && index.version == INDEX_VERSION
+        && &index.fingerprint == fingerprint
+    {
+        return index.profiles;
+    }
+    let snapshot = tandem_profiles::discover(locations.user_roots());
+    let profiles: Vec<IndexedProfile> = snapshot.profiles.iter().map(IndexedProfile::of).collect();
+    // Another reading may have changed the files meanwhile; caching only
+    // what was read under an unchanged fingerprint keeps the cache true.
+    if let Some(fingerprint) = fingerprint
+        && tandem_profiles::sources_fingerprint(locations.user_roots()).as_ref()
+            == Some(&fingerprint)
+    {
+        let file = IndexFile {
+            schema: INDEX_SCHEMA.into(),
+            version: INDEX_VERSION,
+            fingerprint,
+            profiles: profiles.clone(),
+        };
+        // A cache that cannot be written is only slower next time.
+        if let Ok(bytes) = tandem_text::json::to_vec_pretty(&file)
+            && let Ok(lock) = cache.lock(LOCK_WAIT.min(std::time::Duration::from_millis(200)))
+            && let Err(error) = cache.write_atomically(&lock, INDEX_FILE, &bytes)
+        {
+            tracing::debug!(%error, "the profile index was not cached");
+        }
+    }
+    profiles
+}
+
+/// Removes the cached index (it names the domains of signed-in accounts).
+pub(crate) fn forget_profile_index(locations: &Locations) {
+    let cache = OwnedDir::new(locations.cache_dir());
+    if let Ok(lock) = cache.lock(LOCK_WAIT) {
+        let _ = cache.remove(&lock, INDEX_FILE);
+    }
+}
+
+pub(crate) struct MachineFacts<'a> {
+    pub locations: &'a Locations,
+    pub policy: &'a PolicySet,
+    pub links: &'a [LinkView],
+    /// The app's live reading, when there is one.
+    pub snapshot: Option<&'a Snapshot>,
+    index: OnceCell<Vec<IndexedProfile>>,
+}
+
+impl<'a> MachineFacts<'a> {
+    pub fn new(
+        locations: &'a Locations,
+        policy: &'a PolicySet,
+        links: &'a [LinkView],
+        snapshot: Option<&'a Snapshot>,
+    ) -> Self {
+        Self {
+            locations,
+            policy,
+            links,
+            snapshot,
+            index: OnceCell::new(),
+        }
+    }
+
+    fn profiles(&self) -> &[IndexedProfile] {
+        self.index.get_or_init(|| match self.snapshot {
+            Some(snapshot) => snapshot.profiles.iter().map(IndexedProfile::of).collect(),
+            None => profile_index(self.locations),
+        })
+    }
+
+    fn most_recent(&self, matches: impl Fn(&IndexedProfile) -> bool) -> Option<&IndexedProfile> {
+        self.profiles()
+            .iter()
+            .filter(|profile| matches(profile))
+            .filter(|profile| profile.target().folder().is_dir())
+            .max_by_key(|profile| profile.last_active.unwrap_or(i64::MIN))
+    }
+
+    fn located(&self, profile: &ProfileRef, how: impl Fn(&LaunchTarget) -> String) -> Resolved {
+        match LaunchTarget::locate(profile, self.locations.user_roots()) {
+            Ok(mut target) => {
+                if let Some(known) = self.known_name(profile) {
+                    target.name = known;
+                }
+                Resolved::Profile {
+                    how: how(&target),
+                    target,
+                }
+            }
+            Err(_) => Resolved::Missing(format!(
+                "the profile {profile} no longer exists (its folder is gone), and a browser \
+                 would create it anew"
+            )),
+        }
+    }
+
+    /// The profile's display name, when a reading is already at hand.
+    fn known_name(&self, profile: &ProfileRef) -> Option<String> {
+        let profiles = match (self.index.get(), self.snapshot) {
+            (Some(index), _) => index.as_slice(),
+            (None, Some(_)) => self.profiles(),
+            (None, None) => return None,
+        };
+        profiles
+            .iter()
+            .find(|p| p.browser == profile.browser && p.profile_dir == profile.profile_dir)
+            .map(|p| p.name.clone())
+    }
+
+    /// The profile of the linked kind: the link's, where policy allows it.
+    fn linked(&self, kind: AccountKind) -> Option<Result<Resolved, String>> {
+        let mut forbidden = None;
+        for link in self.links {
+            let decision = tandem_linking::linking_decision(self.policy, link.work.browser);
+            if !decision.allowed() {
+                forbidden = Some(format!(
+                    "linking is off for {} ({})",
+                    link.work.browser.spec().name,
+                    decision.reason().unwrap_or("policy")
+                ));
+                continue;
+            }
+            let profile = match kind {
+                AccountKind::Work => Some(&link.work),
+                _ => link.personal_profile.as_ref(),
+            };
+            let Some(profile) = profile else { continue };
+            let role = if kind == AccountKind::Work {
+                "work"
+            } else {
+                "personal"
+            };
+            return Some(Ok(self.located(profile, |target| {
+                format!(
+                    "the linked {role} profile, {} in {}",
+                    target.name,
+                    target.browser.spec().name
+                )
+            })));
+        }
+        forbidden.map(Err)
+    }
+
+    fn of_kind(&self, kind: AccountKind) -> Resolved {
+        let role = if kind == AccountKind::Work {
+            "work"
+        } else {
+            "personal"
+        };
+        let why = match self.linked(kind) {
+            Some(Ok(resolved)) => return resolved,
+            Some(Err(forbidden)) => format!(" ({forbidden})"),
+            None => String::new(),
+        };
+        match self.most_recent(|profile| profile.kind == kind) {
+            Some(profile) => Resolved::Profile {
+                how: format!(
+                    "the most recently used {role} profile, {} in {}{why}",
+                    profile.name,
+                    profile.browser.spec().name
+                ),
+                target: profile.target(),
+            },
+            None => Resolved::Missing(format!("no profile is signed in to a {role} account{why}")),
+        }
+    }
+}
+
+impl Facts for MachineFacts<'_> {
+    fn resolve(&self, target: &Target) -> Resolved {
+        match target {
+            Target::Profile(profile) => self.located(profile, |target| {
+                format!("{} in {}", target.name, target.browser.spec().name)
+            }),
+            Target::Work => self.of_kind(AccountKind::Work),
+            Target::Personal => self.of_kind(AccountKind::Personal),
+            Target::AccountDomain(domain) => {
+                // As Edge: the account's name ends with "@<domain>".
+                match self.most_recent(|profile| profile.domain.as_deref() == Some(domain.as_str()))
+                {
+                    Some(profile) => Resolved::Profile {
+                        how: format!(
+                            "the most recently used profile with an @{domain} account, {} in {}",
+                            profile.name,
+                            profile.browser.spec().name
+                        ),
+                        target: profile.target(),
+                    },
+                    None => Resolved::Missing(format!(
+                        "no profile is signed in with an @{domain} account"
+                    )),
+                }
+            }
+            Target::Ask | Target::NoPreference => {
+                Resolved::Missing("this target names no profile".into())
+            }
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! Desktop entries (freedesktop.org `*.desktop` files) as the desktop reads
+//! them, to run the link handler Tandem replaced exactly as the desktop
+//! would have: its `Exec` line split by the specification's quoting rules,
+//! and the link put where its field code (`%u`) stands, as one argument.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+/// Desktop entries are small; this is generous.
+const MAX_ENTRY_BYTES: u64 = 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryError {
+    #[error("{path:?} {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("{path:?} has no Exec line to run")]
+    NoExec { path: PathBuf },
+    #[error("{path:?} has an Exec line Tandem cannot read safely: {reason}")]
+    BadExec { path: PathBuf, reason: String },
+}
+
+/// The keys of an entry's `[Desktop Entry]` group that Tandem uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DesktopEntry {
+    pub path: PathBuf,
+    pub name: Option<String>,
+    pub exec: Option<String>,
+    pub icon: Option<String>,
+}
+
+/// The desktop entry `id` (`firefox.desktop`) from the first folder that
+/// has it, as the XDG specification looks them up. A link to a regular file
+/// is followed (distributions link entries to alternatives).
+pub fn find(dirs: &[PathBuf], id: &str) -> Option<PathBuf> {
+    if id.contains(['/', '\\']) || !id.ends_with(".desktop") || id.starts_with('.') {
+        return None;
+    }
+    dirs.iter()
+        .map(|dir| dir.join(id))
+        .find(|path| path.is_file())
+}
+
+/// Unescapes a desktop entry string value: `\s \n \t \r \\`.
+fn unescape_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('s') => out.push(' '),
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('\\') => out.push('\\'),
+            // Kept for the Exec parser, which has escapes of its own.
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+impl DesktopEntry {
+    pub fn read(path: &Path) -> Result<Self, EntryError> {
+        let unreadable = |reason: String| EntryError::Unreadable {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let bytes = tandem_files::read_regular(path, MAX_ENTRY_BYTES)
+            .map_err(|error| unreadable(error.to_string()))?
+            .ok_or_else(|| unreadable("does not exist".into()))?;
+        let text = String::from_utf8(bytes).map_err(|_| unreadable("is not UTF-8".into()))?;
+        Ok(Self::parse(path, &text))
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Self {
+        let mut entry = Self {
+            path: path.to_path_buf(),
+            name: None,
+            exec: None,
+            icon: None,
+        };
+        let mut in_group = false;
+        for line in text.lines() {
+            let line = line.trim_start();
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            if line.starts_with('[') {
+                in_group = line.trim_end() == "[Desktop Entry]";
+                continue;
+            }
+            if !in_group {
+                continue;
+            }
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            // Localised keys (`Name[nl]`) are not the ones Tandem runs.
+            let slot = match key.trim() {
+                "Name" => &mut entry.name,
+                "Exec" => &mut entry.exec,
+                "Icon" => &mut entry.icon,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(unescape_value(value.trim()));
+            }
+        }
+        entry
+    }
+
+    /// The command that opens `link`: the `Exec` line split into arguments,
+    /// with `%u`/`%U`/`%f`/`%F` replaced by the link as one argument (or the
+    /// link appended, for an entry without one).
+    pub fn command(&self, link: &str) -> Result<Vec<OsString>, EntryError> {
+        let exec = self.exec.as_deref().ok_or_else(|| EntryError::NoExec {
+            path: self.path.clone(),
+        })?;
+        let bad = |reason: &str| EntryError::BadExec {
+            path: self.path.clone(),
+            reason: reason.to_owned(),
+        };
+        let words = split_exec(exec).map_err(|reason| bad(&reason))?;
+        let mut argv: Vec<OsString> = Vec::new();
+        let mut placed = false;
+        for word in words {
+            match word.as_str() {
+                "%u" | "%U" | "%f" | "%F" => {
+                    if !placed {
+                        argv.push(link.into());
+                        placed = true;
+                    }
+                }
+                "%i" => {
+                    if let Some(icon) = &self.icon {
+                        argv.push("--icon".into());
+                        argv.push(icon.into());
+                    }
+                }
+                "%c" => argv.extend(self.name.clone().map(OsString::from)),
+                "%k" => argv.push(self.path.clone().into_os_string()),
+                // Deprecated field codes expand to nothing.
+                "%d" | "%D" | "%n" | "%N" | "%v" | "%m" => {}
+                _ => {
+                    let expanded = expand_percent(&word).map_err(|reason| bad(&reason))?;
+                    argv.push(expanded.into());
+                }
+            }
+        }
+        if argv.is_empty() {
+            return Err(bad("it names no program"));
+        }
+        if !placed {
+            argv.push(link.into());
+        }
+        Ok(argv)
+    }
+}
+
+/// `%%` is a percent sign; a field code inside a longer argument is not
+/// allowed by the specification, and would put the link inside another
+/// argument, so it is refused.
+fn expand_percent(word: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(word.len());
+    let mut chars = word.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('%') => out.push('%'),
+            Some(code) => {
+                return Err(format!(
+                    "the field code %{code} stands inside the argument {word:?}"
+                ));
+            }
+            None => return Err(format!("{word:?} ends with a lone %")),
+        }
+    }
+    Ok(out)
+}
+
+/// Splits an `Exec` value into arguments: blanks separate them, double
+/// quotes group them, and inside quotes `\"`, `` \` ``, `\$` and `\\` stand
+/// for the character.
+fn split_exec(exec: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut in_word = false;
+    let mut chars = exec.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        None => return Err("a quote is not closed".into()),
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(escaped @ ('"' | '`' | '$' | '\\')) => current.push(escaped),
+                            Some(other) => {
+                                current.push('\\');
+                                current.push(other);
+                            }
+                            None => return Err("a quote is not closed".into()),
+                        },
+                        Some(inner) => current.push(inner),
+                    }
+                }
+            }
+            ' ' | '\t' => {
+                if in_word {
+                    words.push(std::mem::take(&mut current));
+                    in_word = false;
+                }
+            }
+            '\n' | '\r' => return Err("it spans lines".into()),
+            other => {
+                current.push(other);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(current);
+    }
+    Ok(words)
+}
+
+/// Quotes `path` as an `Exec` argument, so that any path is read back as
+/// itself; `None` for a path that cannot stand in an `Exec` line.
+pub fn quote_exec_argument(path: &str) -> Option<String> {
+    if path.contains(['\n', '\r', '\0']) {
+        return None;
+    }
+    let mut out = String::from("\"");
+    for c in path.chars() {
+        match c {
+            // The string escape comes first when the file is read, so a
+            // backslash the Exec parser must see is written twice twice.
+            '"' | '`' | '$' => {
+                out.push_str("\\\\");
+                out.push(c);
+            }
+            '\\' => out.push_str("\\\\\\\\"),
+            '%' => out.push_str("%%"),
+            other => out.push(other),
+        }
+    }
+    out.push('"');
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(exec: &str) -> DesktopEntry {
+        DesktopEntry::parse(
+            Path::new("/usr/share/applications/x.desktop"),
+            &format!(
+                "[Desktop Entry]\nName=X\nName[nl]=Iks\nIcon=x\nExec={exec}\n[Desktop Action new]\nExec=other\n"
+            ),
+        )
+    }
+
+    fn command(exec: &str) -> Vec<String> {
+        entry(exec)
+            .command("https://a.example/?q=1 2")
+            .unwrap()
+            .into_iter()
+            .map(|arg| arg.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn exec_lines_are_split_as_the_desktop_splits_them() {
+        assert_eq!(
+            command("firefox %u"),
+            ["firefox", "https://a.example/?q=1 2"]
+        );
+        assert_eq!(
+            command("/usr/bin/chromium --enable-x %U"),
+            [
+                "/usr/bin/chromium",
+                "--enable-x",
+                "https://a.example/?q=1 2"
+            ]
+        );
+        assert_eq!(
+            command(r#""/opt/My Browser/b" --name="a b" %i %u"#),
+            [
+                "/opt/My Browser/b",
+                "--name=a b",
+                "--icon",
+                "x",
+                "https://a.example/?q=1 2"
+            ]
+        );
+        assert_eq!(command("browser"), ["browser", "https://a.example/?q=1 2"]);
+        assert_eq!(
+            command("/usr/bin/flatpak run --command=chrome com.google.Chrome @@u %U @@"),
+            [
+                "/usr/bin/flatpak",
+                "run",
+                "--command=chrome",
+                "com.google.Chrome",
+                "@@u",
+                "https://a.example/?q=1 2",
+                "@@"
+            ]
+        );
+        assert_eq!(
+            command("b 100%% %u"),
+            ["b", "100%", "https://a.example/?q=1 2"]
+        );
+    }
+
+    #[test]
+    fn a_link_never_lands_inside_another_argument() {
+        assert!(entry("b --url=%u").command("https://a.example").is_err());
+        assert!(entry("\"b %u").command("https://a.example").is_err());
+        assert!(entry("").command("https://a.example").is_err());
+        let none = DesktopEntry::parse(Path::new("/x.desktop"), "[Other]\nExec=b\n");
+        assert!(matches!(
+            none.command("https://a.example"),
+            Err(EntryError::NoExec { .. })
+        ));
+    }
+
+    #[test]
+    fn any_path_survives_quoting() {
+        for path in [
+            "/usr/bin/tandem",
+            "/opt/my tools/tandem",
+            "/h/we\"ird$`\\dir/100%/tandem",
+        ] {
+            let quoted = quote_exec_argument(path).unwrap();
+            let text = format!("[Desktop Entry]\nExec={quoted} open -- %u\n");
+            let parsed = DesktopEntry::parse(Path::new("/t.desktop"), &text);
+            let argv = parsed.command("https://a.example").unwrap();
+            assert_eq!(argv[0], OsString::from(path), "{quoted}");
+            assert_eq!(
+                argv[1..],
+                ["open", "--", "https://a.example"].map(OsString::from)
+            );
+        }
+        assert_eq!(quote_exec_argument("/a\nb"), None);
+    }
+
+    #[test]
+    fn ids_never_name_a_path() {
+        let dirs = [PathBuf::from("/nowhere")];
+        assert_eq!(find(&dirs, "../etc/passwd"), None);
+        assert_eq!(find(&dirs, "x.desktop"), None);
+        assert_eq!(find(&dirs, "x"), None);
+    }
+}
