@@ -32,7 +32,7 @@ pub fn render() -> String {
         declaration::<tandem_profiles::Snapshot>(&cfg),
         declaration::<tandem_profiles::Change>(&cfg),
         declaration::<tandem_profiles::watch::ProfileEvent>(&cfg),
-        declaration::<tandem_linking::ProfileRef>(&cfg),
+        declaration::<tandem_profiles::ProfileRef>(&cfg),
         declaration::<tandem_linking::LinkId>(&cfg),
         declaration::<tandem_linking::AccountKey>(&cfg),
         declaration::<tandem_linking::WorkAccount>(&cfg),
@@ -47,6 +47,15 @@ pub fn render() -> String {
         declaration::<crate::commands::AppInfo>(&cfg),
         declaration::<tandem_api::Progress>(&cfg),
         declaration::<tandem_api::Error>(&cfg),
+        declaration::<tandem_routing::Layer>(&cfg),
+        declaration::<tandem_routing::Verdict>(&cfg),
+        declaration::<tandem_routing::RuleRef>(&cfg),
+        declaration::<tandem_api::routing::Route>(&cfg),
+        declaration::<tandem_api::routing::RuleFlag>(&cfg),
+        declaration::<tandem_api::routing::RuleView>(&cfg),
+        declaration::<tandem_api::routing::RulesReport>(&cfg),
+        declaration::<tandem_api::routing::PickRequest>(&cfg),
+        declaration::<tandem_footprint::handler::HandlerStatus>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from Rust by src-tauri/src/bindings.rs. Do not edit by hand:\n\
@@ -97,6 +106,11 @@ pub fn render() -> String {
         "\n/** The event the switcher listens to while a sign-in is under way. */\n\
          export const SIGN_IN_PROGRESS = {:?};\n",
         crate::events::SIGN_IN_PROGRESS
+    ));
+    out.push_str(&format!(
+        "\n/** The event the picker listens to for the next link waiting. */\n\
+         export const LINK_WAITING = {:?};\n",
+        crate::events::LINK_WAITING
     ));
     out
 }

@@ -5,14 +5,16 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Serialize;
+use tandem_api::routing::{HandlerOn, PickRequest, Route, RuleView, RulesReport};
 use tandem_api::{OwnedReply, Proof};
+use tandem_footprint::handler::HandlerStatus;
 use tandem_linking::{HistoryEntry, Link, ProfileRef, Status, UnlinkReason};
 use tandem_locations::Locations;
 use tandem_profiles::{BrowserId, Snapshot};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::confirm::{self, Question};
-use crate::events::SIGN_IN_PROGRESS;
+use crate::events::{LINK_WAITING, SIGN_IN_PROGRESS};
 use crate::state::AppState;
 use crate::windows::WindowId;
 
@@ -202,5 +204,142 @@ pub async fn remove_all_data<R: Runtime>(app: AppHandle<R>) -> Reply<()> {
     }
     tracing::info!("all Tandem data removed; quitting");
     app.exit(0);
+    Ok(())
+}
+
+/// Every link rule, the admin's and the built-in ones included, flagged
+/// where a profile is gone or holds another account.
+#[tauri::command]
+pub fn routing_rules(state: tauri::State<'_, AppState>) -> Reply<RulesReport> {
+    Ok(tandem_api::routing::rules(
+        state.locations()?,
+        &state.profiles()?,
+    )?)
+}
+
+/// Appends a rule of the person's.
+#[tauri::command]
+pub fn add_rule(
+    state: tauri::State<'_, AppState>,
+    pattern: String,
+    target: String,
+) -> Reply<RuleView> {
+    Ok(tandem_api::routing::add_rule(
+        state.locations()?,
+        &pattern,
+        &target,
+        &state.profiles()?,
+    )?)
+}
+
+/// Removes a rule of the person's; the pattern it had.
+#[tauri::command]
+pub fn remove_rule(state: tauri::State<'_, AppState>, id: String) -> Reply<String> {
+    Ok(tandem_api::routing::remove_rule(state.locations()?, &id)?)
+}
+
+/// Where links no rule decides go: `ask`, `as-before` or a profile.
+#[tauri::command]
+pub fn set_fallback(state: tauri::State<'_, AppState>, fallback: String) -> Reply<()> {
+    Ok(tandem_api::routing::set_fallback(
+        state.locations()?,
+        &fallback,
+        &state.profiles()?,
+    )?)
+}
+
+/// Whether wrapped links open as the link inside.
+#[tauri::command]
+pub fn set_unwrap_before_opening(state: tauri::State<'_, AppState>, on: bool) -> Reply<()> {
+    Ok(tandem_api::routing::set_unwrap_before_opening(
+        state.locations()?,
+        on,
+    )?)
+}
+
+/// Where a link would open, and why: the same router as `tandem route`.
+#[tauri::command]
+pub fn test_route(state: tauri::State<'_, AppState>, url: String) -> Reply<Route> {
+    let router = tandem_api::routing::LinkRouter::load(state.locations()?)?;
+    Ok(router.route_with(&url, Some(&state.profiles()?))?)
+}
+
+#[tauri::command]
+pub fn handler_status(state: tauri::State<'_, AppState>) -> Reply<HandlerStatus> {
+    Ok(tandem_api::routing::handler_status(state.locations()?))
+}
+
+/// Makes Tandem the link handler (or opens the platform's settings page
+/// for it), or puts the previous handler back.
+#[tauri::command]
+pub fn set_link_handler(state: tauri::State<'_, AppState>, on: bool) -> Reply<HandlerStatus> {
+    let locations = state.locations()?;
+    if on {
+        let _: HandlerOn = tandem_api::routing::handler_on(locations)?;
+    } else {
+        tandem_api::routing::handler_off(locations)?;
+    }
+    Ok(tandem_api::routing::handler_status(locations))
+}
+
+/// The link the picker asks about, checked again: anyone can start the app
+/// with any argument.
+#[tauri::command]
+pub fn waiting_link(state: tauri::State<'_, AppState>) -> Reply<Option<PickRequest>> {
+    let Some(url) = state.waiting_link() else {
+        return Ok(None);
+    };
+    match tandem_api::routing::pick_request(state.locations()?, &url, Some(&state.profiles()?)) {
+        Ok(request) => Ok(Some(request)),
+        Err(error) => {
+            state.done_with_link(&url);
+            Err(error.into())
+        }
+    }
+}
+
+/// Closes the picker when nothing more waits, else tells it the next link.
+fn next_link<R: Runtime>(app: &AppHandle<R>, more: bool) {
+    if more {
+        if let Err(error) = app.emit_to(WindowId::Picker.label(), LINK_WAITING, ()) {
+            tracing::debug!("cannot tell the picker about the next link: {error}");
+        }
+    } else {
+        crate::windows::close(app, WindowId::Picker);
+    }
+}
+
+/// Opens the waiting link in `profile` (one Tandem read itself); with
+/// `remember`, the link's site opens there from now on.
+#[tauri::command]
+pub fn open_link_in<R: Runtime>(
+    app: AppHandle<R>,
+    url: String,
+    profile: ProfileRef,
+    remember: bool,
+) -> Reply<Option<RuleView>> {
+    let state = app.state::<AppState>();
+    if state.waiting_link().as_deref() != Some(url.as_str()) {
+        return Err(tandem_api::Error::UrlRefused {
+            reason: "the picker may only open the link it was given".into(),
+        }
+        .into());
+    }
+    let rule = tandem_api::routing::open_picked(
+        state.locations()?,
+        &state.profiles()?,
+        &url,
+        &profile,
+        remember,
+    )?;
+    next_link(&app, state.done_with_link(&url));
+    Ok(rule)
+}
+
+/// Drops the waiting link without opening it.
+#[tauri::command]
+pub fn dismiss_link<R: Runtime>(app: AppHandle<R>, url: String) -> Reply<()> {
+    let state = app.state::<AppState>();
+    next_link(&app, state.done_with_link(&url));
     Ok(())
 }

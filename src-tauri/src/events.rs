@@ -7,3 +7,5 @@ pub const PROFILES_CHANGED: &str = "profiles-changed";
 pub const LINKS_CHANGED: &str = "links-changed";
 /// A sign-in under way moved on (`Progress`).
 pub const SIGN_IN_PROGRESS: &str = "sign-in-progress";
+/// Another link waits in the picker (no payload: the picker asks for it).
+pub const LINK_WAITING: &str = "link-waiting";

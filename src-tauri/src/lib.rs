@@ -51,6 +51,45 @@ fn publish<R: Runtime>(app: &AppHandle<R>, update: &Update) {
     notices::tell(app, update);
 }
 
+/// Asks the person where `url` opens: queues it for the picker and shows
+/// the picker.
+fn ask_where<R: Runtime>(app: &AppHandle<R>, url: String) {
+    let first = app.state::<AppState>().wait_for_pick(url);
+    if !first && app.get_webview_window(WindowId::Picker.label()).is_some() {
+        // The picker shows the links one after the other.
+        return;
+    }
+    if let Err(error) = windows::show(app, WindowId::Picker) {
+        tracing::error!("cannot show the picker: {error}");
+    }
+}
+
+/// Routes a link the OS handed to the app itself (macOS delivers links to
+/// the app bundle as an event): opened by the rules, or asked about.
+#[cfg_attr(not(any(target_os = "macos", target_os = "ios")), allow(dead_code))]
+fn route_link<R: Runtime>(app: &AppHandle<R>, url: String) {
+    let state = app.state::<AppState>();
+    let routed = state.locations().and_then(|locations| {
+        let router = tandem_api::routing::LinkRouter::load(locations)?;
+        router.open_unless_ask(
+            &url,
+            tandem_api::routing::Start::Spawn,
+            state.profiles().ok().as_ref(),
+        )
+    });
+    match routed {
+        Ok(tandem_api::routing::Opened::Browser) => {}
+        Ok(tandem_api::routing::Opened::Picker) => ask_where(app, url),
+        Err(error) => {
+            tracing::warn!("a link could not be opened: {error}");
+            tandem_api::routing::desktop::notify(
+                "Tandem could not open a link",
+                &error.to_string(),
+            );
+        }
+    }
+}
+
 /// Starts the core's watcher; each update reaches [`publish`].
 fn watch<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
@@ -87,7 +126,18 @@ pub fn wire<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::B
             commands::export_personal_data,
             commands::delete_personal_data,
             commands::restrict_personal_data,
-            commands::remove_all_data
+            commands::remove_all_data,
+            commands::routing_rules,
+            commands::add_rule,
+            commands::remove_rule,
+            commands::set_fallback,
+            commands::set_unwrap_before_opening,
+            commands::test_route,
+            commands::handler_status,
+            commands::set_link_handler,
+            commands::waiting_link,
+            commands::open_link_in,
+            commands::dismiss_link
         ])
 }
 
@@ -103,7 +153,12 @@ pub fn run() -> ExitCode {
     // Single instance comes first: a second launch must hand over before
     // anything else starts.
     let builder = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            if let Some(url) = tandem_api::routing::handed_link(&argv) {
+                tracing::info!("a link to ask about");
+                ask_where(app, url);
+                return;
+            }
             tracing::info!("second launch: showing the running Tandem");
             if let Err(error) = windows::show(app, WindowId::Switcher) {
                 tracing::error!("{error}");
@@ -114,9 +169,16 @@ pub fn run() -> ExitCode {
         .setup(|app| {
             watch(app.handle());
             tray::install(app.handle())?;
+            let args: Vec<String> = std::env::args().collect();
+            if let Some(url) = tandem_api::routing::handed_link(&args) {
+                // Started by the link handler to ask about a link.
+                ask_where(app.handle(), url);
+                return Ok(());
+            }
             // Started at sign-in: wait in the tray until asked.
-            let background =
-                std::env::args().any(|arg| arg == tandem_footprint::autostart::BACKGROUND_FLAG);
+            let background = args
+                .iter()
+                .any(|arg| arg == tandem_footprint::autostart::BACKGROUND_FLAG);
             if !background {
                 windows::show(app.handle(), WindowId::Switcher)?;
             }
@@ -133,7 +195,15 @@ pub fn run() -> ExitCode {
         }
     };
     let log_guard = Mutex::new(log_guard);
-    app.run(move |_app, event| match event {
+    app.run(move |app, event| match event {
+        // macOS hands links to the app bundle as an event, not an argument;
+        // elsewhere they arrive as the link handler's hand-off.
+        #[cfg(any(target_os = "macos", target_os = "ios"))]
+        RunEvent::Opened { urls } => {
+            for url in urls {
+                route_link(app, url.to_string());
+            }
+        }
         // The last window closing must not end Tandem: it lives on in the tray.
         // Only an explicit exit (Quit, which sets a code) ends it.
         RunEvent::ExitRequested {
@@ -153,7 +223,9 @@ pub fn run() -> ExitCode {
                     .take(),
             );
         }
-        _ => {}
+        _ => {
+            let _ = app;
+        }
     });
     ExitCode::SUCCESS
 }

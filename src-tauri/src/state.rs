@@ -2,6 +2,7 @@
 //! watcher, and the latest update it gave. This module imports no other of
 //! the shell's; the others import it.
 
+use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tandem_api::watch::{LinkWatcher, Update};
@@ -31,8 +32,15 @@ pub struct AppState {
     latest: Mutex<Option<Update>>,
     /// The sign-in under way, if one is, to cancel it.
     sign_in: Mutex<Option<Cancel>>,
+    /// Links waiting for the person to choose a profile in the picker, in
+    /// the order they were clicked.
+    waiting_links: Mutex<VecDeque<String>>,
     pub confirmer: Confirmer,
 }
+
+/// More links than this waiting means something is sending links in a
+/// loop; the oldest are dropped.
+const MAX_WAITING_LINKS: usize = 20;
 
 /// A poisoned lock still holds the last value written; it is never
 /// replaced by a default, which could read as "linking allowed".
@@ -47,6 +55,7 @@ impl AppState {
             watcher: Mutex::new(None),
             latest: Mutex::new(None),
             sign_in: Mutex::new(None),
+            waiting_links: Mutex::new(VecDeque::new()),
             confirmer: Confirmer::NativeDialog,
         }
     }
@@ -120,6 +129,34 @@ impl AppState {
 
     pub fn end_sign_in(&self) {
         *lock(&self.sign_in) = None;
+    }
+
+    /// Queues a link for the picker; whether it is the first waiting.
+    pub fn wait_for_pick(&self, url: String) -> bool {
+        let mut waiting = lock(&self.waiting_links);
+        if waiting.back() == Some(&url) {
+            // A double click.
+            return false;
+        }
+        while waiting.len() >= MAX_WAITING_LINKS {
+            waiting.pop_front();
+        }
+        waiting.push_back(url);
+        waiting.len() == 1
+    }
+
+    /// The link the picker shows now.
+    pub fn waiting_link(&self) -> Option<String> {
+        lock(&self.waiting_links).front().cloned()
+    }
+
+    /// Done with the link the picker showed; whether more are waiting.
+    pub fn done_with_link(&self, url: &str) -> bool {
+        let mut waiting = lock(&self.waiting_links);
+        if waiting.front().is_some_and(|front| front == url) {
+            waiting.pop_front();
+        }
+        !waiting.is_empty()
     }
 
     /// Cancels the sign-in under way, if any; says whether there was one.

@@ -7,6 +7,8 @@ use tauri::{AppHandle, Manager, Runtime, WebviewWindow, WebviewWindowBuilder};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WindowId {
     Switcher,
+    /// Asks which profile opens a link no rule decides.
+    Picker,
 }
 
 impl WindowId {
@@ -14,6 +16,7 @@ impl WindowId {
     pub const fn label(self) -> &'static str {
         match self {
             WindowId::Switcher => "switcher",
+            WindowId::Picker => "picker",
         }
     }
 }
@@ -47,4 +50,13 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, id: WindowId) -> Result<WebviewWindo
     let window = WebviewWindowBuilder::from_config(app, &config)?.build()?;
     tracing::debug!(label = id.label(), "window created");
     Ok(window)
+}
+
+/// Closes the window, if it is open (destroying it, so its web view ends).
+pub fn close<R: Runtime>(app: &AppHandle<R>, id: WindowId) {
+    if let Some(window) = app.get_webview_window(id.label())
+        && let Err(error) = window.destroy()
+    {
+        tracing::debug!(label = id.label(), "cannot close the window: {error}");
+    }
 }

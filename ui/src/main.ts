@@ -1,5 +1,7 @@
 import { mount } from "svelte";
+import { getCurrentWebviewWindow } from "@tauri-apps/api/webviewWindow";
 import App from "./App.svelte";
+import Picker from "./Picker.svelte";
 import "./app.css";
 
 const target = document.getElementById("app");
@@ -7,4 +9,13 @@ if (!target) {
   throw new Error("index.html has no #app element");
 }
 
-export default mount(App, { target });
+/** Each window shows its own page; the label is the window's, set by Rust. */
+function windowLabel(): string {
+  try {
+    return getCurrentWebviewWindow().label;
+  } catch {
+    return "switcher";
+  }
+}
+
+export default windowLabel() === "picker" ? mount(Picker, { target }) : mount(App, { target });

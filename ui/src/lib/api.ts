@@ -4,17 +4,23 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import {
   ERROR_CODES,
+  LINK_WAITING,
   LINKS_CHANGED,
   PROFILES_CHANGED,
   SIGN_IN_PROGRESS,
   type AppInfo,
   type CommandError,
+  type HandlerStatus,
   type HistoryEntry,
   type Link,
+  type PickRequest,
   type Profile,
   type ProfileEvent,
   type ProfileRef,
   type Progress,
+  type Route,
+  type RulesReport,
+  type RuleView,
   type Snapshot,
   type Status,
 } from "./bindings";
@@ -122,4 +128,63 @@ export function removeAllData(): Promise<void> {
 /** Calls `handler` with the links after each change. */
 export function onLinksChanged(handler: (status: Status) => void): Promise<UnlistenFn> {
   return listen<Status>(LINKS_CHANGED, (event) => handler(event.payload));
+}
+
+/** Every link rule, the organization's and the built-in ones included. */
+export function routingRules(): Promise<RulesReport> {
+  return invoke<RulesReport>("routing_rules");
+}
+
+/** Adds a rule of the person's: pattern as `host`, `*.suffix`, `host/path` or `re:…`. */
+export function addRule(pattern: string, target: string): Promise<RuleView> {
+  return invoke<RuleView>("add_rule", { pattern, target });
+}
+
+/** Removes a rule of the person's; the pattern it had. */
+export function removeRule(id: string): Promise<string> {
+  return invoke<string>("remove_rule", { id });
+}
+
+/** Where links no rule decides go: `ask`, `as-before`, or a profile. */
+export function setFallback(fallback: string): Promise<void> {
+  return invoke<void>("set_fallback", { fallback });
+}
+
+/** Whether wrapped links (Safe Links) open as the link inside. */
+export function setUnwrapBeforeOpening(on: boolean): Promise<void> {
+  return invoke<void>("set_unwrap_before_opening", { on });
+}
+
+/** Where a link would open, and why; launches nothing. */
+export function testRoute(url: string): Promise<Route> {
+  return invoke<Route>("test_route", { url });
+}
+
+export function handlerStatus(): Promise<HandlerStatus> {
+  return invoke<HandlerStatus>("handler_status");
+}
+
+/** Makes Tandem the link handler, or puts the previous one back. */
+export function setLinkHandler(on: boolean): Promise<HandlerStatus> {
+  return invoke<HandlerStatus>("set_link_handler", { on });
+}
+
+/** The link the picker asks about, or null when none waits. */
+export function waitingLink(): Promise<PickRequest | null> {
+  return invoke<PickRequest | null>("waiting_link");
+}
+
+/** Opens the waiting link in a profile; with `remember`, its site opens there from now on. */
+export function openLinkIn(url: string, profile: ProfileRef, remember: boolean): Promise<RuleView | null> {
+  return invoke<RuleView | null>("open_link_in", { url, profile, remember });
+}
+
+/** Drops the waiting link without opening it. */
+export function dismissLink(url: string): Promise<void> {
+  return invoke<void>("dismiss_link", { url });
+}
+
+/** Calls `handler` when another link waits in the picker. */
+export function onLinkWaiting(handler: () => void): Promise<UnlistenFn> {
+  return listen<null>(LINK_WAITING, () => handler());
 }

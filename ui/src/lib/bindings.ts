@@ -224,14 +224,150 @@ export type ApiError = { "code": "locations_unavailable", detail: string, } | { 
 /**
  * The file or registry key whose policy forbids it.
  */
-set_by: string, } | { "code": "personal_data_restricted" } | { "code": "which_personal_account", count: number, } | { "code": "state_unavailable", detail: string, } | { "code": "state_too_new", path: string, } | { "code": "busy", path: string, } | { "code": "no_client_id", detail: string, } | { "code": "sign_in_failed", detail: string, } | { "code": "sign_in_cancelled" } | { "code": "sign_in_timed_out", seconds: number, } | { "code": "sign_in_declined" } | { "code": "wrong_account_kind", wanted: string, got: string, } | { "code": "keyring_unavailable", detail: string, } | { "code": "account_not_found", query: string, } | { "code": "account_ambiguous", query: string, } | { "code": "file_exists", path: string, } | { "code": "not_a_regular_file", path: string, kind: string, } | { "code": "write_failed", path: string, detail: string, } | { "code": "browser_not_found", browser: string, } | { "code": "profile_folder_missing", browser: string, profile: string, } | { "code": "not_a_web_link" } | { "code": "launch_failed", browser: string, detail: string, } | { "code": "unsupported", what: string, } | { "code": "not_tandems", path: string, } | { "code": "remove_failed", detail: string, } | { "code": "app_running" } | { "code": "needs_confirmation" } | { "code": "declined" } | { "code": "not_ready" } | { "code": "internal", detail: string, };
+set_by: string, } | { "code": "personal_data_restricted" } | { "code": "which_personal_account", count: number, } | { "code": "state_unavailable", detail: string, } | { "code": "state_too_new", path: string, } | { "code": "busy", path: string, } | { "code": "no_client_id", detail: string, } | { "code": "sign_in_failed", detail: string, } | { "code": "sign_in_cancelled" } | { "code": "sign_in_timed_out", seconds: number, } | { "code": "sign_in_declined" } | { "code": "wrong_account_kind", wanted: string, got: string, } | { "code": "keyring_unavailable", detail: string, } | { "code": "account_not_found", query: string, } | { "code": "account_ambiguous", query: string, } | { "code": "file_exists", path: string, } | { "code": "not_a_regular_file", path: string, kind: string, } | { "code": "write_failed", path: string, detail: string, } | { "code": "browser_not_found", browser: string, } | { "code": "profile_folder_missing", browser: string, profile: string, } | { "code": "not_a_web_link" } | { "code": "launch_failed", browser: string, detail: string, } | { "code": "unsupported", what: string, } | { "code": "not_tandems", path: string, } | { "code": "remove_failed", detail: string, } | { "code": "app_running" } | { "code": "needs_confirmation" } | { "code": "declined" } | { "code": "not_ready" } | { "code": "url_refused", reason: string, } | { "code": "rule_invalid", detail: string, } | { "code": "rule_not_found", id: string, } | { "code": "rule_not_yours", id: string, layer: string, } | { "code": "rules_file_unreadable", path: string, detail: string, } | { "code": "handler_loop", handler: string, } | { "code": "command_missing", path: string, } | { "code": "internal", detail: string, };
+
+/**
+ * The layers, in the order they are consulted; the first rule that
+ * matches decides (Edge's "No preference" passes to the next layer).
+ */
+export type Layer = "managed" | "user" | "recommended" | "preset";
+
+/**
+ * The decision as the picker and `tandem route` show it.
+ */
+export type Verdict = "open" | "ask";
+
+/**
+ * Which rule decided, as `tandem route` shows it.
+ */
+export type RuleRef = { layer: Layer, id: string, pattern: string, };
+
+/**
+ * A link's route, as `tandem route --json` prints it.
+ */
+export type Route = { 
+/**
+ * The link exactly as received.
+ */
+url: string, 
+/**
+ * The link inside its wrappers (the link itself when unwrapped).
+ */
+effective_url: string, decision: Verdict, 
+/**
+ * The browser that opens it (a desktop entry id, for a handler Tandem
+ * does not know); `null` to ask.
+ */
+browser: string | null, 
+/**
+ * The profile folder; `null` to ask, or where the browser picks (the
+ * handler before Tandem).
+ */
+profile_dir: string | null, rule: RuleRef | null, 
+/**
+ * Why, in a sentence.
+ */
+reason: string, 
+/**
+ * The command that would run, program first; `null` to ask.
+ */
+argv: Array<string> | null, 
+/**
+ * The wrappers peeled off, outermost first.
+ */
+wrappers: Array<string>, };
+
+/**
+ * Why a rule needs the person's attention.
+ */
+export type RuleFlag = "profile_missing" | "account_changed" | "invalid" | "shadowed";
+
+/**
+ * One rule as `tandem rules list` and the app show it.
+ */
+export type RuleView = { id: string, layer: Layer, pattern: string, target: string, flag: RuleFlag | null, 
+/**
+ * Where it comes from, or what its flag means, for people.
+ */
+note: string | null, 
+/**
+ * Whether the person can remove it (their own rules only).
+ */
+removable: boolean, };
+
+/**
+ * Every rule, the admin's and the built-in ones included, with the
+ * fallback and what keeps rules from applying.
+ */
+export type RulesReport = { rules: Array<RuleView>, 
+/**
+ * `ask`, `as-before` or a profile.
+ */
+fallback: string, fallback_flag: RuleFlag | null, unwrap_before_opening: boolean, 
+/**
+ * Why some rules, or all, do not apply.
+ */
+problems: Array<string>, 
+/**
+ * The person's rules file.
+ */
+file: string, };
+
+/**
+ * A link waiting for the person to choose its profile.
+ */
+export type PickRequest = { 
+/**
+ * As received; what the browser is given (unless the person chose to
+ * open links unwrapped).
+ */
+url: string, 
+/**
+ * The link inside its wrappers.
+ */
+effective_url: string, 
+/**
+ * The host "remember for this site" writes a rule for: the unwrapped
+ * link's, never the wrapper's.
+ */
+site: string, 
+/**
+ * Why Tandem asks.
+ */
+reason: string, };
+
+/**
+ * Where Tandem stands as the link handler.
+ */
+export type HandlerStatus = { 
+/**
+ * Tandem is the default for http and https links.
+ */
+registered: boolean, 
+/**
+ * The desktop entry Tandem wrote, if it is there.
+ */
+desktop_entry: string | null, 
+/**
+ * The program that entry runs, and whether it is still there.
+ */
+program: string | null, program_exists: boolean, 
+/**
+ * The handler links went to before Tandem (a desktop entry id).
+ */
+previous: string | null, 
+/**
+ * Tandem's record says it registered, but the defaults now name
+ * another handler: the person (or another program) changed them.
+ */
+replaced_since: boolean, };
 
 /** What a failed command returns: the error's code and parameters, and a message. */
 export type CommandError = ApiError & { message: string };
 
 /** Every error code a command can return. */
 export type ErrorCode = ApiError["code"];
-export const ERROR_CODES: readonly ErrorCode[] = ["locations_unavailable", "profile_not_found", "not_a_work_profile", "not_a_personal_profile", "already_linked", "not_linked", "nothing_linked", "which_link", "link_changed", "policy_forbids", "personal_data_restricted", "which_personal_account", "state_unavailable", "state_too_new", "busy", "no_client_id", "sign_in_failed", "sign_in_cancelled", "sign_in_timed_out", "sign_in_declined", "wrong_account_kind", "keyring_unavailable", "account_not_found", "account_ambiguous", "file_exists", "not_a_regular_file", "write_failed", "browser_not_found", "profile_folder_missing", "not_a_web_link", "launch_failed", "unsupported", "not_tandems", "remove_failed", "app_running", "needs_confirmation", "declined", "not_ready", "internal"];
+export const ERROR_CODES: readonly ErrorCode[] = ["locations_unavailable", "profile_not_found", "not_a_work_profile", "not_a_personal_profile", "already_linked", "not_linked", "nothing_linked", "which_link", "link_changed", "policy_forbids", "personal_data_restricted", "which_personal_account", "state_unavailable", "state_too_new", "busy", "no_client_id", "sign_in_failed", "sign_in_cancelled", "sign_in_timed_out", "sign_in_declined", "wrong_account_kind", "keyring_unavailable", "account_not_found", "account_ambiguous", "file_exists", "not_a_regular_file", "write_failed", "browser_not_found", "profile_folder_missing", "not_a_web_link", "launch_failed", "unsupported", "not_tandems", "remove_failed", "app_running", "needs_confirmation", "declined", "not_ready", "url_refused", "rule_invalid", "rule_not_found", "rule_not_yours", "rules_file_unreadable", "handler_loop", "command_missing", "internal"];
 
 /** Each browser's name, as the catalogue gives it. */
 export const BROWSER_NAMES: Record<BrowserId, string> = {
@@ -258,3 +394,6 @@ export const LINKS_CHANGED = "links-changed";
 
 /** The event the switcher listens to while a sign-in is under way. */
 export const SIGN_IN_PROGRESS = "sign-in-progress";
+
+/** The event the picker listens to for the next link waiting. */
+export const LINK_WAITING = "link-waiting";

@@ -223,10 +223,24 @@ impl LinkRouter {
     /// app's picker. With [`Start::Replace`] on Unix this returns only on
     /// failure.
     pub fn open(&self, url: &str, start: Start) -> Result<Opened, Error> {
-        let (_, command, reason) = self.decide(url, None)?;
+        let opened = self.open_unless_ask(url, start, None)?;
+        if opened == Opened::Picker {
+            hand_to_app(url)?;
+        }
+        Ok(opened)
+    }
+
+    /// Decides and starts the browser; `Opened::Picker` when the person
+    /// must be asked, which is left to the caller (the app asks itself).
+    pub fn open_unless_ask(
+        &self,
+        url: &str,
+        start: Start,
+        snapshot: Option<&Snapshot>,
+    ) -> Result<Opened, Error> {
+        let (_, command, reason) = self.decide(url, snapshot)?;
         let Some(command) = command else {
             tracing::debug!(%url, %reason, "asking where the link opens");
-            hand_to_app(url)?;
             return Ok(Opened::Picker);
         };
         tracing::debug!(%url, %reason, "opening the link");

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import type { Route } from "./bindings";
+import { personalProfile as personal, workProfile as work } from "./fixtures";
+import { fallbackOptions, pickOrder, routeSummary, targetOptions } from "./routing";
+
+describe("routing helpers", () => {
+  it("puts work and personal profiles first, most recently used first", () => {
+    const older = { ...work, profile_dir: "Profile 9", last_active: 1 };
+    const ordered = pickOrder([personal, older, { ...work, last_active: 5 }]);
+    expect(ordered.map((profile) => profile.profile_dir)).toEqual([work.profile_dir, "Profile 9", personal.profile_dir]);
+  });
+
+  it("offers the linked kinds, asking and each profile as targets", () => {
+    const options = targetOptions([work]);
+    expect(options.map((option) => option.value)).toEqual(["work", "personal", "ask", `edge:${work.profile_dir}`]);
+    expect(fallbackOptions([]).map((option) => option.value)).toEqual(["as-before", "ask"]);
+  });
+
+  it("words a route", () => {
+    const route: Route = {
+      url: "https://a.example",
+      effective_url: "https://a.example",
+      decision: "open",
+      browser: "edge",
+      profile_dir: "Profile 1",
+      rule: null,
+      reason: "x",
+      argv: ["/usr/bin/microsoft-edge", "--", "https://a.example"],
+      wrappers: [],
+    };
+    expect(routeSummary(route)).toBe("Opens in Microsoft Edge, profile Profile 1.");
+    expect(routeSummary({ ...route, decision: "ask", browser: null, profile_dir: null, argv: null })).toBe(
+      "Tandem asks which profile opens it.",
+    );
+    expect(routeSummary({ ...route, browser: "org.qutebrowser.qutebrowser.desktop", profile_dir: null })).toBe(
+      "Opens in org.qutebrowser.qutebrowser.desktop, in the profile it picks itself.",
+    );
+  });
+});
