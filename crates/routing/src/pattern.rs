@@ -138,9 +138,7 @@ impl Pattern {
             } => {
                 let link_host = link.host();
                 let host_ok = if *subdomains {
-                    link_host.len() > host.len()
-                        && link_host.ends_with(host.as_str())
-                        && link_host.as_bytes()[link_host.len() - host.len() - 1] == b'.'
+                    is_subdomain(&link_host, host)
                 } else {
                     &link_host == host
                 };
@@ -159,6 +157,14 @@ impl Pattern {
             Pattern::Regex(_) => None,
         }
     }
+}
+
+/// Whether `host` is a subdomain of `domain`: one or more non-empty labels
+/// in front of it.
+pub fn is_subdomain(host: &str, domain: &str) -> bool {
+    host.strip_suffix(domain)
+        .and_then(|front| front.strip_suffix('.'))
+        .is_some_and(|front| !front.is_empty() && front.split('.').all(|label| !label.is_empty()))
 }
 
 pub(crate) fn port_matches(port: Option<u16>, link: &WebLink) -> bool {

@@ -235,6 +235,11 @@ impl Router {
         // up b.c and c.
         let mut rest = host.as_str();
         while let Some(dot) = rest.find('.') {
+            // An empty label (`.github.com`, `a..github.com`) names no
+            // subdomain of what follows it.
+            if dot == 0 {
+                break;
+            }
             rest = &rest[dot + 1..];
             if let Some(rules) = self.subdomains.get(rest) {
                 found.extend(rules.iter().filter(|index| host_rule_matches(index)));

@@ -26,10 +26,7 @@ impl HostMatch {
         match self {
             HostMatch::Exact(exact) => host == exact,
             HostMatch::Domain(domain) => {
-                host == domain
-                    || (host.len() > domain.len()
-                        && host.ends_with(domain)
-                        && host.as_bytes()[host.len() - domain.len() - 1] == b'.')
+                host == domain || crate::pattern::is_subdomain(host, domain)
             }
         }
     }

@@ -10,6 +10,8 @@
 //! - [`profiles`]: profile values for tests that need no files.
 //! - [`provider`]: `ui/test-support/oidc-provider.mjs` on 127.0.0.1.
 //! - [`keyring`]: what the test session's Secret Service holds.
+//! - [`stand_in`]: programs that record how Tandem started them.
+//! - `notifications`: a notification daemon on a private bus.
 //!
 //! Only integration tests and benches use it: a crate's own unit tests are
 //! compiled apart from the crate this kit links, so their values would not
@@ -20,8 +22,11 @@
 
 pub mod bench;
 pub mod keyring;
+#[cfg(target_os = "linux")]
+pub mod notifications;
 pub mod profiles;
 pub mod provider;
+pub mod stand_in;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -165,6 +170,12 @@ impl Machine {
             r#"{"account_info":[{"email":"alice@outlook.test","full_name":"Alice Personal",
                 "edge_account_tenant_id":"9188040d-6c67-4c5b-b112-36a304b66dad"}]}"#,
         );
+    }
+
+    /// A stand-in program at `path` under the system root
+    /// (`opt/microsoft/msedge/msedge`), recording each run.
+    pub fn stand_in(&self, path: &str) -> stand_in::StandIn {
+        stand_in::StandIn::install(&self.system.join(path))
     }
 
     /// Signs the Edge work profile in to `email` (nobody, when empty).

@@ -1,0 +1,98 @@
+//! Stand-ins for the programs Tandem starts (a browser, the app): shell
+//! scripts that record each run, its arguments and the variables that carry
+//! a desktop's focus token, and exit at once.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The variables each run records.
+pub const RECORDED_VARS: [&str; 2] = ["XDG_ACTIVATION_TOKEN", "DESKTOP_STARTUP_ID"];
+
+#[derive(Debug, Clone)]
+pub struct StandIn {
+    pub program: PathBuf,
+    pub record: PathBuf,
+}
+
+/// One run of a stand-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub args: Vec<String>,
+    pub env: BTreeMap<String, String>,
+}
+
+fn quote(path: &Path) -> String {
+    format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
+}
+
+impl StandIn {
+    /// Writes the stand-in at `program`.
+    pub fn install(program: &Path) -> Self {
+        let record = program.with_file_name(format!(
+            "{}.runs",
+            program.file_name().unwrap().to_string_lossy()
+        ));
+        let mut script = format!("#!/bin/sh\nout={}\n{{\n  echo run\n", quote(&record));
+        script.push_str("  for arg in \"$@\"; do printf 'arg\\t%s\\n' \"$arg\"; done\n");
+        for var in RECORDED_VARS {
+            script.push_str(&format!(
+                "  [ -n \"${{{var}+set}}\" ] && printf 'env\\t{var}\\t%s\\n' \"${var}\"\n"
+            ));
+        }
+        script.push_str("  echo end\n} >> \"$out\"\n");
+        std::fs::create_dir_all(program.parent().unwrap()).unwrap();
+        std::fs::write(program, script).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        Self {
+            program: program.to_path_buf(),
+            record,
+        }
+    }
+
+    /// Every finished run so far.
+    pub fn runs(&self) -> Vec<Run> {
+        let text = std::fs::read_to_string(&self.record).unwrap_or_default();
+        let mut runs = Vec::new();
+        let mut current: Option<Run> = None;
+        for line in text.lines() {
+            match line {
+                "run" => {
+                    current = Some(Run {
+                        args: Vec::new(),
+                        env: BTreeMap::new(),
+                    })
+                }
+                "end" => runs.extend(current.take()),
+                _ => {
+                    let Some(run) = current.as_mut() else { continue };
+                    if let Some(arg) = line.strip_prefix("arg\t") {
+                        run.args.push(arg.to_owned());
+                    } else if let Some(var) = line.strip_prefix("env\t")
+                        && let Some((name, value)) = var.split_once('\t')
+                    {
+                        run.env.insert(name.to_owned(), value.to_owned());
+                    }
+                }
+            }
+        }
+        runs
+    }
+
+    /// Waits (at most `limit`) for `count` runs: for a program started in
+    /// the background.
+    pub fn wait_for(&self, count: usize, limit: Duration) -> Vec<Run> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let runs = self.runs();
+            if runs.len() >= count || Instant::now() > deadline {
+                return runs;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
