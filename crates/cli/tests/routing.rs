@@ -133,14 +133,22 @@ fn route_prints_the_decision_and_launches_nothing() {
     machine.ok(&["rules", "add", "ask.example", "ask"]);
     let asked = machine.json(&["route", "--json", "--", "https://ask.example/"]);
     assert_eq!(asked["decision"], "ask");
-    assert!(asked["browser"].is_null() && asked["profile_dir"].is_null() && asked["argv"].is_null());
+    assert!(
+        asked["browser"].is_null() && asked["profile_dir"].is_null() && asked["argv"].is_null()
+    );
     assert_eq!(asked["rule"]["layer"], "user");
 
     // In words.
     let words = machine.ok(&["rules", "test", "https://outlook.live.com/"]);
-    assert!(words.contains("opens in edge, profile Profile 1"), "{words}");
+    assert!(
+        words.contains("opens in edge, profile Profile 1"),
+        "{words}"
+    );
     assert!(words.contains("because Tandem's built-in rule"), "{words}");
-    assert!(edge.runs().is_empty() && app.runs().is_empty(), "a dry run launches nothing");
+    assert!(
+        edge.runs().is_empty() && app.runs().is_empty(),
+        "a dry run launches nothing"
+    );
 }
 
 #[test]
@@ -208,7 +216,11 @@ fn policy_that_forbids_linking_is_obeyed_before_anything_unlinks() {
         "--profile-directory=Profile 2",
         "the most recently used work profile, as in Edge"
     );
-    assert_eq!(std::fs::read(&links).unwrap(), before, "open reconciles nothing");
+    assert_eq!(
+        std::fs::read(&links).unwrap(),
+        before,
+        "open reconciles nothing"
+    );
     let route = machine.json(&["route", "--json", "--", "https://outlook.office.com/"]);
     assert!(
         route["reason"].as_str().unwrap().contains("linking is off"),
@@ -237,7 +249,11 @@ fn the_admins_rules_come_first_and_only_the_persons_can_be_removed() {
     machine.ok(&["open", "--", "https://github.com/"]);
     machine.ok(&["open", "--", "https://home.example/"]);
     machine.ok(&["open", "--", "https://wiki.example/"]);
-    let dirs: Vec<String> = edge.runs().into_iter().map(|run| run.args[0].clone()).collect();
+    let dirs: Vec<String> = edge
+        .runs()
+        .into_iter()
+        .map(|run| run.args[0].clone())
+        .collect();
     assert_eq!(
         dirs,
         [
@@ -254,16 +270,27 @@ fn the_admins_rules_come_first_and_only_the_persons_can_be_removed() {
     assert_eq!(rule("edge-managed-1")["target"], "personal");
     assert_eq!(rule("recommended-1")["layer"], "recommended");
     assert_eq!(rule("recommended-1")["flag"], "shadowed");
-    assert_eq!(rule("u1")["flag"], "shadowed", "the managed rule always wins");
+    assert_eq!(
+        rule("u1")["flag"],
+        "shadowed",
+        "the managed rule always wins"
+    );
     assert_eq!(rule("preset:outlook.live.com")["layer"], "preset");
     for rule in rules {
         for key in ["id", "layer", "pattern", "target", "flag"] {
             assert!(rule.get(key).is_some(), "{key} missing from {rule}");
         }
     }
-    let layers: Vec<&str> = rules.iter().map(|rule| rule["layer"].as_str().unwrap()).collect();
+    let layers: Vec<&str> = rules
+        .iter()
+        .map(|rule| rule["layer"].as_str().unwrap())
+        .collect();
     let mut sorted = layers.clone();
-    sorted.sort_by_key(|layer| ["managed", "user", "recommended", "preset"].iter().position(|l| l == layer));
+    sorted.sort_by_key(|layer| {
+        ["managed", "user", "recommended", "preset"]
+            .iter()
+            .position(|l| l == layer)
+    });
     assert_eq!(layers, sorted, "listed in the order they are tried");
 
     for id in ["managed-1", "preset:outlook.live.com", "recommended-1"] {
@@ -277,7 +304,13 @@ fn the_admins_rules_come_first_and_only_the_persons_can_be_removed() {
     assert_eq!(error["error"]["code"], "rule_not_found");
     machine.ok(&["rules", "remove", "u1"]);
     let after = machine.json(&["rules", "list", "--json"]);
-    assert!(!after["rules"].as_array().unwrap().iter().any(|rule| rule["id"] == "u1"));
+    assert!(
+        !after["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|rule| rule["id"] == "u1")
+    );
     let bad = machine.run(&["--json", "rules", "add", "a.*.example", "work"]);
     let error: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
     assert_eq!(error["error"]["code"], "rule_invalid");
@@ -288,8 +321,12 @@ fn a_rule_whose_profile_drifted_is_flagged_and_a_missing_profile_is_asked_about(
     let (machine, edge, app) = machine();
     machine.ok(&["rules", "add", "work.example", "edge:Default"]);
     machine.ok(&["rules", "add", "home.example", "edge:Profile 1"]);
-    let text = std::fs::read_to_string(machine.locations().config_dir().join("rules.toml")).unwrap();
-    assert!(!text.contains("bob@contoso.test"), "no address in the rules file:\n{text}");
+    let text =
+        std::fs::read_to_string(machine.locations().config_dir().join("rules.toml")).unwrap();
+    assert!(
+        !text.contains("bob@contoso.test"),
+        "no address in the rules file:\n{text}"
+    );
     assert!(text.contains("account = \"work:"), "{text}");
 
     machine.edge_work_account("carol@fabrikam.test");
@@ -310,7 +347,10 @@ fn a_rule_whose_profile_drifted_is_flagged_and_a_missing_profile_is_asked_about(
     // The link goes to the picker, never to a profile created anew.
     machine.ok(&["open", "--", "https://home.example/page"]);
     let asked = runs_within(&app, 1);
-    assert_eq!(asked, [["--pick-profile", "--", "https://home.example/page"]]);
+    assert_eq!(
+        asked,
+        [["--pick-profile", "--", "https://home.example/page"]]
+    );
     assert!(edge.runs().is_empty());
     assert!(!machine.edge_dir().join("Profile 1").exists());
 }
@@ -344,7 +384,9 @@ fn the_handler_registers_opens_as_before_and_restores_mimeapps_byte_for_byte() {
     assert_eq!(status["program_exists"], true, "{status}");
     assert_eq!(status["previous"], "firefox.desktop");
     let entry = std::fs::read_to_string(
-        machine.home.join(".local/share/applications/dev.tandem.Tandem.desktop"),
+        machine
+            .home
+            .join(".local/share/applications/dev.tandem.Tandem.desktop"),
     )
     .unwrap();
     let tandem = env!("CARGO_BIN_EXE_tandem");
@@ -367,9 +409,21 @@ fn the_handler_registers_opens_as_before_and_restores_mimeapps_byte_for_byte() {
     assert!(edge.runs().is_empty());
 
     machine.ok(&["handler", "off"]);
-    assert_eq!(std::fs::read_to_string(&list).unwrap(), before, "byte for byte");
-    assert!(!machine.home.join(".local/share/applications/dev.tandem.Tandem.desktop").exists());
-    assert_eq!(machine.json(&["handler", "status", "--json"])["registered"], false);
+    assert_eq!(
+        std::fs::read_to_string(&list).unwrap(),
+        before,
+        "byte for byte"
+    );
+    assert!(
+        !machine
+            .home
+            .join(".local/share/applications/dev.tandem.Tandem.desktop")
+            .exists()
+    );
+    assert_eq!(
+        machine.json(&["handler", "status", "--json"])["registered"],
+        false
+    );
 }
 
 #[test]
@@ -379,7 +433,9 @@ fn a_previous_handler_that_runs_tandem_is_a_loop_and_is_told_on_the_desktop() {
     machine.set_env("DBUS_SESSION_BUS_ADDRESS", &daemon.address);
     let tandem = env!("CARGO_BIN_EXE_tandem");
     machine.write(
-        &machine.system.join("usr/share/applications/other-tandem.desktop"),
+        &machine
+            .system
+            .join("usr/share/applications/other-tandem.desktop"),
         format!("[Desktop Entry]\nType=Application\nName=Loop\nExec={tandem} open -- %u\n"),
     );
     machine.write(
@@ -417,14 +473,21 @@ fn open_never_waits_on_a_rules_file_that_is_a_fifo() {
         &["open", "--", "https://outlook.live.com/"],
         Duration::from_secs(20),
     );
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(took < Duration::from_secs(10));
     // The person's rules cannot be read, so Tandem asks rather than guess.
     assert_eq!(runs_within(&app, 1).len(), 1);
     assert!(edge.runs().is_empty());
     let list = machine.json(&["rules", "list", "--json"]);
     assert!(
-        list["problems"][0].as_str().unwrap().contains("rules file cannot be read"),
+        list["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("rules file cannot be read"),
         "{list}"
     );
     let add = machine.run(&["--json", "rules", "add", "a.example", "work"]);

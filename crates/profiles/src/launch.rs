@@ -303,6 +303,11 @@ fn find_executable(browser: BrowserId, locations: &Locations) -> Result<PathBuf,
     Err(LaunchError::BrowserNotFound { browser, tried })
 }
 
+/// Whether `browser` can be started on this machine.
+pub fn is_installed(browser: BrowserId, locations: &Locations) -> bool {
+    find_executable(browser, locations).is_ok()
+}
+
 fn join_relative(root: &Path, relative: &str) -> PathBuf {
     let mut path = root.to_path_buf();
     path.extend(relative.split('/'));

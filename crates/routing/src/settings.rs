@@ -132,10 +132,24 @@ pub struct SettingsFile {
     dir: OwnedDir,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset)
-        .map_or(0, |before| before.matches('\n').count())
-        + 1
+/// Line numbers by byte offset, found by a binary search: counting from the
+/// start for each rule would make a long file slow to read.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn of(text: &str) -> Self {
+        Self(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, byte)| *byte == b'\n')
+                .map(|(at, _)| at)
+                .collect(),
+        )
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&newline| newline < offset) + 1
+    }
 }
 
 fn is_valid_id(id: &str) -> bool {
@@ -152,7 +166,9 @@ pub fn parse(text: &str) -> UserSettings {
     let document = match toml_edit::Document::parse(text) {
         Ok(document) => document,
         Err(error) => {
-            let line = error.span().map_or(0, |span| line_of(text, span.start));
+            let line = error
+                .span()
+                .map_or(0, |span| Lines::of(text).line(span.start));
             settings.problem = Some(format!(
                 "line {line}: {}",
                 error
@@ -207,8 +223,9 @@ pub fn parse(text: &str) -> UserSettings {
         return settings;
     };
     let mut ids = std::collections::BTreeSet::new();
+    let lines = Lines::of(text);
     for (index, table) in tables.iter().enumerate() {
-        let line = table.span().map_or(0, |span| line_of(text, span.start));
+        let line = table.span().map_or(0, |span| lines.line(span.start));
         let field = |name: &str| table.get(name).and_then(Item::as_str).map(str::to_owned);
         let id = match table.get("id") {
             None => format!("u{}", index + 1),

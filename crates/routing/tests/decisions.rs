@@ -67,7 +67,11 @@ fn table() -> Vec<(String, Expect, Option<&'static str>)> {
     ] {
         let id: &'static str = Box::leak(format!("preset:{host}").into_boxed_str());
         add(&format!("https://{host}/"), PERSONAL, Some(id));
-        add(&format!("https://{}/x?y=1#z", host.to_uppercase()), PERSONAL, Some(id));
+        add(
+            &format!("https://{}/x?y=1#z", host.to_uppercase()),
+            PERSONAL,
+            Some(id),
+        );
         add(&format!("https://{host}./a"), PERSONAL, Some(id));
         add(&format!("https://{host}:443/b"), PERSONAL, Some(id));
     }
@@ -77,9 +81,21 @@ fn table() -> Vec<(String, Expect, Option<&'static str>)> {
     add("https://outlook.live.com.evil.example/", Before, None);
     // A path rule of the person's overrides the preset for that path only.
     add("https://outlook.live.com/calendar", WORK, Some("u8"));
-    add("https://outlook.live.com/calendar/view/week", WORK, Some("u8"));
-    add("https://outlook.live.com/calendarx", PERSONAL, Some("preset:outlook.live.com"));
-    add("https://outlook.live.com/Calendar", PERSONAL, Some("preset:outlook.live.com"));
+    add(
+        "https://outlook.live.com/calendar/view/week",
+        WORK,
+        Some("u8"),
+    );
+    add(
+        "https://outlook.live.com/calendarx",
+        PERSONAL,
+        Some("preset:outlook.live.com"),
+    );
+    add(
+        "https://outlook.live.com/Calendar",
+        PERSONAL,
+        Some("preset:outlook.live.com"),
+    );
 
     // Presets: services only work or school accounts use.
     for host in [
@@ -91,7 +107,11 @@ fn table() -> Vec<(String, Expect, Option<&'static str>)> {
     ] {
         let id: &'static str = Box::leak(format!("preset:{host}").into_boxed_str());
         add(&format!("https://{host}/mail"), WORK, Some(id));
-        add(&format!("HTTPS://{}./", host.to_uppercase()), WORK, Some(id));
+        add(
+            &format!("HTTPS://{}./", host.to_uppercase()),
+            WORK,
+            Some(id),
+        );
     }
     // Hosts that serve both kinds are left to the person.
     add("https://www.office.com/", Before, None);
@@ -99,13 +119,37 @@ fn table() -> Vec<(String, Expect, Option<&'static str>)> {
     add("https://copilot.microsoft.com/", Before, None);
 
     // The linked work tenant's own hosts, from its domains.
-    add("https://contoso.sharepoint.com/sites/hr", WORK, Some("tenant:contoso.sharepoint.com"));
-    add("https://contoso-my.sharepoint.com/personal/ada", WORK, Some("tenant:contoso-my.sharepoint.com"));
-    add("https://contoso-admin.sharepoint.com/", WORK, Some("tenant:contoso-admin.sharepoint.com"));
-    add("https://CONTOSO.SharePoint.com./", WORK, Some("tenant:contoso.sharepoint.com"));
+    add(
+        "https://contoso.sharepoint.com/sites/hr",
+        WORK,
+        Some("tenant:contoso.sharepoint.com"),
+    );
+    add(
+        "https://contoso-my.sharepoint.com/personal/ada",
+        WORK,
+        Some("tenant:contoso-my.sharepoint.com"),
+    );
+    add(
+        "https://contoso-admin.sharepoint.com/",
+        WORK,
+        Some("tenant:contoso-admin.sharepoint.com"),
+    );
+    add(
+        "https://CONTOSO.SharePoint.com./",
+        WORK,
+        Some("tenant:contoso.sharepoint.com"),
+    );
     add("https://contoso.com/", WORK, Some("tenant:contoso.com"));
-    add("https://intranet.contoso.com/wiki", WORK, Some("tenant:*.contoso.com"));
-    add("https://a.b.contoso.com/", WORK, Some("tenant:*.contoso.com"));
+    add(
+        "https://intranet.contoso.com/wiki",
+        WORK,
+        Some("tenant:*.contoso.com"),
+    );
+    add(
+        "https://a.b.contoso.com/",
+        WORK,
+        Some("tenant:*.contoso.com"),
+    );
     add("https://fabrikam.sharepoint.com/", Before, None);
     add("https://contoso.sharepoint.com.evil.example/", Before, None);
     add("https://evilcontoso.com/", Before, None);
@@ -131,7 +175,11 @@ fn table() -> Vec<(String, Expect, Option<&'static str>)> {
     add("https://EDGEWORK.example./x", WORK, Some("edge-managed-1"));
     add("https://www.edgework.example/", Before, None);
     add("https://nopref.example/", CHROME, Some("u3"));
-    add("https://fabrikam.example/", FABRIKAM, Some("edge-managed-3"));
+    add(
+        "https://fabrikam.example/",
+        FABRIKAM,
+        Some("edge-managed-3"),
+    );
 
     // The admin's recommended rules, which the person's override.
     add("https://recommended.example/", WORK, Some("recommended-1"));
@@ -202,8 +250,14 @@ fn table() -> Vec<(String, Expect, Option<&'static str>)> {
     add("https://a..github.com/", Before, None);
 
     // Wrappers: Outlook Safe Links in every region and cloud.
-    for region in ["nam12", "eur01", "aus01", "apc01", "gbr01", "can01", "ind01", "jpn01"] {
-        add(&safelinks(region, "https://github.com/x"), PERSONAL, Some("u1"));
+    for region in [
+        "nam12", "eur01", "aus01", "apc01", "gbr01", "can01", "ind01", "jpn01",
+    ] {
+        add(
+            &safelinks(region, "https://github.com/x"),
+            PERSONAL,
+            Some("u1"),
+        );
     }
     add(
         &format!(
@@ -238,13 +292,21 @@ fn table() -> Vec<(String, Expect, Option<&'static str>)> {
         Some("u1"),
     );
     // Teams' Safe Links pages, old and new hosts.
-    add(&teams_v1("https://outlook.office.com/"), WORK, Some("preset:outlook.office.com"));
+    add(
+        &teams_v1("https://outlook.office.com/"),
+        WORK,
+        Some("preset:outlook.office.com"),
+    );
     add(
         &teams_v1("https://github.com/").replace("statics.", "staticsint."),
         PERSONAL,
         Some("u1"),
     );
-    add(&teams_v2("https://contoso-my.sharepoint.com/x"), WORK, Some("tenant:contoso-my.sharepoint.com"));
+    add(
+        &teams_v2("https://contoso-my.sharepoint.com/x"),
+        WORK,
+        Some("tenant:contoso-my.sharepoint.com"),
+    );
     add(
         &teams_v2("https://github.com/").replace(
             "teams.public.onecdn.static.microsoft",
@@ -254,9 +316,16 @@ fn table() -> Vec<(String, Expect, Option<&'static str>)> {
         Some("u1"),
     );
     // Nested wrappers decide by the innermost link.
-    add(&teams_v2(&safelinks("nam12", "https://github.com/")), PERSONAL, Some("u1"));
     add(
-        &safelinks("eur01", &teams_v1(&safelinks("nam12", "https://contoso.com/"))),
+        &teams_v2(&safelinks("nam12", "https://github.com/")),
+        PERSONAL,
+        Some("u1"),
+    );
+    add(
+        &safelinks(
+            "eur01",
+            &teams_v1(&safelinks("nam12", "https://contoso.com/")),
+        ),
         WORK,
         Some("tenant:contoso.com"),
     );
@@ -267,8 +336,16 @@ fn table() -> Vec<(String, Expect, Option<&'static str>)> {
     }
     add(&deep, Before, None);
     // Malformed wrappers are decided as they are (their host matches no rule).
-    add("https://nam12.safelinks.protection.outlook.com/?data=1", Before, None);
-    add("https://nam12.safelinks.protection.outlook.com/", Before, None);
+    add(
+        "https://nam12.safelinks.protection.outlook.com/?data=1",
+        Before,
+        None,
+    );
+    add(
+        "https://nam12.safelinks.protection.outlook.com/",
+        Before,
+        None,
+    );
     add(
         "https://nam12.safelinks.protection.outlook.com/?url=javascript%3Aalert(1)",
         Before,
@@ -289,9 +366,21 @@ fn table() -> Vec<(String, Expect, Option<&'static str>)> {
         Before,
         None,
     );
-    add("https://nam12.safelinks.protection.outlook.com/?url=%E0%A4%A", Before, None);
-    add("https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2F", Before, None);
-    add(&teams_v1("https://github.com/").replace("/safelinks/", "/other/"), Before, None);
+    add(
+        "https://nam12.safelinks.protection.outlook.com/?url=%E0%A4%A",
+        Before,
+        None,
+    );
+    add(
+        "https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2F",
+        Before,
+        None,
+    );
+    add(
+        &teams_v1("https://github.com/").replace("/safelinks/", "/other/"),
+        Before,
+        None,
+    );
     // Look-alikes: a wrapper's query on a foreign host is a plain link.
     add(
         &format!("https://evil.example/?url={}", enc("https://github.com/")),
@@ -382,7 +471,12 @@ fn every_link_in_the_table_opens_where_it_belongs() {
             ));
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -390,7 +484,10 @@ fn an_unreadable_managed_source_leaves_only_the_readable_managed_rules_deciding(
     let router = common::router_with(
         common::USER_RULES,
         &[
-            ("/etc/tandem/policies/managed/routing.json", common::MANAGED_TANDEM),
+            (
+                "/etc/tandem/policies/managed/routing.json",
+                common::MANAGED_TANDEM,
+            ),
             ("/etc/opt/edge/policies/managed/broken.json", "{\"Automatic"),
         ],
     );
@@ -398,7 +495,11 @@ fn an_unreadable_managed_source_leaves_only_the_readable_managed_rules_deciding(
         common::outcome(&router, "https://a.forced.example/").0,
         WORK
     );
-    for asked in ["https://github.com/", "https://outlook.live.com/", "https://elsewhere.example/"] {
+    for asked in [
+        "https://github.com/",
+        "https://outlook.live.com/",
+        "https://elsewhere.example/",
+    ] {
         assert_eq!(common::outcome(&router, asked).0, Ask, "{asked}");
     }
 }
@@ -407,9 +508,15 @@ fn an_unreadable_managed_source_leaves_only_the_readable_managed_rules_deciding(
 fn a_broken_rules_file_asks_below_the_managed_rules() {
     let router = common::router_with(
         "version = 1\n[[rule]\n",
-        &[("/etc/tandem/policies/managed/routing.json", common::MANAGED_TANDEM)],
+        &[(
+            "/etc/tandem/policies/managed/routing.json",
+            common::MANAGED_TANDEM,
+        )],
     );
-    assert_eq!(common::outcome(&router, "https://a.forced.example/").0, WORK);
+    assert_eq!(
+        common::outcome(&router, "https://a.forced.example/").0,
+        WORK
+    );
     assert_eq!(common::outcome(&router, "https://outlook.live.com/").0, Ask);
     let newer = common::router_with("version = 9\n", &[]);
     assert_eq!(common::outcome(&newer, "https://outlook.live.com/").0, Ask);
@@ -420,11 +527,17 @@ fn the_fallback_is_the_persons_choice() {
     let ask = common::router_with("fallback = \"ask\"\n", &[]);
     assert_eq!(common::outcome(&ask, "https://elsewhere.example/").0, Ask);
     let fixed = common::router_with("fallback = \"chrome:Default\"\n", &[]);
-    assert_eq!(common::outcome(&fixed, "https://elsewhere.example/").0, CHROME);
+    assert_eq!(
+        common::outcome(&fixed, "https://elsewhere.example/").0,
+        CHROME
+    );
     let gone = common::router_with("fallback = \"edge:Profile 9\"\n", &[]);
     assert_eq!(common::outcome(&gone, "https://elsewhere.example/").0, Ask);
     let before = common::router_with("", &[]);
-    assert_eq!(common::outcome(&before, "https://elsewhere.example/").0, Before);
+    assert_eq!(
+        common::outcome(&before, "https://elsewhere.example/").0,
+        Before
+    );
 }
 
 #[test]
@@ -433,7 +546,10 @@ fn the_browser_is_given_the_wrapped_link_unless_the_person_chose_otherwise() {
     let router = common::router();
     let routed = tandem_routing::route(&router, &wrapped, &common::Machine).unwrap();
     assert_eq!(routed.open, wrapped);
-    assert_eq!(routed.unwrapped.effective().original(), "https://github.com/x");
+    assert_eq!(
+        routed.unwrapped.effective().original(),
+        "https://github.com/x"
+    );
     let unwrapping = common::router_with("unwrap_before_opening = true\n", &[]);
     let routed = tandem_routing::route(&unwrapping, &wrapped, &common::Machine).unwrap();
     assert_eq!(routed.open, "https://github.com/x");

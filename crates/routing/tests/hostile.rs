@@ -24,7 +24,8 @@ fn is_ours(arg: &str) -> bool {
         || arg.starts_with("--user-data-dir=")
 }
 
-static ROUTER: std::sync::LazyLock<tandem_routing::Router> = std::sync::LazyLock::new(common::router);
+static ROUTER: std::sync::LazyLock<tandem_routing::Router> =
+    std::sync::LazyLock::new(common::router);
 
 /// Routes `input`; when it opens, checks every command line it could make.
 fn check(input: &str) -> Result<(), String> {
@@ -67,9 +68,14 @@ fn check(input: &str) -> Result<(), String> {
                 }
                 let before_link = &argv[argv.len() - 2];
                 if !matches!(before_link.as_str(), "--" | "--single-argument" | "-url") {
-                    return Err(format!("{input:?}: no end of switches before the link in {argv:?}"));
+                    return Err(format!(
+                        "{input:?}: no end of switches before the link in {argv:?}"
+                    ));
                 }
-                if let Some(bad) = argv[..argv.len() - 1].iter().find(|arg| arg.starts_with('-') && !is_ours(arg)) {
+                if let Some(bad) = argv[..argv.len() - 1]
+                    .iter()
+                    .find(|arg| arg.starts_with('-') && !is_ours(arg))
+                {
                     return Err(format!("{input:?} put {bad:?} on the command line"));
                 }
             }
@@ -206,7 +212,11 @@ fn any_link() -> impl Strategy<Value = String> {
                 .to_owned()
         ),
     ];
-    (prefix, any::<String>(), "[-a-z0-9%./:@\\\\?#=&\\[\\] ]{0,40}")
+    (
+        prefix,
+        any::<String>(),
+        "[-a-z0-9%./:@\\\\?#=&\\[\\] ]{0,40}",
+    )
         .prop_map(|(prefix, noise, shaped)| format!("{prefix}{shaped}{noise}"))
 }
 

@@ -66,10 +66,18 @@ impl NotificationDaemon {
                     MatchRule::new_method_call(),
                     Box::new(move |message, connection| {
                         if message.member().as_deref() == Some("Notify") {
-                            let (_app, _id, _icon, summary, body): (String, u32, String, String, String) =
-                                message.read5().unwrap_or_default();
+                            let (_app, _id, _icon, summary, body): (
+                                String,
+                                u32,
+                                String,
+                                String,
+                                String,
+                            ) = message.read5().unwrap_or_default();
                             shown.lock().unwrap().push((summary, body));
-                            let _ = dbus::channel::Sender::send(connection, message.method_return().append1(7u32));
+                            let _ = dbus::channel::Sender::send(
+                                connection,
+                                message.method_return().append1(7u32),
+                            );
                         }
                         true
                     }),

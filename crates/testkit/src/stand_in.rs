@@ -69,7 +69,9 @@ impl StandIn {
                 }
                 "end" => runs.extend(current.take()),
                 _ => {
-                    let Some(run) = current.as_mut() else { continue };
+                    let Some(run) = current.as_mut() else {
+                        continue;
+                    };
                     if let Some(arg) = line.strip_prefix("arg\t") {
                         run.args.push(arg.to_owned());
                     } else if let Some(var) = line.strip_prefix("env\t")

@@ -17,7 +17,7 @@ use tandem_files::{LOCK_WAIT, OwnedDir};
 use tandem_linking::LinkView;
 use tandem_locations::Locations;
 use tandem_policy::PolicySet;
-use tandem_profiles::launch::LaunchTarget;
+use tandem_profiles::launch::{self, LaunchTarget};
 use tandem_profiles::{AccountKind, BrowserId, Profile, ProfileRef, Snapshot};
 use tandem_routing::{Facts, Resolved, Target};
 
@@ -153,12 +153,31 @@ impl<'a> MachineFacts<'a> {
         })
     }
 
+    /// The most recently used profile that matches, of a browser that can
+    /// still be started (profiles outlive an uninstalled browser).
     fn most_recent(&self, matches: impl Fn(&IndexedProfile) -> bool) -> Option<&IndexedProfile> {
-        self.profiles()
+        let mut candidates: Vec<&IndexedProfile> = self
+            .profiles()
             .iter()
             .filter(|profile| matches(profile))
-            .filter(|profile| profile.target().folder().is_dir())
-            .max_by_key(|profile| profile.last_active.unwrap_or(i64::MIN))
+            .collect();
+        candidates
+            .sort_by_key(|profile| std::cmp::Reverse(profile.last_active.unwrap_or(i64::MIN)));
+        let mut installed: Vec<(BrowserId, bool)> = Vec::new();
+        candidates.into_iter().find(|profile| {
+            let usable = match installed
+                .iter()
+                .find(|(browser, _)| *browser == profile.browser)
+            {
+                Some((_, usable)) => *usable,
+                None => {
+                    let usable = launch::is_installed(profile.browser, self.locations);
+                    installed.push((profile.browser, usable));
+                    usable
+                }
+            };
+            usable && profile.target().folder().is_dir()
+        })
     }
 
     fn located(&self, profile: &ProfileRef, how: impl Fn(&LaunchTarget) -> String) -> Resolved {

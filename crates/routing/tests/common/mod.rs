@@ -109,7 +109,9 @@ impl Facts for Machine {
         let name = match wanted {
             Target::Work => "edge:Default".to_owned(),
             Target::Personal => "edge:Profile 1".to_owned(),
-            Target::AccountDomain(domain) if domain == "fabrikam.com" => "edge:Profile 2".to_owned(),
+            Target::AccountDomain(domain) if domain == "fabrikam.com" => {
+                "edge:Profile 2".to_owned()
+            }
             Target::AccountDomain(_) => return Resolved::Missing("no such account".into()),
             Target::Profile(profile) => profile.to_string(),
             Target::Ask | Target::NoPreference => unreachable!("the router decides these"),
@@ -157,7 +159,10 @@ pub fn router() -> Router {
         &[
             ("/etc/tandem/policies/managed/routing.json", MANAGED_TANDEM),
             ("/etc/opt/edge/policies/managed/sites.json", MANAGED_EDGE),
-            ("/etc/tandem/policies/recommended/routing.json", RECOMMENDED_TANDEM),
+            (
+                "/etc/tandem/policies/recommended/routing.json",
+                RECOMMENDED_TANDEM,
+            ),
         ],
     )
 }
