@@ -19,6 +19,8 @@ import { remote } from "webdriverio";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const appBinary = process.env.TANDEM_APP ?? path.join(repoRoot, "target/debug/tandem-app");
+/** The `tandem` command built beside the app: the link handler runs it. */
+export const cliBinary = process.env.TANDEM_CLI ?? path.join(path.dirname(appBinary), "tandem");
 export const artifactsDir = process.env.TANDEM_ARTIFACTS ?? path.join(repoRoot, "artifacts/e2e");
 export const appVersion = JSON.parse(readFileSync(path.join(repoRoot, "tauri.conf.json"), "utf8")).version;
 mkdirSync(artifactsDir, { recursive: true });
