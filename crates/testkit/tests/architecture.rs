@@ -127,13 +127,16 @@ fn dependency_tree(crate_name: &str) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// Routing decides from rules and facts alone: unwrapping a link never asks
+/// the network where it leads.
 #[test]
-fn reading_profiles_needs_no_keyring_and_no_network() {
+fn reading_profiles_and_routing_need_no_keyring_and_no_network() {
     for krate in [
         "tandem-profiles",
         "tandem-files",
         "tandem-text",
         "tandem-policy",
+        "tandem-routing",
     ] {
         let tree = dependency_tree(krate);
         for forbidden in [
