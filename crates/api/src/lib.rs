@@ -366,8 +366,14 @@ impl Tandem {
     /// the links that need it, and lines naming the person in the logs.
     pub fn delete_personal_data(&mut self) -> Result<tandem_linking::privacy::Deleted, Error> {
         let deleted = tandem_linking::privacy::delete(&self.locations)?;
-        // The routing index names the domains of signed-in accounts.
+        // The routing index names the domains of signed-in accounts, and a
+        // rule remembers a hash of the account its profile held.
         routing::forget_profile_index(&self.locations);
+        if let Err(error) = tandem_routing::SettingsFile::new(self.locations.config_dir())
+            .forget_accounts_of("personal")
+        {
+            tracing::warn!(%error, "the rules' record of personal accounts was kept");
+        }
         self.reconcile()?;
         Ok(deleted)
     }

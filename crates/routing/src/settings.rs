@@ -395,6 +395,36 @@ impl SettingsFile {
         })
     }
 
+    /// Removes the recorded account of every rule whose profile held an
+    /// account of `kind` (`personal`): the fingerprint is derived from the
+    /// address, so it goes when the person's personal data does. Whether
+    /// the file changed.
+    pub fn forget_accounts_of(&self, kind: &str) -> Result<bool, SettingsError> {
+        if !self.dir.is_file(RULES_FILE) {
+            return Ok(false);
+        }
+        let prefix = format!("{kind}:");
+        self.edit(|document| {
+            let mut changed = false;
+            if let Some(tables) = document
+                .get_mut("rule")
+                .and_then(Item::as_array_of_tables_mut)
+            {
+                for table in tables.iter_mut() {
+                    if table
+                        .get("account")
+                        .and_then(Item::as_str)
+                        .is_some_and(|account| account.starts_with(&prefix))
+                    {
+                        table.remove("account");
+                        changed = true;
+                    }
+                }
+            }
+            Ok(changed)
+        })
+    }
+
     pub fn set_fallback(&self, fallback: &Fallback) -> Result<(), SettingsError> {
         self.edit(|document| {
             match fallback {
@@ -525,6 +555,15 @@ mod tests {
         assert_eq!(settings.fallback, Fallback::Ask);
         assert_eq!(settings.rules.len(), 1);
         assert_eq!(settings.rules[0].id, "u2");
+        file.add(
+            &Pattern::parse("home.example").unwrap(),
+            &Target::Ask,
+            Some("personal::0123456789ab"),
+        )
+        .unwrap();
+        assert!(file.forget_accounts_of("personal").unwrap());
+        assert!(!std::fs::read_to_string(file.path()).unwrap().contains("0123456789ab"));
+        assert!(!file.forget_accounts_of("personal").unwrap());
     }
 
     #[test]
