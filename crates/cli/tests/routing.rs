@@ -493,3 +493,75 @@ fn open_never_waits_on_a_rules_file_that_is_a_fifo() {
     let add = machine.run(&["--json", "rules", "add", "a.example", "work"]);
     assert_eq!(add.status.code(), Some(1));
 }
+
+#[test]
+fn a_wrapper_that_hands_the_link_back_is_a_loop_not_a_hang() {
+    let (machine, _edge, app) = machine();
+    let tandem = env!("CARGO_BIN_EXE_tandem");
+    let wrapper = machine.system.join("usr/bin/my-browser");
+    machine.write(
+        &wrapper,
+        format!("#!/bin/sh\nexec env '{tandem}' open -- \"$1\"\n"),
+    );
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    machine.write(
+        &machine
+            .system
+            .join("usr/share/applications/my-browser.desktop"),
+        format!(
+            "[Desktop Entry]\nType=Application\nName=Mine\nExec={} %u\n",
+            wrapper.display()
+        ),
+    );
+    machine.write(
+        &machine.home.join(".config/mimeapps.list"),
+        "[Default Applications]\nx-scheme-handler/https=my-browser.desktop;\n",
+    );
+    let (output, took) = machine.run_within(
+        &["--json", "open", "--", "https://unmatched.example/"],
+        Duration::from_secs(20),
+    );
+    // The process became the wrapper, which became Tandem again: it is that
+    // second Tandem, without --json, that refuses.
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("would loop"), "{stderr}");
+    assert!(took < Duration::from_secs(10));
+    assert!(app.runs().is_empty());
+}
+
+#[test]
+fn tandem_as_everyones_default_or_an_uninstalled_browser_means_asking() {
+    let (machine, edge, app) = machine();
+    // An admin made Tandem the default for every user: there is no handler
+    // before Tandem, so undecided links are asked about.
+    machine.write(
+        &machine.system.join("etc/xdg/mimeapps.list"),
+        "[Default Applications]\nx-scheme-handler/https=dev.tandem.Tandem.desktop\n",
+    );
+    machine.write(
+        &machine
+            .system
+            .join("usr/share/applications/dev.tandem.Tandem.desktop"),
+        "[Desktop Entry]\nType=Application\nName=Tandem\nExec=tandem open -- %u\n",
+    );
+    let route = machine.json(&["route", "--json", "--", "https://unmatched.example/"]);
+    assert_eq!(route["decision"], "ask", "{route}");
+    assert!(machine.json(&["handler", "status", "--json"])["previous"].is_null());
+
+    // A rule to a profile whose browser was uninstalled asks too.
+    machine.ok(&["rules", "add", "github.com", "edge:Default"]);
+    std::fs::remove_file(&edge.program).unwrap();
+    machine.ok(&["open", "--", "https://github.com/"]);
+    assert_eq!(runs_within(&app, 1).len(), 1);
+    let route = machine.json(&["route", "--json", "--", "https://github.com/"]);
+    assert_eq!(route["decision"], "ask");
+    assert!(
+        route["reason"].as_str().unwrap().contains("not installed"),
+        "{route}"
+    );
+}

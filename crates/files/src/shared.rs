@@ -17,6 +17,8 @@ const MAX_DESKTOP_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SharedError {
+    #[error("{path:?} is not UTF-8 text, as desktop files must be, so Tandem leaves it alone")]
+    NotText { path: PathBuf },
     #[error("{path:?} is {kind}; Tandem edits it only as a regular file, so it was left alone")]
     NotRegular { path: PathBuf, kind: &'static str },
     #[error("{path:?} {source}")]
@@ -59,7 +61,13 @@ pub fn read(path: &Path) -> Result<Option<String>, SharedError> {
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(bytes.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    bytes
+        .map(|bytes| {
+            String::from_utf8(bytes).map_err(|_| SharedError::NotText {
+                path: path.to_path_buf(),
+            })
+        })
+        .transpose()
 }
 
 /// Replaces (or creates) the file with `bytes`, keeping its permissions, or

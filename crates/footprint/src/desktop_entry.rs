@@ -26,18 +26,26 @@ pub struct DesktopEntry {
     pub name: Option<String>,
     pub exec: Option<String>,
     pub icon: Option<String>,
+    /// `Hidden=true`: the entry counts as deleted.
+    pub hidden: bool,
+    /// A program that must exist for the entry to be used.
+    pub try_exec: Option<String>,
 }
 
 /// The desktop entry `id` (`firefox.desktop`) from the first folder that
-/// has it, as the XDG specification looks them up. A link to a regular file
-/// is followed (distributions link entries to alternatives).
+/// has it, as the XDG specification looks them up, if it is usable (not
+/// `Hidden`, its `TryExec` program there). A link to a regular file is
+/// followed (distributions link entries to alternatives).
 pub fn find(dirs: &[PathBuf], id: &str) -> Option<PathBuf> {
     if id.contains(['/', '\\']) || !id.ends_with(".desktop") || id.starts_with('.') {
         return None;
     }
-    dirs.iter()
+    let path = dirs
+        .iter()
         .map(|dir| dir.join(id))
-        .find(|path| path.is_file())
+        .find(|path| path.is_file())?;
+    let entry = DesktopEntry::read(&path).ok()?;
+    entry.is_usable().then_some(path)
 }
 
 /// Unescapes a desktop entry string value: `\s \n \t \r \\`.
@@ -85,6 +93,8 @@ impl DesktopEntry {
             name: None,
             exec: None,
             icon: None,
+            hidden: false,
+            try_exec: None,
         };
         let mut in_group = false;
         for line in text.lines() {
@@ -107,6 +117,11 @@ impl DesktopEntry {
                 "Name" => &mut entry.name,
                 "Exec" => &mut entry.exec,
                 "Icon" => &mut entry.icon,
+                "TryExec" => &mut entry.try_exec,
+                "Hidden" => {
+                    entry.hidden = value.trim() == "true";
+                    continue;
+                }
                 _ => continue,
             };
             if slot.is_none() {
@@ -114,6 +129,21 @@ impl DesktopEntry {
             }
         }
         entry
+    }
+
+    /// Whether the desktop would use it: not hidden, and its `TryExec`
+    /// program (a path, or a name on `PATH`) installed.
+    pub fn is_usable(&self) -> bool {
+        if self.hidden {
+            return false;
+        }
+        match &self.try_exec {
+            None => true,
+            Some(program) if program.starts_with('/') => Path::new(program).is_file(),
+            Some(program) => std::env::var_os("PATH").is_some_and(|path| {
+                std::env::split_paths(&path).any(|dir| dir.join(program).is_file())
+            }),
+        }
     }
 
     /// The command that opens `link`: the `Exec` line split into arguments,
@@ -188,9 +218,11 @@ fn expand_percent(word: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// Splits an `Exec` value into arguments: blanks separate them, double
-/// quotes group them, and inside quotes `\"`, `` \` ``, `\$` and `\\` stand
-/// for the character.
+/// Splits an `Exec` value into arguments as the desktop (GLib's shell
+/// parser) does: blanks separate them, double quotes group them (inside,
+/// `\"`, `` \` ``, `\$` and `\\` stand for the character), single quotes
+/// group them literally, and a backslash outside quotes escapes the next
+/// character.
 fn split_exec(exec: &str) -> Result<Vec<String>, String> {
     let mut words = Vec::new();
     let mut current = String::new();
@@ -198,6 +230,23 @@ fn split_exec(exec: &str) -> Result<Vec<String>, String> {
     let mut chars = exec.chars();
     while let Some(c) = chars.next() {
         match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        None => return Err("a quote is not closed".into()),
+                        Some('\'') => break,
+                        Some(inner) => current.push(inner),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                match chars.next() {
+                    Some(escaped) => current.push(escaped),
+                    None => return Err("it ends with a lone backslash".into()),
+                }
+            }
             '"' => {
                 in_word = true;
                 loop {
@@ -322,6 +371,20 @@ mod tests {
             command("b 100%% %u"),
             ["b", "100%", "https://a.example/?q=1 2"]
         );
+        assert_eq!(
+            command(r#"sh -c 'exec ff "$1"' sh %u"#),
+            [
+                "sh",
+                "-c",
+                r#"exec ff "$1""#,
+                "sh",
+                "https://a.example/?q=1 2"
+            ]
+        );
+        assert_eq!(
+            command(r"/opt/my\ browser %u"),
+            ["/opt/my browser", "https://a.example/?q=1 2"]
+        );
     }
 
     #[test]
@@ -354,6 +417,22 @@ mod tests {
             );
         }
         assert_eq!(quote_exec_argument("/a\nb"), None);
+    }
+
+    #[test]
+    fn a_hidden_entry_or_one_whose_program_is_gone_is_not_used() {
+        let root = tempfile::tempdir().unwrap();
+        let dirs = [root.path().to_path_buf()];
+        let write = |name: &str, text: &str| std::fs::write(root.path().join(name), text).unwrap();
+        write("a.desktop", "[Desktop Entry]\nExec=a %u\nHidden=true\n");
+        write(
+            "b.desktop",
+            "[Desktop Entry]\nExec=b %u\nTryExec=/nowhere/b\n",
+        );
+        write("c.desktop", "[Desktop Entry]\nExec=c %u\n");
+        assert_eq!(find(&dirs, "a.desktop"), None);
+        assert_eq!(find(&dirs, "b.desktop"), None);
+        assert!(find(&dirs, "c.desktop").is_some());
     }
 
     #[test]

@@ -38,12 +38,26 @@ pub fn desktop_id() -> String {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Registration {
     pub registered: bool,
-    /// Per scheme, the handler that was the default before (if any).
+    /// Per scheme, the handler that was the default before (if any), as the
+    /// list's value (`a.desktop;b.desktop;`), never naming Tandem.
     pub previous: BTreeMap<String, Option<String>>,
+    /// Per scheme, the line Tandem replaced, exactly as it was (`key = value`
+    /// spacing and all), to put it back byte for byte; none where Tandem
+    /// added the key.
+    #[serde(default)]
+    pub replaced_lines: BTreeMap<String, Option<String>>,
     /// Whether `mimeapps.list` did not exist before Tandem wrote it.
     pub created_list: bool,
     /// Whether the `[Default Applications]` section did not exist before.
     pub created_section: bool,
+    /// What Tandem appended to the end of the list to start that section
+    /// (the header, and the line end the last line lacked, if it did).
+    #[serde(default)]
+    pub appended: Option<String>,
+    /// The last line of the list, when Tandem gave it the line end it
+    /// lacked so a line could follow it.
+    #[serde(default)]
+    pub ended_line: Option<String>,
     /// Whether Tandem created the folder of its desktop entry.
     #[serde(default)]
     pub created_applications_dir: bool,
@@ -62,106 +76,172 @@ fn record(locations: &Locations) -> StateFile<Registration> {
     StateFile::new(&data(locations), "link-handler.json")
 }
 
+/// A `mimeapps.list`, line by line, each line with its own line end, so
+/// that whatever Tandem does not change stays byte for byte (CRLF files,
+/// `key = value` spacing, no final line end).
+struct List {
+    lines: Vec<String>,
+}
+
+impl List {
+    fn parse(text: &str) -> Self {
+        Self {
+            lines: text.split_inclusive('\n').map(str::to_owned).collect(),
+        }
+    }
+
+    fn text(&self) -> String {
+        self.lines.concat()
+    }
+
+    /// The file's line end, for lines Tandem adds.
+    fn eol(&self) -> &'static str {
+        if self
+            .lines
+            .first()
+            .is_some_and(|line| line.ends_with("\r\n"))
+        {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    }
+
+    fn content(line: &str) -> &str {
+        line.trim_end_matches(['\n', '\r'])
+    }
+
+    /// The index of each line of the `[Default Applications]` sections
+    /// (a list may repeat the section; the desktop merges them).
+    fn section_lines(&self) -> Vec<usize> {
+        let mut inside = false;
+        let mut found = Vec::new();
+        for (index, line) in self.lines.iter().enumerate() {
+            let trimmed = Self::content(line).trim();
+            if trimmed.starts_with('[') {
+                inside = trimmed == SECTION;
+            } else if inside {
+                found.push(index);
+            }
+        }
+        found
+    }
+
+    /// The line that decides `key`: the last one naming it, as the desktop
+    /// reads a key given twice.
+    fn deciding_line(&self, key: &str) -> Option<usize> {
+        self.section_lines().into_iter().rev().find(|&index| {
+            Self::content(&self.lines[index])
+                .split_once('=')
+                .is_some_and(|(name, _)| name.trim() == key)
+        })
+    }
+
+    fn value(&self, key: &str) -> Option<String> {
+        let index = self.deciding_line(key)?;
+        Self::content(&self.lines[index])
+            .split_once('=')
+            .map(|(_, value)| value.trim().to_owned())
+    }
+
+    fn has_section(&self) -> bool {
+        self.lines
+            .iter()
+            .any(|line| Self::content(line).trim() == SECTION)
+    }
+
+    /// Sets `key`: its deciding line is replaced (keeping its line end), or
+    /// a line is added to the last section, which is added when there is
+    /// none.
+    fn set(&mut self, key: &str, line: &str) -> Added {
+        if let Some(index) = self.deciding_line(key) {
+            let end = &self.lines[index][List::content(&self.lines[index]).len()..];
+            self.lines[index] = format!("{line}{end}");
+            return Added::default();
+        }
+        let eol = self.eol();
+        let mut appended = None;
+        if !self.has_section() {
+            let mut text = String::new();
+            if self.lines.last().is_some_and(|last| !last.ends_with('\n')) {
+                text.push_str(eol);
+            }
+            if !self.lines.is_empty() {
+                text.push_str(eol);
+            }
+            text.push_str(SECTION);
+            text.push_str(eol);
+            self.lines.extend(List::parse(&text).lines);
+            appended = Some(text);
+        }
+        // After the last section's last entry, before its blank lines.
+        let last_header = self
+            .lines
+            .iter()
+            .rposition(|candidate| List::content(candidate).trim() == SECTION)
+            .unwrap_or(0);
+        let mut at = self.lines[last_header + 1..]
+            .iter()
+            .position(|candidate| List::content(candidate).trim().starts_with('['))
+            .map_or(self.lines.len(), |offset| last_header + 1 + offset);
+        while at > last_header + 1 && List::content(&self.lines[at - 1]).trim().is_empty() {
+            at -= 1;
+        }
+        let mut ended = None;
+        if at > 0 && !self.lines[at - 1].ends_with('\n') {
+            ended = Some(self.lines[at - 1].clone());
+            self.lines[at - 1].push_str(eol);
+        }
+        self.lines.insert(at, format!("{line}{eol}"));
+        Added { appended, ended }
+    }
+
+    /// Takes back the line end Tandem gave the last line.
+    fn unend(&mut self, ended: &str) {
+        if let Some(last) = self.lines.last_mut()
+            && List::content(last) == ended
+        {
+            last.truncate(ended.len());
+        }
+    }
+
+    fn remove(&mut self, key: &str) {
+        if let Some(index) = self.deciding_line(key) {
+            self.lines.remove(index);
+        }
+    }
+}
+
+/// What adding a line added besides it.
+#[derive(Debug, Default)]
+struct Added {
+    /// The section header, with what came before it.
+    appended: Option<String>,
+    /// The last line, which got a line end.
+    ended: Option<String>,
+}
+
 /// The value of `key` in the `[Default Applications]` section.
 pub fn default_for(text: &str, key: &str) -> Option<String> {
-    let mut in_section = false;
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            in_section = trimmed == SECTION;
-        } else if in_section
-            && let Some((name, value)) = trimmed.split_once('=')
-            && name.trim() == key
-        {
-            return Some(value.trim().to_owned());
-        }
-    }
-    None
+    List::parse(text).value(key)
 }
 
-/// `text` with `key` set to `value` (or removed, for `None`) in the
-/// `[Default Applications]` section; every other line is kept as it is.
-pub fn with_default(text: &str, key: &str, value: Option<&str>) -> String {
-    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    let section = lines.iter().position(|line| line.trim() == SECTION);
-    let Some(section) = section else {
-        let Some(value) = value else {
-            return text.to_owned();
-        };
-        let mut out = text.to_owned();
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
-        }
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(&format!("{SECTION}\n{key}={value}\n"));
-        return out;
-    };
-    let end = lines[section + 1..]
-        .iter()
-        .position(|line| line.trim().starts_with('['))
-        .map_or(lines.len(), |offset| section + 1 + offset);
-    let existing = (section + 1..end).find(|&index| {
-        lines[index]
-            .split_once('=')
-            .is_some_and(|(name, _)| name.trim() == key)
-    });
-    match (existing, value) {
-        (Some(index), Some(value)) => lines[index] = format!("{key}={value}"),
-        (Some(index), None) => {
-            lines.remove(index);
-        }
-        (None, Some(value)) => {
-            // After the section's last entry, before any blank lines.
-            let mut at = end;
-            while at > section + 1 && lines[at - 1].trim().is_empty() {
-                at -= 1;
-            }
-            lines.insert(at, format!("{key}={value}"));
-        }
-        (None, None) => {}
-    }
-    let mut out = lines.join("\n");
-    if text.ends_with('\n') || text.is_empty() {
-        out.push('\n');
-    }
-    out
+/// The ids a `mimeapps.list` value names, in order (`a.desktop;b.desktop;`).
+fn ids(value: &str) -> impl Iterator<Item = &str> {
+    value.split(';').map(str::trim).filter(|id| !id.is_empty())
 }
 
-/// Removes a `[Default Applications]` section that holds nothing.
-fn without_empty_section(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(section) = lines.iter().position(|line| line.trim() == SECTION) else {
-        return text.to_owned();
-    };
-    let end = lines[section + 1..]
-        .iter()
-        .position(|line| line.trim().starts_with('['))
-        .map_or(lines.len(), |offset| section + 1 + offset);
-    if lines[section + 1..end]
-        .iter()
-        .any(|line| !line.trim().is_empty())
-    {
-        return text.to_owned();
-    }
-    // Also drop the blank line Tandem put before the section.
-    let start = if section > 0 && lines[section - 1].trim().is_empty() {
-        section - 1
-    } else {
-        section
-    };
-    let kept: Vec<&str> = lines[..start]
-        .iter()
-        .chain(&lines[end..])
-        .copied()
-        .collect();
-    if kept.is_empty() {
-        return String::new();
-    }
-    let mut out = kept.join("\n");
-    out.push('\n');
-    out
+/// Whether a value makes Tandem the default: the desktop takes the first
+/// installed id it names, and Tandem's is installed while registered.
+fn names_tandem(value: &str) -> bool {
+    ids(value).next() == Some(desktop_id().as_str())
+}
+
+/// A value without Tandem's id, or none when nothing else is left.
+fn without_tandem(value: &str) -> Option<String> {
+    let ours = desktop_id();
+    let rest: Vec<&str> = ids(value).filter(|id| *id != ours).collect();
+    (!rest.is_empty()).then(|| rest.join(";") + ";")
 }
 
 fn read_list(path: &Path) -> Result<Option<String>, FootprintError> {
@@ -173,9 +253,10 @@ pub fn is_registered(locations: &Locations) -> bool {
     let Ok(Some(text)) = read_list(&locations.mimeapps_list()) else {
         return false;
     };
+    let list = List::parse(&text);
     SCHEMES
         .iter()
-        .all(|scheme| default_for(&text, scheme).as_deref() == Some(desktop_id().as_str()))
+        .all(|scheme| list.value(scheme).is_some_and(|value| names_tandem(&value)))
 }
 
 /// The desktop entry that makes `tandem` (at `cli`) the link handler.
@@ -193,36 +274,70 @@ pub fn desktop_entry(cli: &Path) -> Result<String, FootprintError> {
     ))
 }
 
+/// Whether the desktop entry at `path` is Tandem's, as Tandem wrote it: one
+/// the person edited since is theirs.
+fn entry_is_ours_unedited(path: &Path, registration: &Registration) -> bool {
+    if !is_tandems(path) {
+        return false;
+    }
+    match (&registration.desktop_entry, shared::read(path)) {
+        (Some(written), Ok(Some(now))) => *written == now,
+        (None, _) => true,
+        _ => false,
+    }
+}
+
 /// Makes the `tandem` command at `cli` (as `tandem open -- <link>`) the
-/// default handler of web links, remembering the handlers it replaces.
+/// default handler of web links, remembering the handlers it replaces. Run
+/// again, it takes the handler the person chose since as the one to put
+/// back.
 pub fn register(locations: &Locations, cli: &Path) -> Result<(), FootprintError> {
     let owned = data(locations);
     let lock = owned.lock(LOCK_WAIT).map_err(StoreError::from)?;
     let record_file = record(locations);
     let mut registration = record_file.load(&lock)?.value;
-    let list = locations.mimeapps_list();
-    let before = read_list(&list)?;
-    let mut text = before.clone().unwrap_or_default();
+    let list_path = locations.mimeapps_list();
+    let before = read_list(&list_path)?;
+    let mut list = List::parse(before.as_deref().unwrap_or(""));
     let desktop = locations.handler_desktop_file();
     let dir = desktop.parent().unwrap_or(Path::new("/"));
     let entry = desktop_entry(cli)?;
+    let desktop_exists = std::fs::symlink_metadata(&desktop).is_ok();
+    if desktop_exists && !entry_is_ours_unedited(&desktop, &registration) {
+        return Err(FootprintError::NotTandems(desktop));
+    }
     if !registration.registered {
         registration = Registration {
             registered: true,
-            previous: BTreeMap::new(),
             created_list: before.is_none(),
-            created_section: !text.lines().any(|line| line.trim() == SECTION),
+            created_section: !list.has_section(),
             created_applications_dir: !dir.exists(),
-            desktop_entry: None,
+            ..Registration::default()
         };
-        for scheme in SCHEMES {
-            let previous = default_for(&text, scheme).filter(|id| *id != desktop_id());
-            registration.previous.insert(scheme.to_owned(), previous);
-        }
     }
-    let desktop_is_foreign = std::fs::symlink_metadata(&desktop).is_ok() && !is_tandems(&desktop);
-    if desktop_is_foreign {
-        return Err(FootprintError::NotTandems(desktop));
+    let ours = desktop_id();
+    for scheme in SCHEMES {
+        let current = list.value(scheme);
+        if current.as_deref().is_some_and(names_tandem) {
+            continue;
+        }
+        // Not Tandem now: what is there is what to put back.
+        registration.previous.insert(
+            scheme.to_owned(),
+            current.as_deref().and_then(without_tandem),
+        );
+        registration.replaced_lines.insert(
+            scheme.to_owned(),
+            list.deciding_line(scheme)
+                .map(|index| List::content(&list.lines[index]).to_owned()),
+        );
+        let added = list.set(scheme, &format!("{scheme}={ours}"));
+        if added.appended.is_some() {
+            registration.appended = added.appended;
+        }
+        if added.ended.is_some() {
+            registration.ended_line = added.ended;
+        }
     }
     registration.desktop_entry = Some(entry.clone());
     // The record first: if anything below fails, unregistering still knows
@@ -230,44 +345,60 @@ pub fn register(locations: &Locations, cli: &Path) -> Result<(), FootprintError>
     record_file.save(&lock, &registration)?;
     std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
     shared::replace(&desktop, entry.as_bytes())?;
-    for scheme in SCHEMES {
-        text = with_default(&text, scheme, Some(&desktop_id()));
+    if let Some(parent) = list_path.parent() {
+        std::fs::create_dir_all(parent).map_err(io_error("create", parent))?;
     }
-    if let Some(dir) = list.parent() {
-        std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
+    let text = list.text();
+    if before.as_deref() != Some(text.as_str()) {
+        shared::replace(&list_path, text.as_bytes())?;
     }
-    shared::replace(&list, text.as_bytes())?;
     Ok(())
 }
 
 /// Puts back the handlers Tandem replaced and removes its desktop entry.
-/// A default the user changed since is left as the user set it. Returns
-/// whether anything was registered.
+/// A default the person changed since is left as they set it, and so is a
+/// desktop entry they edited. Returns whether anything was registered.
 pub fn unregister(locations: &Locations) -> Result<bool, FootprintError> {
     let owned = data(locations);
     let lock = owned.lock(LOCK_WAIT).map_err(StoreError::from)?;
     let record_file = record(locations);
     let registration = record_file.load(&lock)?.value;
     let desktop = locations.handler_desktop_file();
-    let ours = is_tandems(&desktop);
+    let ours = entry_is_ours_unedited(&desktop, &registration);
     if !registration.registered && !ours {
         return Ok(false);
     }
-    let list = locations.mimeapps_list();
-    if let Some(mut text) = read_list(&list)? {
+    let list_path = locations.mimeapps_list();
+    if let Some(before) = read_list(&list_path)? {
+        let mut list = List::parse(&before);
         for scheme in SCHEMES {
-            if default_for(&text, scheme).as_deref() == Some(desktop_id().as_str()) {
-                let previous = registration.previous.get(scheme).cloned().flatten();
-                text = with_default(&text, scheme, previous.as_deref());
+            if !list.value(scheme).is_some_and(|value| names_tandem(&value)) {
+                continue;
+            }
+            match registration.replaced_lines.get(scheme).cloned().flatten() {
+                Some(line) => {
+                    list.set(scheme, &line);
+                }
+                // An older record kept the value only.
+                None => match registration.previous.get(scheme).cloned().flatten() {
+                    Some(previous) if !registration.replaced_lines.contains_key(scheme) => {
+                        list.set(scheme, &format!("{scheme}={previous}"));
+                    }
+                    _ => list.remove(scheme),
+                },
             }
         }
+        if let Some(ended) = &registration.ended_line {
+            list.unend(ended);
+        }
+        let mut text = list.text();
         if registration.created_section {
-            text = without_empty_section(&text);
+            text = without_empty_section(&text, registration.appended.as_deref());
         }
         if registration.created_list && text.trim().is_empty() {
-            shared::remove(&list)?;
-        } else {
-            shared::replace(&list, text.as_bytes())?;
+            shared::remove(&list_path)?;
+        } else if text != before {
+            shared::replace(&list_path, text.as_bytes())?;
         }
     }
     if ours {
@@ -281,6 +412,42 @@ pub fn unregister(locations: &Locations) -> Result<bool, FootprintError> {
     }
     record_file.delete(&lock)?;
     Ok(true)
+}
+
+/// Removes the `[Default Applications]` section Tandem appended, once it
+/// holds nothing: exactly the text appended, when the list still ends so.
+fn without_empty_section(text: &str, appended: Option<&str>) -> String {
+    let list = List::parse(text);
+    let Some(header) = list
+        .lines
+        .iter()
+        .rposition(|line| List::content(line).trim() == SECTION)
+    else {
+        return text.to_owned();
+    };
+    let empty = list.lines[header + 1..]
+        .iter()
+        .all(|line| List::content(line).trim().is_empty());
+    if !empty {
+        return text.to_owned();
+    }
+    let section_and_after: String = list.lines[header..].concat();
+    let kept: String = list.lines[..header].concat();
+    match appended {
+        Some(appended) if text.ends_with(appended) && appended.ends_with(&section_and_after) => {
+            text[..text.len() - appended.len()].to_owned()
+        }
+        // An older record: drop the section and the blank line before it.
+        _ => {
+            let trimmed = kept
+                .strip_suffix("\r\n")
+                .or_else(|| kept.strip_suffix('\n'));
+            match trimmed {
+                Some(rest) if rest.is_empty() || rest.ends_with('\n') => rest.to_owned(),
+                _ => kept,
+            }
+        }
+    }
 }
 
 /// Where Tandem stands as the link handler.
@@ -315,8 +482,16 @@ pub fn status(locations: &Locations) -> HandlerStatus {
         .and_then(|argv| argv.into_iter().next())
         .map(PathBuf::from);
     let recorded = load_record(locations);
+    let dirs = locations.desktop_entry_dirs();
     let previous = match &recorded {
-        Some(record) if record.registered => record.previous.get(SCHEMES[1]).cloned().flatten(),
+        Some(record) if record.registered => record
+            .previous
+            .get(SCHEMES[1])
+            .cloned()
+            .flatten()
+            .and_then(|value| {
+                first_installed(&value, &dirs).or_else(|| ids(&value).next().map(str::to_owned))
+            }),
         _ => current_default(locations, false),
     };
     HandlerStatus {
@@ -339,12 +514,19 @@ fn load_record(locations: &Locations) -> Option<Registration> {
     serde_json::from_value(value.get("data")?.clone()).ok()
 }
 
-/// The first default handler of https links in the XDG lists, skipping the
-/// user's own list when Tandem's entry is what it names. A list value may
-/// name several entries; the first installed one counts.
+/// The first id of `value` that is installed, never Tandem's own.
+fn first_installed(value: &str, dirs: &[PathBuf]) -> Option<String> {
+    let ours = desktop_id();
+    ids(value)
+        .filter(|id| *id != ours)
+        .find(|id| desktop_entry::find(dirs, id).is_some())
+        .map(str::to_owned)
+}
+
+/// The first default handler of https links in the XDG lists other than
+/// Tandem, skipping the user's own list when Tandem registered there.
 fn current_default(locations: &Locations, skip_user_list: bool) -> Option<String> {
     let dirs = locations.desktop_entry_dirs();
-    let ours = desktop_id();
     for (index, list) in locations.mimeapps_lists().into_iter().enumerate() {
         if index == 0 && skip_user_list {
             continue;
@@ -356,13 +538,8 @@ fn current_default(locations: &Locations, skip_user_list: bool) -> Option<String
         let Some(value) = default_for(&text, SCHEMES[1]) else {
             continue;
         };
-        let installed = value
-            .split(';')
-            .map(str::trim)
-            .filter(|id| !id.is_empty())
-            .find(|id| *id == ours || desktop_entry::find(&dirs, id).is_some());
-        if let Some(id) = installed {
-            return Some(id.to_owned());
+        if let Some(id) = first_installed(&value, &dirs) {
+            return Some(id);
         }
     }
     None
@@ -397,28 +574,20 @@ pub enum PreviousError {
 
 /// The handler links went to before Tandem was registered: the one Tandem
 /// recorded when it registered, else (or when that one is gone) whatever
-/// the XDG lists name besides Tandem. `Ok(None)` when there is none.
+/// the XDG lists name besides Tandem. `Ok(None)` when there is none: when
+/// Tandem is all the lists name (an admin made it the default for every
+/// user, say), links are asked about.
 pub fn handler_before_tandem(
     locations: &Locations,
 ) -> Result<Option<PreviousHandler>, PreviousError> {
     let dirs = locations.desktop_entry_dirs();
-    let ours = desktop_id();
     let recorded = load_record(locations)
         .filter(|record| record.registered)
         .and_then(|record| record.previous.get(SCHEMES[1]).cloned().flatten())
-        .and_then(|value| {
-            value
-                .split(';')
-                .map(str::trim)
-                .find(|id| *id == ours || desktop_entry::find(&dirs, id).is_some())
-                .map(str::to_owned)
-        });
+        .and_then(|value| first_installed(&value, &dirs));
     let Some(id) = recorded.or_else(|| current_default(locations, is_registered(locations))) else {
         return Ok(None);
     };
-    if id == ours {
-        return Err(PreviousError::Loop(id));
-    }
     let Some(path) = desktop_entry::find(&dirs, &id) else {
         return Ok(None);
     };
@@ -439,38 +608,47 @@ mod tests {
 
     const LIST: &str = "[Added Associations]\ntext/html=firefox.desktop;\n\n[Default Applications]\nx-scheme-handler/http=firefox.desktop\nx-scheme-handler/https=firefox.desktop\ntext/html=firefox.desktop\n";
 
+    fn machine() -> (tempfile::TempDir, Locations) {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        (root, locations)
+    }
+
+    fn write_list(locations: &Locations, text: &[u8]) {
+        let list = locations.mimeapps_list();
+        std::fs::create_dir_all(list.parent().unwrap()).unwrap();
+        std::fs::write(&list, text).unwrap();
+    }
+
+    fn list_text(locations: &Locations) -> Option<Vec<u8>> {
+        std::fs::read(locations.mimeapps_list()).ok()
+    }
+
     #[test]
-    fn reads_and_edits_only_the_default_applications_section() {
+    fn the_deciding_value_is_the_last_one_the_desktop_reads() {
         assert_eq!(
             default_for(LIST, "x-scheme-handler/http").as_deref(),
             Some("firefox.desktop")
         );
         assert_eq!(default_for(LIST, "text/plain"), None);
-        let edited = with_default(LIST, "x-scheme-handler/http", Some("t.desktop"));
-        assert!(edited.contains("x-scheme-handler/http=t.desktop\n"));
-        assert!(edited.contains("[Added Associations]\ntext/html=firefox.desktop;\n"));
+        let twice = "[Default Applications]\nx-scheme-handler/https=a.desktop\nx-scheme-handler/https = b.desktop\n[Other]\nx-scheme-handler/https=c.desktop\n[Default Applications]\ntext/html=d.desktop\n";
         assert_eq!(
-            with_default(&edited, "x-scheme-handler/http", Some("firefox.desktop")),
-            LIST
-        );
-        let added = with_default("[Default Applications]\n\n[Other]\n", "a", Some("b"));
-        assert_eq!(added, "[Default Applications]\na=b\n\n[Other]\n");
-        assert_eq!(
-            with_default("", "a", Some("b")),
-            "[Default Applications]\na=b\n"
+            default_for(twice, "x-scheme-handler/https").as_deref(),
+            Some("b.desktop")
         );
     }
 
-    fn round_trip(before: Option<&str>) {
-        let root = tempfile::tempdir().unwrap();
-        let locations = Locations::under(root.path());
-        let list = locations.mimeapps_list();
+    fn round_trip(before: Option<&[u8]>) {
+        let (_root, locations) = machine();
         if let Some(before) = before {
-            std::fs::create_dir_all(list.parent().unwrap()).unwrap();
-            std::fs::write(&list, before).unwrap();
+            write_list(&locations, before);
         }
         register(&locations, Path::new("/usr/bin/tandem")).unwrap();
-        assert!(is_registered(&locations));
+        assert!(
+            is_registered(&locations),
+            "{:?}",
+            before.map(String::from_utf8_lossy)
+        );
         let desktop = std::fs::read_to_string(locations.handler_desktop_file()).unwrap();
         assert!(
             desktop.contains("Exec=\"/usr/bin/tandem\" open -- %u"),
@@ -480,35 +658,75 @@ mod tests {
         register(&locations, Path::new("/usr/bin/tandem")).unwrap();
         assert!(unregister(&locations).unwrap());
         assert!(!locations.handler_desktop_file().exists());
-        match before {
-            Some(before) => assert_eq!(std::fs::read_to_string(&list).unwrap(), before),
-            None => assert!(!list.exists()),
-        }
+        assert_eq!(
+            list_text(&locations).as_deref(),
+            before,
+            "{:?}",
+            before.map(String::from_utf8_lossy)
+        );
         assert!(!unregister(&locations).unwrap());
     }
 
     #[test]
     fn unregistering_restores_the_previous_handler_byte_for_byte() {
-        round_trip(Some(LIST));
-        round_trip(Some("[Added Associations]\ntext/html=firefox.desktop;\n"));
-        round_trip(Some("[Default Applications]\ntext/html=firefox.desktop\n"));
+        round_trip(Some(LIST.as_bytes()));
+        round_trip(Some(b"[Added Associations]\ntext/html=firefox.desktop;\n"));
+        round_trip(Some(b"[Added Associations]\ntext/html=firefox.desktop;"));
+        round_trip(Some(b"[Default Applications]\ntext/html=firefox.desktop\n"));
+        round_trip(Some(b"[Default Applications]\ntext/html=firefox.desktop"));
+        round_trip(Some(
+            b"[Default Applications]\r\nx-scheme-handler/https = firefox.desktop;chromium.desktop;\r\ntext/html=firefox.desktop\r\n",
+        ));
+        round_trip(Some(b"# only a comment\n"));
+        round_trip(Some(b""));
+        round_trip(Some(
+            b"[Default Applications]\nx-scheme-handler/https=a.desktop\n[Default Applications]\nx-scheme-handler/https=b.desktop\n",
+        ));
         round_trip(None);
     }
 
     #[test]
-    fn a_default_the_user_changed_since_is_kept() {
-        let root = tempfile::tempdir().unwrap();
-        let locations = Locations::under(root.path());
-        let list = locations.mimeapps_list();
-        std::fs::create_dir_all(list.parent().unwrap()).unwrap();
-        std::fs::write(&list, LIST).unwrap();
+    fn registering_wins_over_a_key_given_twice() {
+        let (_root, locations) = machine();
+        write_list(
+            &locations,
+            b"[Default Applications]\nx-scheme-handler/https=chromium.desktop\nx-scheme-handler/https=firefox.desktop\n",
+        );
         register(&locations, Path::new("/usr/bin/tandem")).unwrap();
+        let text = String::from_utf8(list_text(&locations).unwrap()).unwrap();
+        assert_eq!(
+            default_for(&text, "x-scheme-handler/https").as_deref(),
+            Some("dev.tandem.Tandem.desktop")
+        );
+    }
+
+    #[test]
+    fn a_list_that_is_not_utf8_is_left_alone() {
+        let (_root, locations) = machine();
+        let latin1 = b"[Default Applications]\n# caf\xe9\nx-scheme-handler/https=firefox.desktop\n";
+        write_list(&locations, latin1);
+        assert!(register(&locations, Path::new("/usr/bin/tandem")).is_err());
+        assert_eq!(list_text(&locations).unwrap(), latin1);
+    }
+
+    #[test]
+    fn a_default_the_user_changed_since_is_kept_and_the_value_may_end_in_a_semicolon() {
+        let (_root, locations) = machine();
+        write_list(&locations, LIST.as_bytes());
+        register(&locations, Path::new("/usr/bin/tandem")).unwrap();
+        let list = locations.mimeapps_list();
         let text = std::fs::read_to_string(&list).unwrap();
-        std::fs::write(
-            &list,
-            with_default(&text, "x-scheme-handler/https", Some("chromium.desktop")),
-        )
-        .unwrap();
+        // The person chose Chromium for https, and wrote Tandem's value as a list.
+        let mut edited = List::parse(&text);
+        edited.set(
+            "x-scheme-handler/https",
+            "x-scheme-handler/https=chromium.desktop",
+        );
+        edited.set(
+            "x-scheme-handler/http",
+            "x-scheme-handler/http=dev.tandem.Tandem.desktop;",
+        );
+        std::fs::write(&list, edited.text()).unwrap();
         unregister(&locations).unwrap();
         let text = std::fs::read_to_string(&list).unwrap();
         assert_eq!(
@@ -519,5 +737,42 @@ mod tests {
             default_for(&text, "x-scheme-handler/https").as_deref(),
             Some("chromium.desktop")
         );
+    }
+
+    #[test]
+    fn registering_again_takes_the_handler_chosen_since_as_the_one_to_put_back() {
+        let (_root, locations) = machine();
+        write_list(&locations, LIST.as_bytes());
+        register(&locations, Path::new("/usr/bin/tandem")).unwrap();
+        let list = locations.mimeapps_list();
+        let mut chosen = List::parse(&std::fs::read_to_string(&list).unwrap());
+        for scheme in SCHEMES {
+            chosen.set(scheme, &format!("{scheme}=chromium.desktop"));
+        }
+        std::fs::write(&list, chosen.text()).unwrap();
+        register(&locations, Path::new("/usr/bin/tandem")).unwrap();
+        unregister(&locations).unwrap();
+        let text = std::fs::read_to_string(&list).unwrap();
+        for scheme in SCHEMES {
+            assert_eq!(
+                default_for(&text, scheme).as_deref(),
+                Some("chromium.desktop")
+            );
+        }
+    }
+
+    #[test]
+    fn a_desktop_entry_the_person_edited_is_theirs() {
+        let (_root, locations) = machine();
+        register(&locations, Path::new("/usr/bin/tandem")).unwrap();
+        let entry = locations.handler_desktop_file();
+        let edited = std::fs::read_to_string(&entry).unwrap() + "Terminal=false\n";
+        std::fs::write(&entry, &edited).unwrap();
+        assert!(matches!(
+            register(&locations, Path::new("/usr/bin/tandem")),
+            Err(FootprintError::NotTandems(_))
+        ));
+        unregister(&locations).unwrap();
+        assert_eq!(std::fs::read_to_string(&entry).unwrap(), edited);
     }
 }

@@ -310,8 +310,10 @@ impl PolicySet {
                     .strip_prefix(b"\xEF\xBB\xBF")
                     .unwrap_or(&bytes)
                     .to_vec();
-                serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes)
-                    .map_err(|error| format!("is not a JSON object of policies: {error}"))
+                serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(
+                    &as_strict_json(&bytes),
+                )
+                .map_err(|error| format!("is not a JSON object of policies: {error}"))
             });
             match parsed {
                 Ok(values) => self.apply(&source, values),
@@ -399,6 +401,65 @@ pub(crate) fn read_policy_file(path: &Path) -> Result<Vec<u8>, String> {
         Ok(bytes) => Ok(bytes.unwrap_or_else(|| b"{}".to_vec())),
         Err(error) => Err(error.to_string()),
     }
+}
+
+/// Policy JSON as Chromium reads it, made strict: Chromium (and so Edge)
+/// accepts `//` and `/* */` comments and a comma before `}` or `]` in its
+/// policy files, so a file Edge obeys is one Tandem reads too. Strings are
+/// copied as they are; what is not JSON stays so, and fails as before.
+fn as_strict_json(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    let mut in_string = false;
+    // Where a comma was written, until something other than blanks follows.
+    let mut pending_comma: Option<usize> = None;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if in_string {
+            out.push(byte);
+            if byte == b'\\' && at + 1 < bytes.len() {
+                out.push(bytes[at + 1]);
+                at += 2;
+                continue;
+            }
+            if byte == b'"' {
+                in_string = false;
+            }
+            at += 1;
+            continue;
+        }
+        match byte {
+            b'/' if bytes.get(at + 1) == Some(&b'/') => {
+                while at < bytes.len() && bytes[at] != b'\n' {
+                    at += 1;
+                }
+                continue;
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'*') => {
+                at += 2;
+                while at + 1 < bytes.len() && !(bytes[at] == b'*' && bytes[at + 1] == b'/') {
+                    at += 1;
+                }
+                at += 2;
+                continue;
+            }
+            b'}' | b']' => {
+                if let Some(comma) = pending_comma.take() {
+                    out[comma] = b' ';
+                }
+            }
+            b',' => pending_comma = Some(out.len()),
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => pending_comma = None,
+        }
+        if byte == b'"' {
+            in_string = true;
+            pending_comma = None;
+        }
+        out.push(byte);
+        at += 1;
+    }
+    out
 }
 
 /// A boolean policy's value. The registry and plists store booleans as the
@@ -553,6 +614,27 @@ mod tests {
         let reason = decision.reason().unwrap();
         assert!(reason.contains("broken.json"), "{reason}");
         assert!(reason.contains("until it is fixed"), "{reason}");
+    }
+
+    #[test]
+    fn files_edge_accepts_with_comments_and_trailing_commas_are_read() {
+        let (_root, locations) = machine();
+        write(
+            &locations,
+            "/etc/opt/edge/policies/managed/edge.json",
+            "// set by IT\n{\n  \"HomepageLocation\": \"https://intranet/ // not a comment\", /* old */\n  \"LinkedAccountEnabled\": false,\n  \"List\": [1, 2,],\n}\n",
+        );
+        let set = PolicySet::read_linux(&locations);
+        assert!(set.problems.is_empty(), "{:?}", set.problems);
+        assert_eq!(
+            set.get(Publisher::Edge, "HomepageLocation").unwrap().value,
+            "https://intranet/ // not a comment"
+        );
+        assert!(!set.linking(Publisher::Edge).allowed());
+        assert_eq!(
+            as_strict_json(br#"{"a": "x\",/*", "b": [1,2,]}"#),
+            br#"{"a": "x\",/*", "b": [1,2 ]}"#
+        );
     }
 
     #[test]

@@ -259,12 +259,16 @@ pub fn spawn(plan: &LaunchPlan) -> Result<(), LaunchError> {
     Ok(())
 }
 
-/// A link Tandem hands to a browser: `http(s)://`, no whitespace, no
-/// control character, nothing a browser could read as a switch.
+/// A link Tandem hands to a browser: an `http:` or `https:` link (as
+/// browsers read them, `https:example.com` and `https:\\example.com` too),
+/// no blank at either end, no control character: nothing a browser could
+/// read as a switch or a second argument. The routing checks links more
+/// closely; this is the last check before a command line.
 pub fn check_web_link(url: &str) -> Result<(), LaunchError> {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let is_web = lower.starts_with("https://") || lower.starts_with("http://");
-    if !is_web || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    let lower = url.get(..6).unwrap_or(url).to_ascii_lowercase();
+    let is_web = lower.starts_with("https:") || lower.starts_with("http:");
+    let blank_ends = url.starts_with(char::is_whitespace) || url.ends_with(char::is_whitespace);
+    if !is_web || blank_ends || url.chars().any(char::is_control) {
         return Err(LaunchError::NotAWebLink);
     }
     Ok(())
@@ -331,14 +335,17 @@ mod tests {
     fn only_web_links_are_accepted() {
         assert_eq!(check_web_link("https://contoso.sharepoint.com/x"), Ok(()));
         assert_eq!(check_web_link("HTTP://example.test"), Ok(()));
+        assert_eq!(check_web_link("https://a.example/a b"), Ok(()));
+        assert_eq!(check_web_link("http:a.example/x"), Ok(()));
         for bad in [
             "--remote-debugging-port=9222",
             "file:///etc/passwd",
             "javascript:alert(1)",
             "https://a\nb",
-            "https://a b",
             " https://a",
+            "https://a ",
             "https://a\u{85}",
+            "httpx://a",
             "",
         ] {
             assert_eq!(check_web_link(bad), Err(LaunchError::NotAWebLink), "{bad}");

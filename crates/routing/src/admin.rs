@@ -40,6 +40,23 @@ fn entries(value: &Value) -> Result<Vec<Value>, String> {
     }
 }
 
+/// Two text fields of a list entry, or what is wrong with the entry.
+fn text_fields(
+    item: &Value,
+    first: &str,
+    second: &str,
+) -> Result<(String, String), (String, String, String)> {
+    let text = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_owned);
+    match (text(first), text(second)) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        (a, b) => Err((
+            a.unwrap_or_default(),
+            b.unwrap_or_default(),
+            format!("each entry must be an object with \"{first}\" and \"{second}\" as text"),
+        )),
+    }
+}
+
 /// Edge names a site by host; a pasted link or a `*.` prefix is accepted.
 fn site_pattern(site: &str) -> Result<Pattern, String> {
     let site = site.trim();
@@ -77,11 +94,7 @@ impl AdminRules {
                 TANDEM_ROUTING_RULES,
                 layer,
                 prefix,
-                |item| {
-                    let pattern = item.get("pattern").and_then(Value::as_str).unwrap_or("");
-                    let target = item.get("target").and_then(Value::as_str).unwrap_or("");
-                    (pattern.to_owned(), target.to_owned())
-                },
+                |item| text_fields(item, "pattern", "target"),
                 |pattern, target| {
                     let pattern = Pattern::parse(pattern).map_err(|e| format!("pattern: {e}"))?;
                     let target = Target::parse(target).map_err(|e| format!("target: {e}"))?;
@@ -95,11 +108,7 @@ impl AdminRules {
                 EDGE_SITE_LIST,
                 layer,
                 &format!("edge-{prefix}"),
-                |item| {
-                    let site = item.get("site").and_then(Value::as_str).unwrap_or("");
-                    let profile = item.get("profile").and_then(Value::as_str).unwrap_or("");
-                    (site.to_owned(), profile.to_owned())
-                },
+                |item| text_fields(item, "site", "profile"),
                 |site, profile| {
                     let pattern = site_pattern(site).map_err(|e| format!("site: {e}"))?;
                     let target =
@@ -118,7 +127,7 @@ impl AdminRules {
         policy: &'static str,
         layer: Layer,
         prefix: &str,
-        fields: impl Fn(&Value) -> (String, String),
+        fields: impl Fn(&Value) -> Result<(String, String), (String, String, String)>,
         read: impl Fn(&str, &str) -> Result<(Pattern, Target), String>,
     ) {
         let origin = Origin::Policy {
@@ -135,8 +144,16 @@ impl AdminRules {
         };
         for (index, item) in items.iter().enumerate() {
             let id = format!("{prefix}-{}", index + 1);
-            let (pattern_text, target_text) = fields(item);
-            match read(&pattern_text, &target_text) {
+            let read_fields = fields(item);
+            let (pattern_text, target_text) = match &read_fields {
+                Ok((pattern, target)) | Err((pattern, target, _)) => {
+                    (pattern.clone(), target.clone())
+                }
+            };
+            let read_rule = read_fields
+                .map_err(|(_, _, reason)| reason)
+                .and_then(|(pattern, target)| read(&pattern, &target));
+            match read_rule {
                 Ok((pattern, target)) => self.rules.push(Rule {
                     id,
                     layer,

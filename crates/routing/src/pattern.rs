@@ -48,8 +48,10 @@ pub enum PatternError {
         "{0:?} names a user or password; write only the host, as in example.com or *.example.com"
     )]
     UserInfo(String),
-    #[error("a rule's path cannot hold \"?\" or \"#\": write the path prefix only")]
+    #[error("a rule cannot hold \"?\" or \"#\": write the host, and a path prefix if you need one")]
     QueryInPath,
+    #[error("a rule matches http and https links alike: leave out the scheme, as in example.com")]
+    Scheme,
     #[error("\"*\" may only start a host, as in *.example.com")]
     Wildcard,
     #[error("the regular expression does not compile: {0}")]
@@ -68,15 +70,22 @@ impl Pattern {
             return Err(PatternError::TooLong);
         }
         if let Some(regex) = text.strip_prefix("re:") {
-            anchored(regex)?;
+            check_syntax(regex)?;
             return Ok(Pattern::Regex(regex.to_owned()));
         }
         // A scheme in front is accepted and ignored: rules match http and
-        // https alike.
-        let text = text
-            .strip_prefix("https://")
-            .or_else(|| text.strip_prefix("http://"))
-            .unwrap_or(text);
+        // https alike. Any other scheme is a mistake, never a host.
+        let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+        let text = if lower.starts_with("https://") {
+            &text[8..]
+        } else if lower.starts_with("http://") {
+            &text[7..]
+        } else {
+            text
+        };
+        if text.contains("://") {
+            return Err(PatternError::Scheme);
+        }
         let (authority, path) = match text.find('/') {
             Some(at) => (&text[..at], Some(&text[at..])),
             None => (text, None),
@@ -91,7 +100,7 @@ impl Pattern {
         if authority.contains('@') {
             return Err(PatternError::UserInfo(authority.to_owned()));
         }
-        if path.is_some_and(|path| path.contains(['?', '#'])) {
+        if authority.contains(['?', '#']) || path.is_some_and(|path| path.contains(['?', '#'])) {
             return Err(PatternError::QueryInPath);
         }
         let parsed = Url::parse(&format!("https://{authority}{}", path.unwrap_or("/")))
@@ -107,10 +116,10 @@ impl Pattern {
                 ));
             }
         };
-        if host.is_empty() {
+        if host.is_empty() || host.split('.').any(str::is_empty) {
             return Err(PatternError::BadHost(
                 authority.to_owned(),
-                "it names no host".into(),
+                "a host has no empty parts between its dots".into(),
             ));
         }
         // Written as `:443`, a port is the https default, which a link names
@@ -145,7 +154,7 @@ impl Pattern {
                 host_ok && port_matches(*port, link) && path_matches(path.as_deref(), link.path())
             }
             Pattern::Regex(regex) => anchored(regex)
-                .map(|regex| regex.is_match(link.normalized()))
+                .map(|regex| regex.is_match(link.normalized().as_bytes()))
                 .unwrap_or(false),
         }
     }
@@ -186,11 +195,30 @@ pub(crate) fn path_matches(prefix: Option<&str>, path: &str) -> bool {
     }
 }
 
-/// The expression anchored at both ends, compiled within the size bounds.
-pub(crate) fn anchored(regex: &str) -> Result<regex::Regex, PatternError> {
-    regex::RegexBuilder::new(&anchor(regex))
+/// Checks a regular expression's syntax without compiling it: compiling is
+/// the costly part, left to the first decision that needs it. Links as
+/// browsers write them are ASCII (IDN in punycode, the rest
+/// percent-encoded), so classes such as `\w` are ASCII too, which keeps
+/// them small.
+fn check_syntax(regex: &str) -> Result<(), PatternError> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .nest_limit(50)
+        .build()
+        .parse(&anchor(regex))
+        .map(drop)
+        .map_err(|error| PatternError::BadRegex(error.to_string()))
+}
+
+/// The expression anchored at both ends, compiled within the size bounds,
+/// over the link's bytes (ASCII classes, as [`check_syntax`] reads them).
+pub(crate) fn anchored(regex: &str) -> Result<regex::bytes::Regex, PatternError> {
+    regex::bytes::RegexBuilder::new(&anchor(regex))
+        .unicode(false)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .nest_limit(50)
         .build()
         .map_err(|error| PatternError::BadRegex(error.to_string()))
 }
@@ -257,13 +285,25 @@ mod tests {
             Pattern::parse("example.com:8443").unwrap().to_string(),
             "example.com:8443"
         );
+        assert_eq!(
+            Pattern::parse("HTTPS://github.com/docs")
+                .unwrap()
+                .to_string(),
+            "github.com/docs"
+        );
         for bad in [
             "",
             "*",
             "a.*.com",
             "user@example.com",
             "example.com/a?b",
+            "github.com?x",
+            "github.com#x",
             "exa mple.com",
+            "ftp://github.com",
+            ".github.com",
+            "*..com",
+            "a..example",
         ] {
             assert!(Pattern::parse(bad).is_err(), "{bad:?}");
         }

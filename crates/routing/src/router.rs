@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use regex::RegexSet;
+use regex::bytes::RegexSet;
 use serde::Serialize;
 use tandem_profiles::launch::LaunchTarget;
 
@@ -20,6 +20,10 @@ use crate::rules::{Invalid, Layer, Rule, RuleRef};
 use crate::settings::{Fallback, UserSettings};
 use crate::target::Target;
 use crate::web::WebLink;
+
+/// How many regular expressions apply, across the layers: each is compiled
+/// into the one set a link is matched against.
+pub const MAX_REGEX_RULES: usize = 200;
 
 /// Every rule that applies, in order, and what stops some from applying.
 #[derive(Debug, Clone, Default)]
@@ -54,13 +58,37 @@ impl RuleSet {
             unwrap_before_opening: user.unwrap_before_opening,
             ..RuleSet::default()
         };
-        set.rules.extend(managed.rules);
-        set.rules.extend(user.rules);
-        set.rules.extend(recommended.rules);
-        set.rules.extend(presets);
         set.invalid.extend(managed.invalid);
         set.invalid.extend(user.invalid);
         set.invalid.extend(recommended.invalid);
+        let mut regexes = 0;
+        for rule in managed
+            .rules
+            .into_iter()
+            .chain(user.rules)
+            .chain(recommended.rules)
+            .chain(presets)
+        {
+            if matches!(rule.pattern, Pattern::Regex(_)) {
+                regexes += 1;
+                if regexes > MAX_REGEX_RULES {
+                    set.invalid.push(Invalid {
+                        id: rule.id,
+                        layer: rule.layer,
+                        pattern: rule.pattern.to_string(),
+                        target: rule.target.to_string(),
+                        origin: rule.origin,
+                        reason: format!(
+                            "Tandem applies at most {MAX_REGEX_RULES} regular expressions, \
+                             which every link may have to try; write host rules, which cost \
+                             nothing"
+                        ),
+                    });
+                    continue;
+                }
+            }
+            set.rules.push(rule);
+        }
         set
     }
 
@@ -145,7 +173,7 @@ pub struct Router {
 enum Matcher {
     Set(RegexSet),
     /// The set was too large to build as one: each on its own.
-    Each(Vec<Option<regex::Regex>>),
+    Each(Vec<Option<regex::bytes::Regex>>),
 }
 
 impl Router {
@@ -194,7 +222,8 @@ impl Router {
                 })
                 .collect();
             let limit = (pattern::REGEX_SIZE_LIMIT * expressions.len().max(1)).min(64 << 20);
-            match regex::RegexSetBuilder::new(&expressions)
+            match regex::bytes::RegexSetBuilder::new(&expressions)
+                .unicode(false)
                 .size_limit(limit)
                 .dfa_size_limit(limit)
                 .build()
@@ -258,7 +287,7 @@ impl Router {
             .first()
             .is_some_and(|&first| first < first_host)
         {
-            let text = link.normalized();
+            let text = link.normalized().as_bytes();
             match self.matcher() {
                 Matcher::Set(set) => {
                     found.extend(set.matches(text).iter().map(|at| self.regex_rules[at]));
@@ -351,15 +380,6 @@ impl Router {
             outcome,
             reason,
         }
-    }
-
-    /// The first rule before `index` with the same pattern: the one that
-    /// wins wherever both match.
-    pub fn shadowed_by(&self, index: usize) -> Option<&Rule> {
-        let rule = self.set.rules.get(index)?;
-        self.set.rules[..index].iter().find(|earlier| {
-            earlier.pattern == rule.pattern && earlier.target != Target::NoPreference
-        })
     }
 }
 

@@ -51,17 +51,20 @@ const TEMPLATE: &str = r#"# Tandem's link rules: which browser profile opens eac
 #   id = "u1"
 #   pattern = "github.com"
 #   target = "personal"
-
-version = 1
-
+#
+# The settings below go above the first [[rule]] (TOML reads a key under
+# a [[rule]] as part of that rule).
+#
 # When no rule matches: "ask", or a profile such as "edge:Profile 1". Left
 # out, links open where they opened before Tandem was the link handler.
 # fallback = "ask"
-
+#
 # Outlook and Teams wrap links in Safe Links. Tandem decides by the link
 # inside, but opens the wrapped link so Microsoft Defender still checks it
 # when you click. Set this to true to open the link inside instead.
 # unwrap_before_opening = false
+
+version = 1
 "#;
 
 /// What happens to a link no rule decides.
@@ -122,6 +125,10 @@ pub enum SettingsError {
     NoSuchRule(String),
     #[error("{id} is {layer} rule; only your own rules can be removed, and yours come before it")]
     NotYours { id: String, layer: &'static str },
+    #[error(
+        "{path} would grow past {MAX_RULES_BYTES} bytes, more than Tandem reads; remove rules first"
+    )]
+    Full { path: PathBuf },
     #[error(transparent)]
     Files(#[from] OwnedError),
 }
@@ -227,6 +234,13 @@ pub fn parse(text: &str) -> UserSettings {
     for (index, table) in tables.iter().enumerate() {
         let line = table.span().map_or(0, |span| lines.line(span.start));
         let field = |name: &str| table.get(name).and_then(Item::as_str).map(str::to_owned);
+        for (key, _) in table.iter() {
+            if !matches!(key, "id" | "pattern" | "target" | "account" | "note") {
+                settings.ignored.push(format!(
+                    "line {line}: \"{key}\" is not a key of a rule (settings such as fallback go above the first [[rule]])"
+                ));
+            }
+        }
         let id = match table.get("id") {
             None => format!("u{}", index + 1),
             Some(item) => item.as_str().unwrap_or("").to_owned(),
@@ -342,8 +356,12 @@ impl SettingsFile {
         let lock = self.dir.lock(tandem_files::LOCK_WAIT)?;
         let mut document = self.document(&lock)?;
         let result = change(&mut document)?;
+        let text = document.to_string();
+        if text.len() as u64 > MAX_RULES_BYTES {
+            return Err(SettingsError::Full { path: self.path() });
+        }
         self.dir
-            .write_atomically(&lock, RULES_FILE, document.to_string().as_bytes())?;
+            .write_atomically(&lock, RULES_FILE, text.as_bytes())?;
         Ok(result)
     }
 
@@ -461,7 +479,8 @@ fn rule_tables(document: &mut DocumentMut) -> Result<&mut toml_edit::ArrayOfTabl
 /// Writes the id every rule is known by into the rules that have none (so
 /// ids stay stable once the file changes), and returns a new free id.
 fn name_every_rule(tables: &mut toml_edit::ArrayOfTables) -> String {
-    let mut numbers = Vec::new();
+    let mut taken = std::collections::BTreeSet::new();
+    let mut highest: u64 = tables.len() as u64;
     for (index, table) in tables.iter_mut().enumerate() {
         if table.get("id").is_none() {
             let id = format!("u{}", index + 1);
@@ -469,21 +488,17 @@ fn name_every_rule(tables: &mut toml_edit::ArrayOfTables) -> String {
             table.insert("id", value(id));
             table.sort_values_by(|a, _, b, _| (b.get() == "id").cmp(&(a.get() == "id")));
         }
-        if let Some(number) = table
-            .get("id")
-            .and_then(Item::as_str)
-            .and_then(|id| id.strip_prefix('u'))
-            .and_then(|n| n.parse::<u64>().ok())
-        {
-            numbers.push(number);
+        if let Some(id) = table.get("id").and_then(Item::as_str) {
+            taken.insert(id.to_owned());
+            if let Some(number) = id.strip_prefix('u').and_then(|n| n.parse::<u64>().ok()) {
+                highest = highest.max(number);
+            }
         }
     }
-    let next = numbers
-        .into_iter()
-        .max()
-        .unwrap_or(0)
-        .max(tables.len() as u64)
-        + 1;
+    let mut next = highest.saturating_add(1);
+    while taken.contains(&format!("u{next}")) || next == u64::MAX {
+        next = if next == u64::MAX { 1 } else { next + 1 };
+    }
     format!("u{next}")
 }
 
@@ -512,6 +527,35 @@ mod tests {
         assert_eq!(settings.rules[0].origin, Origin::File { line: 4 });
         let ids: Vec<_> = settings.invalid.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["u2", "mine"]);
+    }
+
+    #[test]
+    fn a_setting_written_under_a_rule_is_reported() {
+        let settings = parse(
+            "version = 1\n[[rule]]\npattern = \"a.example\"\ntarget = \"ask\"\nfallback = \"ask\"\n",
+        );
+        assert_eq!(settings.fallback, Fallback::AsBefore);
+        assert!(
+            settings.ignored[0].contains("\"fallback\" is not a key of a rule"),
+            "{:?}",
+            settings.ignored
+        );
+    }
+
+    #[test]
+    fn ids_never_overflow_or_repeat() {
+        let root = tempfile::tempdir().unwrap();
+        let file = SettingsFile::new(root.path());
+        std::fs::write(
+            file.path(),
+            "version = 1\n[[rule]]\nid = \"u18446744073709551615\"\npattern = \"a.example\"\ntarget = \"ask\"\n",
+        )
+        .unwrap();
+        let added = file
+            .add(&Pattern::parse("b.example").unwrap(), &Target::Ask, None)
+            .unwrap();
+        assert_ne!(added.id, "u18446744073709551615");
+        assert_eq!(file.load().invalid, Vec::new());
     }
 
     #[test]
@@ -562,7 +606,11 @@ mod tests {
         )
         .unwrap();
         assert!(file.forget_accounts_of("personal").unwrap());
-        assert!(!std::fs::read_to_string(file.path()).unwrap().contains("0123456789ab"));
+        assert!(
+            !std::fs::read_to_string(file.path())
+                .unwrap()
+                .contains("0123456789ab")
+        );
         assert!(!file.forget_accounts_of("personal").unwrap());
     }
 

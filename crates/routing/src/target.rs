@@ -61,10 +61,27 @@ impl Target {
         if !trimmed.contains(':') {
             return Err(TargetError::Unknown(trimmed.to_owned()));
         }
-        trimmed
+        let profile = trimmed
             .parse::<ProfileRef>()
-            .map(Target::Profile)
-            .map_err(|error| TargetError::Profile(error.to_string()))
+            .map_err(|error| TargetError::Profile(error.to_string()))?;
+        let dir = profile.profile_dir.as_str();
+        let plain_folder = !dir.is_empty()
+            && dir.trim() == dir
+            && dir != "."
+            && dir != ".."
+            && !dir.starts_with('-')
+            && !dir.contains(['/', '\\']);
+        let valid = match profile.browser.spec().launch {
+            tandem_profiles::LaunchStyle::ProfilePath => std::path::Path::new(dir).is_absolute(),
+            _ => plain_folder,
+        };
+        if !valid {
+            return Err(TargetError::Profile(format!(
+                "{dir:?} is not a profile folder of {}: write its folder name, as `tandem profiles` shows it",
+                profile.browser.spec().name
+            )));
+        }
+        Ok(Target::Profile(profile))
     }
 
     /// A `profile` value of Edge's `AutomaticProfileSwitchingSiteList`:
@@ -113,6 +130,15 @@ mod tests {
             Target::AccountDomain("contoso.com".into())
         );
         assert!(Target::parse("no preference").is_err());
+        for bad in [
+            "edge:--x",
+            "edge:../..",
+            "edge: Default",
+            "edge:a/b",
+            "firefox:relative",
+        ] {
+            assert!(Target::parse(bad).is_err(), "{bad}");
+        }
         assert!(Target::parse("netscape:Default").is_err());
         assert!(Target::parse("*@").is_err());
         assert!(Target::parse("*@con toso.com").is_err());

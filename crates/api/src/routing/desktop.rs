@@ -17,14 +17,30 @@ fn plain(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// Shows a notification; whether one was shown.
+/// Shows a notification; whether one was shown. The whole attempt,
+/// connecting to the bus included, is bounded: a bus that accepts and never
+/// answers costs [`NOTIFY_TIMEOUT`], then Tandem goes on without it.
 pub fn notify(summary: &str, body: &str) -> bool {
     #[cfg(target_os = "linux")]
     {
-        match linux::notify(&plain(summary), &plain(body)) {
-            Ok(()) => true,
-            Err(error) => {
+        let (summary, body) = (plain(summary), plain(body));
+        let (done, answer) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("tandem-notify".into())
+            .spawn(move || {
+                let _ = done.send(linux::notify(&summary, &body));
+            });
+        if spawned.is_err() {
+            return false;
+        }
+        match answer.recv_timeout(NOTIFY_TIMEOUT) {
+            Ok(Ok(())) => true,
+            Ok(Err(error)) => {
                 tracing::info!(%error, "no desktop notification could be shown");
+                false
+            }
+            Err(_) => {
+                tracing::info!("the session bus did not answer; no desktop notification");
                 false
             }
         }

@@ -44,6 +44,12 @@ use crate::Error;
 /// The flag the app is started with to ask the person where a link opens.
 pub const PICK_FLAG: &str = "--pick-profile";
 
+/// Set, to the link, in the environment of the handler links went to
+/// before Tandem: if that handler hands the same link back to `tandem open`
+/// (a wrapper script, `env tandem …`, a copy of Tandem under another name),
+/// it is a loop, and refused rather than run forever.
+pub const HANDED_ON_VAR: &str = "TANDEM_HANDED_ON";
+
 /// A link's route, as `tandem route --json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -100,6 +106,8 @@ struct Command {
     argv: Vec<OsString>,
     browser: Option<String>,
     profile_dir: Option<String>,
+    /// Variables set for it.
+    env: Vec<(&'static str, String)>,
 }
 
 fn refused(refusal: tandem_routing::Refusal) -> Error {
@@ -160,11 +168,21 @@ impl LinkRouter {
                             .collect(),
                         browser: Some(target.browser.to_string()),
                         profile_dir: Some(target.profile_dir.clone()),
+                        env: Vec::new(),
                     }),
                     // The folder went between the decision and now: ask, never
                     // let the browser create a new profile.
                     Err(launch::LaunchError::ProfileMissing { .. }) => {
                         reason = format!("{reason}; but the profile is gone now, so Tandem asks");
+                        None
+                    }
+                    // Its browser was uninstalled (its profiles stay behind):
+                    // the link is not lost, the person chooses another.
+                    Err(launch::LaunchError::BrowserNotFound { browser, .. }) => {
+                        reason = format!(
+                            "{reason}; but {} is not installed, so Tandem asks",
+                            browser.spec().name
+                        );
                         None
                     }
                     Err(error) => return Err(error.into()),
@@ -223,6 +241,11 @@ impl LinkRouter {
     /// app's picker. With [`Start::Replace`] on Unix this returns only on
     /// failure.
     pub fn open(&self, url: &str, start: Start) -> Result<Opened, Error> {
+        if std::env::var_os(HANDED_ON_VAR).is_some_and(|handed| handed == url) {
+            return Err(Error::HandlerLoop {
+                handler: "the handler links went to before Tandem".into(),
+            });
+        }
         let opened = self.open_unless_ask(url, start, None)?;
         if opened == Opened::Picker {
             hand_to_app(url)?;
@@ -245,7 +268,7 @@ impl LinkRouter {
         };
         tracing::debug!(%url, %reason, "opening the link");
         run(
-            &command.argv,
+            &command,
             start,
             command.browser.as_deref().unwrap_or("the browser"),
         )?;
@@ -256,8 +279,8 @@ impl LinkRouter {
 /// Runs `argv`; `Replace` makes this process the browser on Unix, so
 /// `XDG_ACTIVATION_TOKEN` and `DESKTOP_STARTUP_ID` reach it unchanged and
 /// its window gets the focus the click granted.
-fn run(argv: &[OsString], start: Start, name: &str) -> Result<(), Error> {
-    let Some((program, args)) = argv.split_first() else {
+fn run(planned: &Command, start: Start, name: &str) -> Result<(), Error> {
+    let Some((program, args)) = planned.argv.split_first() else {
         return Err(Error::internal("an empty command"));
     };
     let failed = |error: std::io::Error| Error::LaunchFailed {
@@ -266,6 +289,7 @@ fn run(argv: &[OsString], start: Start, name: &str) -> Result<(), Error> {
     };
     let mut command = std::process::Command::new(program);
     command.args(args);
+    command.envs(planned.env.iter().map(|(name, value)| (name, value)));
     #[cfg(unix)]
     if start == Start::Replace {
         use std::os::unix::process::CommandExt;
@@ -321,6 +345,7 @@ fn as_before(locations: &Locations, link: &str) -> Result<Option<Command>, Error
         argv,
         browser: Some(browser),
         profile_dir: None,
+        env: vec![(HANDED_ON_VAR, link.to_owned())],
     }))
 }
 
@@ -581,8 +606,16 @@ fn fingerprint(profile: &tandem_profiles::Profile) -> String {
 pub fn rules(locations: &Locations, snapshot: &Snapshot) -> Result<RulesReport, Error> {
     let router = LinkRouter::load(locations)?;
     let set = router.router.rule_set();
+    // The first rule of each pattern: a later one with the same pattern is
+    // shadowed wherever both match.
+    let mut first_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut views: Vec<RuleView> = Vec::new();
     for (index, rule) in set.rules.iter().enumerate() {
+        let pattern = rule.pattern.to_string();
+        let earlier = first_of.get(&pattern).map(|&at| &set.rules[at]);
+        if rule.target != Target::NoPreference {
+            first_of.entry(pattern).or_insert(index);
+        }
         let mut flag = None;
         let mut note = Some(origin_note(&rule.origin));
         if let Target::Profile(profile) = &rule.target
@@ -592,7 +625,7 @@ pub fn rules(locations: &Locations, snapshot: &Snapshot) -> Result<RulesReport, 
             note = Some(why);
         }
         if flag.is_none()
-            && let Some(earlier) = router.router.shadowed_by(index)
+            && let Some(earlier) = earlier
         {
             flag = Some(RuleFlag::Shadowed);
             note = Some(format!(
@@ -653,9 +686,15 @@ pub fn rules(locations: &Locations, snapshot: &Snapshot) -> Result<RulesReport, 
             .into_iter()
             .map(|ignored| format!("rules.toml: {ignored} (ignored)")),
     );
+    let blocked = set.blocked().is_some();
     Ok(RulesReport {
         rules: views,
-        fallback: set.fallback.to_string(),
+        // While rules cannot be read, every undecided link is asked about.
+        fallback: if blocked {
+            "ask".to_owned()
+        } else {
+            set.fallback.to_string()
+        },
         fallback_flag,
         unwrap_before_opening: set.unwrap_before_opening,
         problems,
@@ -853,6 +892,9 @@ impl From<SettingsError> for Error {
                 detail: reason,
             },
             SettingsError::NoSuchRule(id) => Error::RuleNotFound { id },
+            error @ SettingsError::Full { .. } => Error::RuleInvalid {
+                detail: error.to_string(),
+            },
             SettingsError::NotYours { id, layer } => Error::RuleNotYours {
                 id,
                 layer: layer.to_owned(),
