@@ -461,6 +461,7 @@ fn every_link_in_the_table_opens_where_it_belongs() {
     let router = common::router();
     let table = table();
     assert!(table.len() >= 150, "the table has {} links", table.len());
+    println!("{} links decided", table.len());
     let mut wrong = Vec::new();
     for (url, expected, rule) in &table {
         let (got, got_rule) = common::outcome(&router, url);

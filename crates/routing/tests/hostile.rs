@@ -177,6 +177,7 @@ fn hostile_inputs() -> Vec<String> {
 fn hostile_links_never_reach_a_command_line_as_switches() {
     let inputs = hostile_inputs();
     assert!(inputs.len() >= 60, "{} inputs", inputs.len());
+    println!("{} hostile inputs", inputs.len());
     let router = &*ROUTER;
     let mut refused = 0;
     for input in &inputs {
