@@ -12,7 +12,7 @@ use std::fmt;
 
 use url::Url;
 
-use crate::web::{WebLink, host_key};
+use crate::web::{WebLink, host_of};
 
 /// Bounds on one rule's regular expression: a hostile rules file cannot make
 /// compiling or matching expensive.
@@ -105,17 +105,7 @@ impl Pattern {
         }
         let parsed = Url::parse(&format!("https://{authority}{}", path.unwrap_or("/")))
             .map_err(|error| PatternError::BadHost(authority.to_owned(), error.to_string()))?;
-        let host = match parsed.host() {
-            Some(url::Host::Domain(domain)) => host_key(domain),
-            Some(url::Host::Ipv4(address)) => address.to_string(),
-            Some(url::Host::Ipv6(address)) => format!("[{address}]"),
-            None => {
-                return Err(PatternError::BadHost(
-                    authority.to_owned(),
-                    "it names no host".into(),
-                ));
-            }
-        };
+        let host = host_of(&parsed);
         if host.is_empty() || host.split('.').any(str::is_empty) {
             return Err(PatternError::BadHost(
                 authority.to_owned(),

@@ -181,11 +181,15 @@ impl WebLink {
     /// The host as rules match it: lowercase ASCII (IDN in punycode),
     /// without one trailing dot; an IPv6 address in brackets.
     pub fn host(&self) -> String {
-        match self.url.host() {
-            Some(Host::Domain(domain)) => host_key(domain),
-            Some(Host::Ipv4(address)) => address.to_string(),
-            Some(Host::Ipv6(address)) => format!("[{address}]"),
-            None => String::new(),
+        host_of(&self.url)
+    }
+
+    /// The site "remember for this site" names: the host, with a port that
+    /// is not the default.
+    pub fn site(&self) -> String {
+        match self.port() {
+            Some(port) => format!("{}:{port}", self.host()),
+            None => self.host(),
         }
     }
 
@@ -196,6 +200,16 @@ impl WebLink {
 
     pub fn path(&self) -> &str {
         self.url.path()
+    }
+}
+
+/// A parsed link's host as rules compare it; empty when it has none.
+pub fn host_of(url: &Url) -> String {
+    match url.host() {
+        Some(Host::Domain(domain)) => host_key(domain),
+        Some(Host::Ipv4(address)) => address.to_string(),
+        Some(Host::Ipv6(address)) => format!("[{address}]"),
+        None => String::new(),
     }
 }
 

@@ -440,11 +440,9 @@ pub fn pick_request(
 ) -> Result<PickRequest, Error> {
     let router = LinkRouter::load(locations)?;
     let route = router.route_with(url, snapshot)?;
-    let effective = WebLink::parse(&route.effective_url).map_err(refused)?;
-    let site = match effective.port() {
-        Some(port) => format!("{}:{port}", effective.host()),
-        None => effective.host(),
-    };
+    let site = WebLink::parse(&route.effective_url)
+        .map_err(refused)?
+        .site();
     Ok(PickRequest {
         url: route.url,
         effective_url: route.effective_url,
@@ -479,14 +477,10 @@ pub fn open_picked(
     };
     let plan = launch::plan(chosen, locations, Some(open))?;
     let remembered = if remember {
-        let effective = unwrapped.effective();
-        let site = match effective.port() {
-            Some(port) => format!("{}:{port}", effective.host()),
-            None => effective.host(),
-        };
-        let pattern = Pattern::parse(&site).map_err(|error| Error::RuleInvalid {
-            detail: error.to_string(),
-        })?;
+        let pattern =
+            Pattern::parse(&unwrapped.effective().site()).map_err(|error| Error::RuleInvalid {
+                detail: error.to_string(),
+            })?;
         Some(add_parsed_rule(
             locations,
             pattern,
