@@ -20,7 +20,7 @@ bindings: ui
 # End-to-end tests only, against the current debug build.
 e2e: ui
 	scripts/bootstrap test
-	cargo build -p tandem-app -p tandem-cli
+	cargo build -p tandem-app -p tandem-cli -p tandem-tray
 	scripts/e2e
 
 # Release sizes, start-up and idle memory of the real app.

@@ -29,6 +29,12 @@ pub use state::AppState;
 
 use windows::WindowId;
 
+/// Whether this process keeps the tray and lives on when its windows close.
+/// On Linux a lean process of its own (`tandem-tray`, no web view) does
+/// that, and this one is only the windows: started on demand, it ends with
+/// its last window, so Tandem waiting in the tray costs little memory.
+pub const OWN_TRAY: bool = !cfg!(target_os = "linux");
+
 /// Hands one update of the core's watcher to every part of the shell: the
 /// window hears it as events, the tray shows it, the person is told what was
 /// done for them.
@@ -47,8 +53,61 @@ fn publish<R: Runtime>(app: &AppHandle<R>, update: &Update) {
     if let Err(error) = app.emit_to(window, events::LINKS_CHANGED, &update.status) {
         tracing::debug!("cannot tell the switcher about a link change: {error}");
     }
-    tray::show(app, &update.toggle);
-    notices::tell(app, update);
+    if OWN_TRAY {
+        tray::show(app, Some(update));
+        notices::tell(app, update);
+    }
+}
+
+/// What the process was started (or, through the single instance, asked)
+/// to show: a link to ask about, the settings, or the switcher.
+fn show_what_args_ask<R: Runtime>(app: &AppHandle<R>, args: &[String]) {
+    if args.iter().any(|arg| arg == QUIT_FLAG) {
+        tracing::info!("asked to quit");
+        app.exit(0);
+        return;
+    }
+    if let Some(url) = tandem_api::routing::handed_link(args) {
+        tracing::info!("a link to ask about");
+        ask_where(app, url);
+        return;
+    }
+    let window = if args.iter().any(|arg| arg == SETTINGS_FLAG) {
+        WindowId::Settings
+    } else {
+        WindowId::Switcher
+    };
+    if let Err(error) = windows::show(app, window) {
+        tracing::error!("{error}");
+    }
+}
+
+/// Ends a running Tandem window process (the tray's "Quit").
+pub const QUIT_FLAG: &str = "--quit";
+/// Opens the settings window.
+pub const SETTINGS_FLAG: &str = "--settings";
+
+/// Starts the tray process if it is not running (it keeps one instance).
+fn start_tray_process() {
+    let tray = tandem_api::setup::tray_executable();
+    let mut command = std::process::Command::new(&tray);
+    command
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    match command.spawn() {
+        Ok(mut child) => {
+            let _ = std::thread::Builder::new()
+                .name("tandem-tray-start".into())
+                .spawn(move || child.wait());
+        }
+        Err(error) => tracing::warn!("cannot start the tray ({}): {error}", tray.display()),
+    }
 }
 
 /// Asks the person where `url` opens: queues it for the picker and shows
@@ -82,8 +141,12 @@ fn route_link<R: Runtime>(app: &AppHandle<R>, url: String) {
         Ok(tandem_api::routing::Opened::Picker) => ask_where(app, url),
         Err(error) => {
             tracing::warn!("a link could not be opened: {error}");
-            tandem_api::routing::desktop::notify(
-                "Tandem could not open a link",
+            let language = state
+                .locations()
+                .map(tandem_api::settings::language)
+                .unwrap_or_else(|_| tandem_i18n::Language::from_environment());
+            tandem_api::desktop::notify(
+                language.text("notice.link_not_opened"),
                 &error.to_string(),
             );
         }
@@ -150,38 +213,39 @@ pub fn run() -> ExitCode {
     }
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "Tandem starting");
 
+    // Started at sign-in where a tray process of its own waits: that is
+    // all there is to do.
+    if !OWN_TRAY && std::env::args().any(|arg| arg == tandem_footprint::autostart::BACKGROUND_FLAG)
+    {
+        start_tray_process();
+        return ExitCode::SUCCESS;
+    }
+
     // Single instance comes first: a second launch must hand over before
     // anything else starts.
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
-            if let Some(url) = tandem_api::routing::handed_link(&argv) {
-                tracing::info!("a link to ask about");
-                ask_where(app, url);
-                return;
-            }
-            tracing::info!("second launch: showing the running Tandem");
-            if let Err(error) = windows::show(app, WindowId::Switcher) {
-                tracing::error!("{error}");
-            }
+            tracing::info!("second launch: the running Tandem shows what it asks");
+            show_what_args_ask(app, &argv);
         }))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             watch(app.handle());
-            tray::install(app.handle())?;
-            let args: Vec<String> = std::env::args().collect();
-            if let Some(url) = tandem_api::routing::handed_link(&args) {
-                // Started by the link handler to ask about a link.
-                ask_where(app.handle(), url);
-                return Ok(());
+            if OWN_TRAY {
+                tray::install(app.handle())?;
+            } else {
+                start_tray_process();
             }
+            let args: Vec<String> = std::env::args().collect();
             // Started at sign-in: wait in the tray until asked.
             let background = args
                 .iter()
                 .any(|arg| arg == tandem_footprint::autostart::BACKGROUND_FLAG);
-            if !background {
-                windows::show(app.handle(), WindowId::Switcher)?;
+            if OWN_TRAY && background {
+                return Ok(());
             }
+            show_what_args_ask(app.handle(), &args);
             Ok(())
         });
     let app = match wire(builder, AppState::new(locations))
@@ -204,11 +268,12 @@ pub fn run() -> ExitCode {
                 route_link(app, url.to_string());
             }
         }
-        // The last window closing must not end Tandem: it lives on in the tray.
-        // Only an explicit exit (Quit, which sets a code) ends it.
+        // Where this process keeps the tray, the last window closing must
+        // not end it; only Quit (which sets a code) does. Elsewhere the tray
+        // process lives on, and this one ends with its windows.
         RunEvent::ExitRequested {
             code: None, api, ..
-        } => {
+        } if OWN_TRAY => {
             tracing::debug!("last window closed; staying in the tray");
             api.prevent_exit();
         }

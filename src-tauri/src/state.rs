@@ -35,6 +35,8 @@ pub struct AppState {
     /// Links waiting for the person to choose a profile in the picker, in
     /// the order they were clicked.
     waiting_links: Mutex<VecDeque<String>>,
+    /// What each entry of the app's own tray menu does (macOS, Windows).
+    tray_actions: Mutex<Vec<Option<tandem_api::tray::TrayAction>>>,
     pub confirmer: Confirmer,
 }
 
@@ -56,6 +58,7 @@ impl AppState {
             latest: Mutex::new(None),
             sign_in: Mutex::new(None),
             waiting_links: Mutex::new(VecDeque::new()),
+            tray_actions: Mutex::new(Vec::new()),
             confirmer: Confirmer::NativeDialog,
         }
     }
@@ -129,6 +132,15 @@ impl AppState {
 
     pub fn end_sign_in(&self) {
         *lock(&self.sign_in) = None;
+    }
+
+    pub fn set_tray_actions(&self, actions: Vec<Option<tandem_api::tray::TrayAction>>) {
+        *lock(&self.tray_actions) = actions;
+    }
+
+    /// What the tray menu's entry `index` does.
+    pub fn tray_action(&self, index: usize) -> Option<tandem_api::tray::TrayAction> {
+        lock(&self.tray_actions).get(index).cloned().flatten()
     }
 
     /// Queues a link for the picker; whether it is the first waiting.

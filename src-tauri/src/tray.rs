@@ -1,183 +1,136 @@
-//! The tray icon and its menu. On Linux the tray only shows a menu (no click
-//! events reach the app), so everything must be reachable from the menu.
-//! The menu shows what the core's watcher last said; its actions go through
-//! the core's API layer like any command.
+//! The app's own tray, where the app is the one long-running process
+//! (macOS and Windows; on Linux the lean `tandem-tray` process keeps the
+//! tray). It draws the core's menu (`tandem_api::tray::menu`) and hands
+//! each click to `tandem_api::tray::perform`; what the menu says and does is
+//! decided there, for every tray alike.
 
-use tandem_api::Proof;
-use tandem_linking::UnlinkReason;
-use tandem_linking::toggle::{ToggleView, personal_profile_for};
-use tauri::menu::{CheckMenuItem, Menu, MenuId, MenuItem, PredefinedMenuItem};
+use tandem_api::tray::{Effect, TrayAction, TrayEntry, TrayMenu};
+use tandem_api::watch::Update;
+use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::state::AppState;
 use crate::windows::{self, WindowId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TrayAction {
-    ToggleLinking,
-    OpenSwitcher,
-    Quit,
+const TRAY_ID: &str = "tandem";
+
+fn entry_id(index: usize) -> String {
+    format!("entry-{index}")
 }
 
-impl TrayAction {
-    const ALL: [TrayAction; 3] = [
-        TrayAction::ToggleLinking,
-        TrayAction::OpenSwitcher,
-        TrayAction::Quit,
-    ];
-
-    const fn id(self) -> &'static str {
-        match self {
-            TrayAction::ToggleLinking => "toggle-linking",
-            TrayAction::OpenSwitcher => "open-switcher",
-            TrayAction::Quit => "quit",
-        }
-    }
-
-    const fn label(self) -> &'static str {
-        match self {
-            TrayAction::ToggleLinking => "Account linking",
-            TrayAction::OpenSwitcher => "Open Tandem",
-            TrayAction::Quit => "Quit",
-        }
-    }
+fn index_of(id: &str) -> Option<usize> {
+    id.strip_prefix("entry-")?.parse().ok()
 }
 
-impl TryFrom<&MenuId> for TrayAction {
-    type Error = ();
-
-    fn try_from(id: &MenuId) -> Result<Self, ()> {
-        TrayAction::ALL
-            .into_iter()
-            .find(|action| id == action.id())
-            .ok_or(())
+fn build_menu<R: Runtime>(app: &AppHandle<R>, model: &TrayMenu) -> tauri::Result<Menu<R>> {
+    let menu = Menu::new(app)?;
+    for (index, entry) in model.entries.iter().enumerate() {
+        let id = entry_id(index);
+        let item: Box<dyn IsMenuItem<R>> = match entry {
+            TrayEntry::Switch {
+                label,
+                checked,
+                enabled,
+                ..
+            } => Box::new(CheckMenuItem::with_id(
+                app,
+                &id,
+                label,
+                *enabled,
+                *checked,
+                None::<&str>,
+            )?),
+            TrayEntry::Item { label, .. } => {
+                Box::new(MenuItem::with_id(app, &id, label, true, None::<&str>)?)
+            }
+            TrayEntry::Heading(label) => {
+                Box::new(MenuItem::with_id(app, &id, label, false, None::<&str>)?)
+            }
+            TrayEntry::Separator => Box::new(PredefinedMenuItem::separator(app)?),
+        };
+        menu.append(item.as_ref())?;
     }
+    Ok(menu)
 }
 
-/// The "Account linking" item, kept to update it when links or policy change.
-struct LinkingItem<R: Runtime>(CheckMenuItem<R>);
-
-/// Before the first reading, the switch can do nothing yet.
-fn not_yet() -> ToggleView {
-    ToggleView {
-        work: None,
-        checked: false,
-        enabled: false,
-        label: "Account linking (reading profiles…)".into(),
-    }
+fn actions(model: &TrayMenu) -> Vec<Option<TrayAction>> {
+    model
+        .entries
+        .iter()
+        .map(|entry| match entry {
+            TrayEntry::Switch { action, .. } | TrayEntry::Item { action, .. } => {
+                Some(action.clone())
+            }
+            TrayEntry::Heading(_) | TrayEntry::Separator => None,
+        })
+        .collect()
 }
 
-/// Shows `view` in the "Account linking" item.
-pub fn show<R: Runtime>(app: &AppHandle<R>, view: &ToggleView) {
-    let Some(item) = app.try_state::<LinkingItem<R>>() else {
+/// Shows the menu for `update` (rebuilt whole: profiles come and go).
+pub fn show<R: Runtime>(app: &AppHandle<R>, update: Option<&Update>) {
+    let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
-    let item = &item.0;
-    for result in [
-        item.set_text(&view.label),
-        item.set_checked(view.checked),
-        item.set_enabled(view.enabled),
-    ] {
-        if let Err(error) = result {
-            tracing::warn!("cannot update the tray: {error}");
+    let state = app.state::<AppState>();
+    let Ok(locations) = state.locations() else {
+        return;
+    };
+    let model = tandem_api::tray::menu(update, tandem_api::settings::language(locations));
+    match build_menu(app, &model) {
+        Ok(menu) => {
+            state.set_tray_actions(actions(&model));
+            if let Err(error) = tray.set_menu(Some(menu)) {
+                tracing::warn!("cannot update the tray: {error}");
+            }
+            let _ = tray.set_tooltip(Some(&model.tooltip));
         }
+        Err(error) => tracing::warn!("cannot build the tray menu: {error}"),
     }
 }
 
 pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let item = |action: TrayAction| {
-        MenuItem::with_id(app, action.id(), action.label(), true, None::<&str>)
-    };
-    let view = app
-        .state::<AppState>()
-        .latest()
-        .map(|update| update.toggle)
-        .unwrap_or_else(not_yet);
-    let linking = CheckMenuItem::with_id(
-        app,
-        TrayAction::ToggleLinking.id(),
-        &view.label,
-        view.enabled,
-        view.checked,
-        None::<&str>,
-    )?;
-    let menu = Menu::with_items(
-        app,
-        &[
-            &linking,
-            &PredefinedMenuItem::separator(app)?,
-            &item(TrayAction::OpenSwitcher)?,
-            &PredefinedMenuItem::separator(app)?,
-            &item(TrayAction::Quit)?,
-        ],
-    )?;
-    app.manage(LinkingItem(linking));
-    let mut tray = TrayIconBuilder::with_id("tandem")
+    let mut tray = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Tandem")
-        .menu(&menu)
-        .on_menu_event(|app, event| match TrayAction::try_from(event.id()) {
-            Ok(action) => perform(app, action),
-            Err(()) => tracing::warn!(id = ?event.id(), "unknown tray menu item"),
+        .on_menu_event(|app, event| {
+            let action = index_of(event.id().as_ref())
+                .and_then(|index| app.state::<AppState>().tray_action(index));
+            match action {
+                Some(action) => perform(app, &action),
+                None => tracing::warn!(id = ?event.id(), "unknown tray menu item"),
+            }
         });
     if let Some(icon) = app.default_window_icon() {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
+    show(app, app.state::<AppState>().latest().as_ref());
     Ok(())
 }
 
-fn perform<R: Runtime>(app: &AppHandle<R>, action: TrayAction) {
+fn perform<R: Runtime>(app: &AppHandle<R>, action: &TrayAction) {
     tracing::debug!(?action, "tray menu");
-    match action {
-        TrayAction::ToggleLinking => toggle_linking(app),
-        TrayAction::OpenSwitcher => {
-            if let Err(error) = windows::show(app, WindowId::Switcher) {
-                tracing::error!("{error}");
-            }
-        }
-        TrayAction::Quit => app.exit(0),
-    }
-}
-
-/// Links the current work profile to the personal profile beside it, or
-/// unlinks it. Without a personal profile to use, the switcher opens so the
-/// person can choose or sign in. Either way the watcher's next update shows
-/// what really happened (a click flips a check item by itself).
-fn toggle_linking<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
-    let result = state.open().and_then(|mut tandem| {
-        let view = tandem.toggle_view();
-        let Some(work) = view.work.clone() else {
-            return Ok(());
-        };
-        if view.checked {
-            tandem
-                .unlink(Some(&work), UnlinkReason::AtRequest)
-                .map(drop)
-        } else {
-            match personal_profile_for(tandem.profiles(), &work) {
-                Some(personal) => tandem
-                    .link(
-                        &work,
-                        Proof::Profile(personal),
-                        &|_| {},
-                        &tandem_api::Cancel::new(),
-                    )
-                    .map(drop),
-                None => {
-                    if let Err(error) = windows::show(app, WindowId::Switcher) {
-                        tracing::error!("{error}");
-                    }
-                    Ok(())
-                }
-            }
+    let Ok(locations) = state.locations() else {
+        return;
+    };
+    let effect = tandem_api::tray::perform(locations, state.latest().as_ref(), action);
+    let show_window = |id| {
+        if let Err(error) = windows::show(app, id) {
+            tracing::error!("{error}");
         }
-    });
-    if let Err(error) = result {
-        tracing::warn!("account linking from the tray: {error}");
+    };
+    match effect {
+        Ok(Effect::Done) => {}
+        Ok(Effect::ShowSwitcher) => show_window(WindowId::Switcher),
+        Ok(Effect::ShowSettings) => show_window(WindowId::Settings),
+        Ok(Effect::Quit) => app.exit(0),
+        Err(error) => tracing::warn!("tray: {error}"),
     }
-    if let Err(error) = state.refresh() {
+    // A toggle changed links: every part of the shell hears it.
+    if matches!(action, TrayAction::ToggleLinking)
+        && let Err(error) = state.refresh()
+    {
         tracing::warn!("{error}");
     }
 }
@@ -188,16 +141,9 @@ mod tests {
 
     #[test]
     fn menu_ids_round_trip() {
-        for action in TrayAction::ALL {
-            let id = MenuId::new(action.id());
-            assert_eq!(TrayAction::try_from(&id), Ok(action));
+        for index in [0, 7, 42] {
+            assert_eq!(index_of(&entry_id(index)), Some(index));
         }
-        assert_eq!(TrayAction::try_from(&MenuId::new("nope")), Err(()));
-    }
-
-    #[test]
-    fn menu_labels_match_the_spec() {
-        assert_eq!(TrayAction::OpenSwitcher.label(), "Open Tandem");
-        assert_eq!(TrayAction::Quit.label(), "Quit");
+        assert_eq!(index_of("quit"), None);
     }
 }

@@ -9,6 +9,9 @@ pub enum WindowId {
     Switcher,
     /// Asks which profile opens a link no rule decides.
     Picker,
+    Settings,
+    /// The first-run wizard.
+    Wizard,
 }
 
 impl WindowId {
@@ -17,6 +20,8 @@ impl WindowId {
         match self {
             WindowId::Switcher => "switcher",
             WindowId::Picker => "picker",
+            WindowId::Settings => "settings",
+            WindowId::Wizard => "wizard",
         }
     }
 }

@@ -21,6 +21,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const appBinary = process.env.TANDEM_APP ?? path.join(repoRoot, "target/debug/tandem-app");
 /** The `tandem` command built beside the app: the link handler runs it. */
 export const cliBinary = process.env.TANDEM_CLI ?? path.join(path.dirname(appBinary), "tandem");
+/** The tray process the app starts beside itself (Linux). */
+export const trayBinary = path.join(path.dirname(appBinary), "tandem-tray");
 export const artifactsDir = process.env.TANDEM_ARTIFACTS ?? path.join(repoRoot, "artifacts/e2e");
 export const appVersion = JSON.parse(readFileSync(path.join(repoRoot, "tauri.conf.json"), "utf8")).version;
 mkdirSync(artifactsDir, { recursive: true });
@@ -89,6 +91,28 @@ export function childProcesses(pid) {
     }
   }
   return children;
+}
+
+/** The running processes named `name` whose HOME is `home`. */
+export function processesOf(name, home) {
+  const found = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== name) continue;
+      const environ = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      if (environ.includes(`HOME=${home}`)) found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+/** Quits the tray process (and its windows) a test's app started. */
+export async function quitTray(env, home) {
+  spawnSync(trayBinary, ["--quit"], { env, timeout: 10000 });
+  await waitFor("the tray process to end", () => processesOf("tandem-tray", home).length === 0, 10000);
 }
 
 export function isRunning(pid) {
@@ -197,9 +221,11 @@ export async function startSession(machine) {
   return { driver, browser };
 }
 
-/** Ends the session and the driver; the app may already have quit. */
-export async function endSession(session) {
+/** Ends the session and the driver; the app may already have quit. The
+ * tray process the app started goes too. */
+export async function endSession(session, machine) {
   await session?.browser?.deleteSession().catch(() => {});
   session?.driver?.kill();
   await session?.driver?.exited;
+  if (machine) await quitTray(machine.env, machine.home);
 }

@@ -47,7 +47,7 @@ describe("account linking", () => {
 
   after(async () => {
     // The last test quits the app, which may already have ended the session.
-    await endSession(session);
+    await endSession(session, machine);
     machine?.cleanup();
   });
 

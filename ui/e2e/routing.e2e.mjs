@@ -72,7 +72,7 @@ describe("link routing in the app", () => {
   });
 
   after(async () => {
-    await endSession(session);
+    await endSession(session, machine);
     machine?.cleanup();
   });
 

@@ -18,7 +18,7 @@ describe("switcher window", () => {
   });
 
   after(async () => {
-    await endSession(session);
+    await endSession(session, machine);
     machine?.cleanup();
   });
 

@@ -20,11 +20,14 @@
 //! no link.
 
 pub mod accounts;
+pub mod desktop;
 pub mod error;
 pub mod policy;
 pub mod profiles;
 pub mod routing;
+pub mod settings;
 pub mod setup;
+pub mod tray;
 pub mod watch;
 
 use std::collections::BTreeMap;

@@ -21,6 +21,30 @@ pub fn uninstall_plan(locations: &Locations) -> Plan {
     tandem_footprint::uninstall::plan(locations)
 }
 
+/// Stops the tray process (Linux) and waits, at most 10 s, for it to end:
+/// before the app removes all of Tandem's data, nothing else may write it.
+pub fn stop_tray() {
+    if !cfg!(target_os = "linux") || !tandem_footprint::uninstall::running(&["tandem-tray"]) {
+        return;
+    }
+    let stopped = std::process::Command::new(tray_executable())
+        .arg("--stop")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    if let Err(error) = stopped {
+        tracing::warn!("cannot stop the tray: {error}");
+        return;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while tandem_footprint::uninstall::running(&["tandem-tray"])
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 /// Whether Tandem's app runs for this user (checked on Linux).
 pub fn app_is_running() -> bool {
     tandem_footprint::uninstall::app_is_running()
@@ -42,11 +66,46 @@ pub fn autostart_enabled(locations: &Locations) -> bool {
 /// Starts Tandem at sign-in from now on, or stops doing so.
 pub fn set_autostart(locations: &Locations, on: bool) -> Result<(), Error> {
     if on {
-        tandem_footprint::autostart::enable(locations, &app_executable())?;
+        // Where a tray process of its own waits (Linux), that is what starts.
+        let program = if cfg!(target_os = "linux") {
+            tray_executable()
+        } else {
+            app_executable()
+        };
+        tandem_footprint::autostart::enable(locations, &program)?;
     } else {
         tandem_footprint::autostart::disable(locations)?;
     }
     Ok(())
+}
+
+/// The variable that names the tray process's executable (tests, packagers).
+pub const TRAY_VAR: &str = "TANDEM_TRAY";
+
+/// The tray process (Linux): `$TANDEM_TRAY`, else beside this program, else
+/// by name.
+pub fn tray_executable() -> PathBuf {
+    sibling(
+        TRAY_VAR,
+        if cfg!(windows) {
+            "tandem-tray.exe"
+        } else {
+            "tandem-tray"
+        },
+    )
+}
+
+fn sibling(variable: &str, name: &str) -> PathBuf {
+    if let Some(path) = std::env::var_os(variable).map(PathBuf::from)
+        && path.is_absolute()
+    {
+        return path;
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(name)))
+        .filter(|path| path.exists())
+        .unwrap_or_else(|| PathBuf::from(name))
 }
 
 /// The variable that names the app's executable, for packagers that put it
@@ -56,19 +115,12 @@ pub const APP_VAR: &str = "TANDEM_APP";
 /// The app's executable: `$TANDEM_APP`, else beside this program when
 /// installed together, else by name.
 pub fn app_executable() -> PathBuf {
-    if let Some(app) = std::env::var_os(APP_VAR).map(PathBuf::from)
-        && app.is_absolute()
-    {
-        return app;
-    }
-    let name = if cfg!(windows) {
-        "tandem-app.exe"
-    } else {
-        "tandem-app"
-    };
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(name)))
-        .filter(|path| path.exists())
-        .unwrap_or_else(|| PathBuf::from(name))
+    sibling(
+        APP_VAR,
+        if cfg!(windows) {
+            "tandem-app.exe"
+        } else {
+            "tandem-app"
+        },
+    )
 }

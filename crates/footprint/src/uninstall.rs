@@ -166,6 +166,11 @@ fn remove_empty_tandem_parents(dir: &std::path::Path) {
 /// Whether Tandem's app runs for this user (Linux; elsewhere `false`). A
 /// running app would write its state and logs again after an uninstall.
 pub fn app_is_running() -> bool {
+    running(&["tandem-app", "tandem-tray"])
+}
+
+/// Whether a process of this user runs one of `names` (checked on Linux).
+pub fn running(names: &[&str]) -> bool {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::MetadataExt;
@@ -179,12 +184,19 @@ pub fn app_is_running() -> bool {
             let path = entry.path();
             std::fs::metadata(&path).is_ok_and(|m| m.uid() == me.uid())
                 && tandem_files::read_regular(&path.join("comm"), 64).is_ok_and(|comm| {
-                    comm.is_some_and(|comm| comm.trim_ascii_end() == b"tandem-app")
+                    comm.is_some_and(|comm| {
+                        names
+                            .iter()
+                            .any(|name| comm.trim_ascii_end() == name.as_bytes())
+                    })
                 })
         })
     }
     #[cfg(not(target_os = "linux"))]
-    false
+    {
+        let _ = names;
+        false
+    }
 }
 
 #[cfg(test)]

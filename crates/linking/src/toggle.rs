@@ -8,14 +8,27 @@ use crate::book::Status;
 use crate::engine::linking_decision;
 use crate::model::{LinkState, ProfileRef};
 
-/// How the switch looks.
+/// How the switch looks; a front end words its note in the person's language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToggleView {
     /// The work profile it acts on.
     pub work: Option<ProfileRef>,
     pub checked: bool,
     pub enabled: bool,
-    pub label: String,
+    pub note: Option<ToggleNote>,
+}
+
+/// What the switch says beside its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToggleNote {
+    NoWorkProfile,
+    /// Policy forbids linking, for this reason (shortened for a menu).
+    Off {
+        reason: String,
+    },
+    WorkAccountUnavailable,
+    SigningIn,
+    PersonalDataPaused,
 }
 
 /// The longest reason shown in a menu label; menus do not wrap.
@@ -62,7 +75,7 @@ pub fn toggle_view(status: &Status, profiles: &Snapshot, policy: &PolicySet) -> 
             work: None,
             checked: false,
             enabled: false,
-            label: "Account linking (no work profile found)".into(),
+            note: Some(ToggleNote::NoWorkProfile),
         };
     };
     let work = ProfileRef::of(work);
@@ -74,23 +87,23 @@ pub fn toggle_view(status: &Status, profiles: &Snapshot, policy: &PolicySet) -> 
             work: Some(work),
             checked: false,
             enabled: false,
-            label: format!("Account linking: off, {}", shorten(&reason)),
+            note: Some(ToggleNote::Off {
+                reason: shorten(&reason),
+            }),
         };
     }
-    let label = match link.map(|l| l.state) {
-        Some(LinkState::WorkAccountUnavailable) => {
-            "Account linking (work account unavailable)".to_owned()
-        }
-        Some(LinkState::Linking) => "Account linking (signing in…)".to_owned(),
-        _ if status.personal_data_restricted => "Account linking (personal data paused)".to_owned(),
-        _ => "Account linking".to_owned(),
+    let note = match link.map(|l| l.state) {
+        Some(LinkState::WorkAccountUnavailable) => Some(ToggleNote::WorkAccountUnavailable),
+        Some(LinkState::Linking) => Some(ToggleNote::SigningIn),
+        _ if status.personal_data_restricted => Some(ToggleNote::PersonalDataPaused),
+        _ => None,
     };
     ToggleView {
         checked: link.is_some(),
         // Unlinking is always allowed; linking needs personal processing.
         enabled: link.is_some() || !status.personal_data_restricted,
         work: Some(work),
-        label,
+        note,
     }
 }
 
@@ -191,19 +204,17 @@ mod tests {
         };
         let view = toggle_view(&status(vec![]), &profiles, &policy_off());
         assert!(!view.enabled && !view.checked);
-        assert!(
-            view.label
-                .starts_with("Account linking: off, your organization"),
-            "{}",
-            view.label
-        );
-        assert!(view.label.chars().count() <= "Account linking: off, ".len() + MAX_REASON);
+        let Some(ToggleNote::Off { reason }) = view.note else {
+            panic!("{view:?}")
+        };
+        assert!(reason.starts_with("your organization"), "{reason}");
+        assert!(reason.chars().count() <= MAX_REASON);
     }
 
     #[test]
     fn without_a_work_profile_there_is_nothing_to_link() {
         let view = toggle_view(&status(vec![]), &Snapshot::default(), &PolicySet::default());
         assert!(!view.enabled);
-        assert!(view.label.contains("no work profile"));
+        assert_eq!(view.note, Some(ToggleNote::NoWorkProfile));
     }
 }

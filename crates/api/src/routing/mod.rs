@@ -16,7 +16,6 @@
 //!   [`handler_off`].
 //! - The picker: [`pick_request`] and [`open_picked`].
 
-pub mod desktop;
 mod facts;
 
 use std::ffi::OsString;

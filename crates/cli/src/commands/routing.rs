@@ -64,7 +64,13 @@ pub fn open(out: &mut Output, url: &OsString) -> Result<(), Error> {
     match opened {
         Ok(_) => Ok(()),
         Err(error) => {
-            routing::desktop::notify("Tandem could not open a link", &error.to_string());
+            if let Ok(locations) = super::locations() {
+                let language = tandem_api::settings::language(&locations);
+                tandem_api::desktop::notify(
+                    language.text("notice.link_not_opened"),
+                    &error.to_string(),
+                );
+            }
             Err(error)
         }
     }

@@ -1,7 +1,7 @@
-//! What the link handler tells the desktop: nobody sees `tandem open`'s
-//! stderr, so a link that could not be opened is also told as a desktop
-//! notification (freedesktop.org notifications over the session bus, with
-//! a short timeout: a missing notification daemon never holds it up).
+//! Desktop notifications (freedesktop.org notifications over the session
+//! bus), for the processes with no window: the link handler, whose stderr
+//! nobody sees, and the tray. A missing or silent notification daemon never
+//! holds them up.
 
 use std::time::Duration;
 

@@ -1,0 +1,247 @@
+//! Tandem's words in English and Dutch.
+//!
+//! **Invariant:** every user-facing sentence lives in one catalogue per
+//! language (`catalogues/en.json`, `catalogues/nl.json`), keyed, with
+//! `{name}` placeholders. The window imports the same files; the tray, the
+//! notifications and the CLI read them through this crate. A test fails
+//! when a key is missing from one catalogue, or a placeholder differs.
+//!
+//! The language is the person's choice (kept by the app's settings), else
+//! the OS locale (`LANGUAGE`, `LC_ALL`, `LC_MESSAGES`, `LANG`), else English.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    En,
+    Nl,
+}
+
+const EN: &str = include_str!("../catalogues/en.json");
+const NL: &str = include_str!("../catalogues/nl.json");
+
+type Catalogue = HashMap<String, String>;
+
+fn parse(text: &str) -> Catalogue {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn catalogue(language: Language) -> &'static Catalogue {
+    static EN_CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    static NL_CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    match language {
+        Language::En => EN_CATALOGUE.get_or_init(|| parse(EN)),
+        Language::Nl => NL_CATALOGUE.get_or_init(|| parse(NL)),
+    }
+}
+
+impl Language {
+    pub const ALL: [Language; 2] = [Language::En, Language::Nl];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Nl => "nl",
+        }
+    }
+
+    /// The language a locale or language tag names (`nl`, `nl_BE.UTF-8`,
+    /// `nl-NL`), if Tandem speaks it.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let primary: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Language::En),
+            "nl" => Some(Language::Nl),
+            _ => None,
+        }
+    }
+
+    /// The OS locale's language, as `gettext` reads it: the first of
+    /// `LANGUAGE` (a `:` list) Tandem speaks, else `LC_ALL`, `LC_MESSAGES`,
+    /// `LANG`; English when none is set or Tandem does not speak it.
+    pub fn from_environment() -> Self {
+        Self::from_variables(|name| std::env::var(name).ok())
+    }
+
+    /// [`Language::from_environment`] over any source of variables.
+    pub fn from_variables(get: impl Fn(&str) -> Option<String>) -> Self {
+        let set = |name: &str| get(name).filter(|value| !value.is_empty());
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().find_map(set);
+        // "C" and "POSIX" mean no language; LANGUAGE is ignored then, as
+        // gettext ignores it.
+        if locale
+            .as_deref()
+            .is_some_and(|locale| locale == "C" || locale == "POSIX" || locale.starts_with("C."))
+        {
+            return Language::En;
+        }
+        if let Some(list) = set("LANGUAGE")
+            && let Some(language) = list.split(':').find_map(Self::from_tag)
+        {
+            return language;
+        }
+        locale
+            .as_deref()
+            .and_then(Self::from_tag)
+            .unwrap_or(Language::En)
+    }
+
+    /// The sentence `key`, in this language (in English where it is missing,
+    /// which a test forbids; the key itself as a last resort).
+    pub fn text(self, key: &str) -> &'static str {
+        catalogue(self)
+            .get(key)
+            .or_else(|| catalogue(Language::En).get(key))
+            .map_or("", String::as_str)
+    }
+
+    /// The sentence `key` with its `{name}` placeholders filled in.
+    pub fn format(self, key: &str, params: &[(&str, &str)]) -> String {
+        let text = self.text(key);
+        if text.is_empty() {
+            return key.to_owned();
+        }
+        fill(text, |name| {
+            params
+                .iter()
+                .find(|(param, _)| *param == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    }
+}
+
+/// `text` with each `{name}` replaced by `value(name)`, when it has one.
+pub fn fill(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close)
+                if after[..close]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                let name = &after[..close];
+                match value(name) {
+                    Some(value) => out.push_str(&value),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholders a sentence uses.
+pub fn placeholders(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let _ = fill(text, |name| {
+        names.push(name.to_owned());
+        None
+    });
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Every key of every catalogue, for the tests that keep them in step.
+pub fn keys(language: Language) -> Vec<&'static str> {
+    let mut keys: Vec<&str> = catalogue(language).keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_catalogues_have_the_same_keys_and_placeholders() {
+        let english = keys(Language::En);
+        let dutch = keys(Language::Nl);
+        assert!(!english.is_empty(), "the English catalogue parses");
+        let missing: Vec<_> = english.iter().filter(|key| !dutch.contains(key)).collect();
+        let extra: Vec<_> = dutch.iter().filter(|key| !english.contains(key)).collect();
+        assert!(missing.is_empty(), "missing in nl.json: {missing:?}");
+        assert!(extra.is_empty(), "only in nl.json: {extra:?}");
+        for key in english {
+            assert_eq!(
+                placeholders(Language::En.text(key)),
+                placeholders(Language::Nl.text(key)),
+                "the placeholders of {key} differ"
+            );
+            assert!(
+                !Language::Nl.text(key).trim().is_empty(),
+                "{key} is empty in nl.json"
+            );
+        }
+    }
+
+    #[test]
+    fn the_locale_decides_unless_it_says_nothing() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| (*value).to_owned())
+            }
+        };
+        assert_eq!(
+            Language::from_variables(env(&[("LANG", "nl_NL.UTF-8")])),
+            Language::Nl
+        );
+        assert_eq!(
+            Language::from_variables(env(&[("LANG", "nl_BE")])),
+            Language::Nl
+        );
+        assert_eq!(
+            Language::from_variables(env(&[("LANG", "de_DE.UTF-8")])),
+            Language::En
+        );
+        assert_eq!(
+            Language::from_variables(env(&[("LANG", "en_GB.UTF-8"), ("LC_ALL", "nl_NL.UTF-8")])),
+            Language::Nl
+        );
+        assert_eq!(
+            Language::from_variables(env(&[("LANGUAGE", "fr:nl:en"), ("LANG", "fr_FR.UTF-8")])),
+            Language::Nl
+        );
+        assert_eq!(
+            Language::from_variables(env(&[("LANGUAGE", "nl"), ("LANG", "C")])),
+            Language::En
+        );
+        assert_eq!(Language::from_variables(env(&[])), Language::En);
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_ones_kept() {
+        assert_eq!(
+            fill("{a} and {b}", |name| (name == "a").then(|| "x".into())),
+            "x and {b}"
+        );
+        assert_eq!(fill("{ not one }", |_| Some("y".into())), "{ not one }");
+        assert_eq!(placeholders("{b} {a} {b}"), ["a", "b"]);
+    }
+}
