@@ -11,7 +11,9 @@
 //! - [`provider`]: `ui/test-support/oidc-provider.mjs` on 127.0.0.1.
 //! - [`keyring`]: what the test session's Secret Service holds.
 //! - [`stand_in`]: programs that record how Tandem started them.
-//! - `notifications`: a notification daemon on a private bus.
+//! - `bus`, `notifications`, `tray_host`: a private session bus, a
+//!   notification daemon on it, and a desktop's tray host reading (and
+//!   clicking) a tray's menu over it.
 //!
 //! Only integration tests and benches use it: a crate's own unit tests are
 //! compiled apart from the crate this kit links, so their values would not
@@ -21,12 +23,16 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod bench;
+#[cfg(target_os = "linux")]
+pub mod bus;
 pub mod keyring;
 #[cfg(target_os = "linux")]
 pub mod notifications;
 pub mod profiles;
 pub mod provider;
 pub mod stand_in;
+#[cfg(target_os = "linux")]
+pub mod tray_host;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,14 +2,14 @@
 //! (`dbus-daemon`) on which this process owns `org.freedesktop.Notifications`
 //! and records each notification it is asked to show.
 
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use dbus::blocking::Connection;
-use dbus::channel::{Channel, MatchingReceiver};
+use dbus::channel::MatchingReceiver;
 use dbus::message::MatchRule;
+
+use crate::bus::PrivateBus;
 
 /// One notification: its summary and body.
 pub type Shown = (String, String);
@@ -19,8 +19,7 @@ pub struct NotificationDaemon {
     pub address: String,
     shown: Arc<Mutex<Vec<Shown>>>,
     stop: Arc<AtomicBool>,
-    bus: Child,
-    _dir: tempfile::TempDir,
+    _bus: PrivateBus,
 }
 
 impl std::fmt::Debug for NotificationDaemon {
@@ -33,32 +32,16 @@ impl std::fmt::Debug for NotificationDaemon {
 
 impl NotificationDaemon {
     pub fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let socket = dir.path().join("bus");
-        let address = format!("unix:path={}", socket.display());
-        let bus = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--nopidfile"])
-            .arg(format!("--address={address}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon (the dbus package) runs the test bus");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !socket.exists() {
-            assert!(Instant::now() < deadline, "the test bus did not start");
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        let bus = PrivateBus::start();
+        let address = bus.address.clone();
         let shown = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         {
-            let address = address.clone();
             let shown = shown.clone();
             let stop = stop.clone();
+            let connection = bus.connect();
             std::thread::spawn(move || {
-                let mut channel = Channel::open_private(&address).unwrap();
-                channel.register().unwrap();
-                let connection = Connection::from(channel);
                 connection
                     .request_name("org.freedesktop.Notifications", false, true, true)
                     .unwrap();
@@ -93,8 +76,7 @@ impl NotificationDaemon {
             address,
             shown,
             stop,
-            bus,
-            _dir: dir,
+            _bus: bus,
         }
     }
 
@@ -114,7 +96,5 @@ impl NotificationDaemon {
 impl Drop for NotificationDaemon {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        let _ = self.bus.kill();
-        let _ = self.bus.wait();
     }
 }
