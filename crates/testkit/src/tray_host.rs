@@ -15,6 +15,9 @@ use dbus::message::MatchRule;
 use crate::bus::PrivateBus;
 
 const WATCHER: &str = "org.kde.StatusNotifierWatcher";
+
+/// A dbusmenu layout node: id, properties, children.
+type Layout = (i32, PropMap, Vec<Variant<Box<dyn RefArg>>>);
 const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// One menu entry as a desktop reads it.
@@ -197,14 +200,14 @@ impl TrayHost {
         let proxy = self.reader.with_proxy(bus.as_str(), path, TIMEOUT);
         let _: Result<(bool,), _> =
             proxy.method_call("com.canonical.dbusmenu", "AboutToShow", (0i32,));
-        let (_revision, layout): (u32, (i32, PropMap, Vec<Variant<Box<dyn RefArg>>>)) = proxy
+        let (_revision, layout): (u32, Layout) = proxy
             .method_call(
                 "com.canonical.dbusmenu",
                 "GetLayout",
                 (0i32, -1i32, Vec::<String>::new()),
             )
             .unwrap();
-        layout.2.iter().map(|child| entry(&child.0)).collect()
+        layout.2.iter().map(|child| entry(child.0.as_ref())).collect()
     }
 
     /// Clicks the item with this id.
@@ -228,9 +231,9 @@ impl Drop for TrayHost {
 }
 
 /// An `(ia{sv}av)` layout node, read from its generic form.
-fn entry(node: &Box<dyn RefArg>) -> Entry {
+fn entry(node: &dyn RefArg) -> Entry {
     // A variant wraps the struct; a struct iterates its fields.
-    let mut value: &dyn RefArg = node.as_ref();
+    let mut value: &dyn RefArg = node;
     if let Some(mut inner) = value.as_iter()
         && value.arg_type() == dbus::arg::ArgType::Variant
         && let Some(first) = inner.next()
