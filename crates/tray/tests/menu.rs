@@ -12,6 +12,9 @@ use tandem_testkit::Machine;
 use tandem_testkit::stand_in::StandIn;
 use tandem_testkit::tray_host::{Entry, TrayHost};
 
+/// A StatusNotifierItem's tooltip: icon name, icons, title, description.
+type ToolTip = (String, Vec<(i32, i32, Vec<u8>)>, String, String);
+
 struct Tray {
     child: Child,
 }
@@ -128,8 +131,7 @@ fn the_menu_groups_the_profiles_and_its_items_do_what_they_say() {
     );
     let tandem = tandem_api::Tandem::open(&machine.locations()).unwrap();
     assert_eq!(tandem.status().links.len(), 1);
-    let tooltip: (String, Vec<(i32, i32, Vec<u8>)>, String, String) =
-        host.property(&item, "ToolTip");
+    let tooltip: ToolTip = host.property(&item, "ToolTip");
     assert!(tooltip.2.contains("linked"), "{tooltip:?}");
 
     // A profile opens in its browser.
