@@ -22,6 +22,7 @@
 pub mod accounts;
 pub mod desktop;
 pub mod error;
+pub mod onboarding;
 pub mod policy;
 pub mod profiles;
 pub mod routing;
@@ -99,6 +100,8 @@ pub enum Proof {
     },
     /// The one personal account Tandem signed in to before.
     EarlierSignIn,
+    /// This personal account Tandem signed in to (the wizard's sign-in).
+    SignedIn(tandem_microsoft::AccountKey),
 }
 
 /// The machine as Tandem sees it now.
@@ -253,7 +256,7 @@ impl Tandem {
             Proof::SignIn {
                 personal_profile, ..
             } => personal_profile.clone(),
-            Proof::EarlierSignIn => None,
+            Proof::EarlierSignIn | Proof::SignedIn(_) => None,
         };
         let request = self.request(work, personal_profile);
         // Refuse before asking anything of the person, or of the vault.
@@ -262,6 +265,25 @@ impl Tandem {
             Proof::Profile(personal_profile) => {
                 let personal = LinkBook::personal_account_of(&world, &personal_profile)?;
                 self.book.link(&world, &request, personal)?
+            }
+            Proof::SignedIn(key) => {
+                let account = tandem_identity::Vault::new(&self.locations).find(key.as_str())?;
+                if account.kind != tandem_identity::MicrosoftAccountKind::Personal {
+                    return Err(Error::WrongAccountKind {
+                        wanted: "personal".into(),
+                        got: "work".into(),
+                    });
+                }
+                self.book.link(
+                    &world,
+                    &request,
+                    PersonalAccount {
+                        account_key: Some(account.key()),
+                        email: account.username.clone(),
+                        name: account.name.clone(),
+                        proof: PersonalProof::SignIn,
+                    },
+                )?
             }
             Proof::EarlierSignIn => {
                 let personal: Vec<_> = tandem_identity::Vault::new(&self.locations)

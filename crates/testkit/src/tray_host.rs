@@ -207,7 +207,11 @@ impl TrayHost {
                 (0i32, -1i32, Vec::<String>::new()),
             )
             .unwrap();
-        layout.2.iter().map(|child| entry(child.0.as_ref())).collect()
+        layout
+            .2
+            .iter()
+            .map(|child| entry(child.0.as_ref()))
+            .collect()
     }
 
     /// Clicks the item with this id.

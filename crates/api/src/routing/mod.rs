@@ -856,9 +856,18 @@ pub fn handler_off(locations: &Locations) -> Result<bool, Error> {
     }
 }
 
-/// The `tandem` command a handler registration runs: this program when it
-/// is the command, else the one installed beside the app.
+/// The variable that names the `tandem` command (packagers, tests).
+pub const CLI_VAR: &str = "TANDEM_CLI";
+
+/// The `tandem` command a handler registration runs: `$TANDEM_CLI`, else
+/// this program when it is the command, else the one installed beside the
+/// app.
 pub fn cli_executable() -> Result<PathBuf, Error> {
+    if let Some(cli) = std::env::var_os(CLI_VAR).map(PathBuf::from)
+        && cli.is_absolute()
+    {
+        return Ok(cli);
+    }
     let name = if cfg!(windows) {
         "tandem.exe"
     } else {

@@ -1,0 +1,176 @@
+//! The first-run wizard's actions. The wizard asks first and acts at the
+//! end: only the personal sign-in happens on its own step (it needs the
+//! person in the browser), and it is remembered, so that cancelling at any
+//! step leaves Tandem as it was: no link, no handler, no autostart, no
+//! keyring entry the wizard made. Finishing applies the choices in order
+//! and, if one fails, takes back the ones already applied.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tandem_identity::{MicrosoftAccountKind, Vault};
+use tandem_linking::{Link, UnlinkReason};
+use tandem_locations::Locations;
+use tandem_microsoft::AccountKey;
+use tandem_profiles::ProfileRef;
+
+use crate::accounts::{self, Method};
+use crate::{Cancel, Error, Progress, Proof, Tandem};
+
+/// The personal account the wizard signed in to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SignedInAccount {
+    pub key: AccountKey,
+    pub email: Option<String>,
+    pub name: Option<String>,
+}
+
+/// How the personal account is proven.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PersonalChoice {
+    /// A browser profile signed in to it.
+    Profile { profile: ProfileRef },
+    /// The wizard's sign-in.
+    SignedIn { key: AccountKey },
+}
+
+/// Everything the wizard asked.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct WizardChoices {
+    pub work: ProfileRef,
+    pub personal: PersonalChoice,
+    /// Make Tandem the link handler.
+    pub link_handler: bool,
+    /// Start Tandem at sign-in.
+    pub autostart: bool,
+}
+
+/// What the wizard set up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct WizardDone {
+    pub link: Link,
+    pub link_handler: bool,
+    pub autostart: bool,
+}
+
+/// A wizard under way.
+#[derive(Debug, Default)]
+pub struct Onboarding {
+    /// The account the wizard signed in to, when it was not in the keyring
+    /// before: cancelling removes it.
+    made: Option<AccountKey>,
+}
+
+impl Onboarding {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Signs in to the personal account, in the browser.
+    pub fn sign_in(
+        &mut self,
+        locations: &Locations,
+        timeout: Duration,
+        cancel: &Cancel,
+        progress: &dyn Fn(Progress),
+    ) -> Result<SignedInAccount, Error> {
+        let known: Vec<AccountKey> = accounts::list(locations)?
+            .iter()
+            .map(tandem_identity::Account::key)
+            .collect();
+        let account = accounts::sign_in(
+            locations,
+            MicrosoftAccountKind::Personal,
+            Method::Browser,
+            timeout,
+            cancel,
+            progress,
+        )?;
+        let key = account.key();
+        if !known.contains(&key) {
+            // An account signed in to earlier in the wizard (then another
+            // chosen) goes now: only the last one is kept.
+            self.forget_made(locations)?;
+            self.made = Some(key.clone());
+        }
+        Ok(SignedInAccount {
+            key,
+            email: account.username,
+            name: account.name,
+        })
+    }
+
+    fn forget_made(&mut self, locations: &Locations) -> Result<(), Error> {
+        if let Some(key) = self.made.take() {
+            let vault = Vault::new(locations);
+            match vault.find(key.as_str()) {
+                Ok(account) => vault.remove(&account)?,
+                Err(tandem_identity::VaultError::NotFound(_)) => {}
+                Err(error) => {
+                    self.made = Some(key);
+                    return Err(error.into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies the choices: the link, then the handler, then autostart, and
+    /// marks the wizard done. If a step fails, the steps before it are taken
+    /// back and the error says what failed.
+    pub fn finish(
+        &mut self,
+        locations: &Locations,
+        choices: &WizardChoices,
+    ) -> Result<WizardDone, Error> {
+        let proof = match &choices.personal {
+            PersonalChoice::Profile { profile } => Proof::Profile(profile.clone()),
+            PersonalChoice::SignedIn { key } => Proof::SignedIn(key.clone()),
+        };
+        let mut tandem = Tandem::open(locations)?;
+        let link = tandem.link(&choices.work, proof, &|_| {}, &Cancel::new())?;
+        let undo_link = |tandem: &mut Tandem| {
+            if let Err(error) = tandem.unlink(Some(&choices.work), UnlinkReason::AtRequest) {
+                tracing::warn!("the wizard's link could not be taken back: {error}");
+            }
+        };
+        let handler_was_on = crate::routing::handler_status(locations).registered;
+        if choices.link_handler
+            && !handler_was_on
+            && let Err(error) = crate::routing::handler_on(locations)
+        {
+            undo_link(&mut tandem);
+            return Err(error);
+        }
+        let autostart_was_on = crate::setup::autostart_enabled(locations);
+        if choices.autostart
+            && !autostart_was_on
+            && let Err(error) = crate::setup::set_autostart(locations, true)
+        {
+            if choices.link_handler && !handler_was_on {
+                let _ = crate::routing::handler_off(locations);
+            }
+            undo_link(&mut tandem);
+            return Err(error);
+        }
+        crate::settings::set_onboarded(locations, true)?;
+        // The account is the link's now.
+        self.made = None;
+        Ok(WizardDone {
+            link,
+            link_handler: choices.link_handler || handler_was_on,
+            autostart: choices.autostart || autostart_was_on,
+        })
+    }
+
+    /// Leaves Tandem as it was before the wizard: the one thing it did
+    /// before finishing, a sign-in, is taken back.
+    pub fn cancel(&mut self, locations: &Locations) -> Result<(), Error> {
+        self.forget_made(locations)
+    }
+}

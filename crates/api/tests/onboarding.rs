@@ -1,0 +1,174 @@
+//! The first-run wizard's actions against the real OpenID Connect test
+//! provider and the test session's keyring: cancelling leaves Tandem as it
+//! was, finishing sets everything up, and a step that fails takes back the
+//! ones before it. The sign-in reads its provider and stand-in browser from
+//! the environment, so each case runs in a child process given that
+//! environment (a test cannot change its own).
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use tandem_api::onboarding::{Onboarding, PersonalChoice, WizardChoices};
+use tandem_api::{Cancel, Tandem};
+use tandem_locations::Locations;
+use tandem_testkit::keyring::has as keyring_has;
+use tandem_testkit::provider::OidcProvider;
+use tandem_testkit::{CAROL_KEY, Machine};
+
+const CHILD: &str = "TANDEM_ONBOARDING_CHILD";
+const CASE: &str = "TANDEM_ONBOARDING_CASE";
+const PERSONAL: &str = "Tandem personal account";
+
+fn choices(key: &str, link_handler: bool, autostart: bool) -> WizardChoices {
+    WizardChoices {
+        work: "edge:Default".parse().unwrap(),
+        personal: PersonalChoice::SignedIn {
+            key: tandem_microsoft::AccountKey::from_stored(key),
+        },
+        link_handler,
+        autostart,
+    }
+}
+
+/// The wizard's side, in a child process with the provider's environment.
+#[test]
+#[ignore = "run as a child process by the tests in this file"]
+fn child() {
+    let Ok(root) = std::env::var(CHILD) else {
+        return;
+    };
+    let locations = Locations::under(Path::new(&root));
+    let mut wizard = Onboarding::new();
+    let signed_in = wizard
+        .sign_in(&locations, Duration::from_secs(60), &Cancel::new(), &|_| {})
+        .unwrap();
+    assert_eq!(signed_in.key.as_str(), CAROL_KEY);
+    assert!(
+        keyring_has(PERSONAL, CAROL_KEY),
+        "the sign-in's tokens are in the keyring"
+    );
+    match std::env::var(CASE).unwrap().as_str() {
+        "cancel" => wizard.cancel(&locations).unwrap(),
+        "finish" => {
+            let done = wizard
+                .finish(&locations, &choices(CAROL_KEY, true, true))
+                .unwrap();
+            assert_eq!(done.link.work.to_string(), "edge:Default");
+            assert!(done.link_handler && done.autostart);
+        }
+        "fail" => {
+            let error = wizard
+                .finish(&locations, &choices(CAROL_KEY, true, true))
+                .unwrap_err();
+            eprintln!("the step failed as it should: {error}");
+            // Still cancellable afterwards: the sign-in goes too.
+            wizard.cancel(&locations).unwrap();
+        }
+        other => panic!("unknown case {other}"),
+    }
+}
+
+fn run_child(machine: &Machine, case: &str) {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "child",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, machine.root.path())
+        .env(CASE, case)
+        .env("HOME", &machine.home)
+        .envs(machine.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{case}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn machine(op: &OidcProvider) -> Machine {
+    let mut machine = Machine::new().with_keyring_and_provider(op, "carol");
+    machine.edge_profiles("bob@contoso.test");
+    // The command the link handler would run; only its path is written.
+    let cli = machine.stand_in("usr/bin/tandem").program;
+    machine.set_env("TANDEM_CLI", cli.to_str().unwrap());
+    machine
+}
+
+fn nothing_set_up(machine: &Machine) {
+    let locations = machine.locations();
+    let tandem = Tandem::open(&locations).unwrap();
+    assert!(
+        tandem.status().links.is_empty(),
+        "{:?}",
+        tandem.status().links
+    );
+    assert!(!tandem_api::routing::handler_status(&locations).registered);
+    assert!(!tandem_api::setup::autostart_enabled(&locations));
+    assert!(!tandem_api::settings::load(&locations).onboarded);
+}
+
+#[test]
+fn cancelling_leaves_tandem_as_it_was() {
+    let op = OidcProvider::start();
+    let machine = machine(&op);
+    run_child(&machine, "cancel");
+    nothing_set_up(&machine);
+    assert!(
+        !keyring_has(PERSONAL, CAROL_KEY),
+        "the wizard's sign-in was taken back"
+    );
+    assert!(
+        tandem_api::accounts::list(&machine.locations())
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn finishing_links_with_the_sign_in_and_sets_up_the_handler_and_autostart() {
+    let op = OidcProvider::start();
+    let machine = machine(&op);
+    run_child(&machine, "finish");
+    let locations = machine.locations();
+    let tandem = Tandem::open(&locations).unwrap();
+    let link = &tandem.status().links[0];
+    assert_eq!(link.work.to_string(), "edge:Default");
+    assert_eq!(
+        link.personal_account
+            .as_ref()
+            .unwrap()
+            .account_key
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        CAROL_KEY
+    );
+    assert!(tandem_api::routing::handler_status(&locations).registered);
+    assert!(tandem_api::setup::autostart_enabled(&locations));
+    assert!(tandem_api::settings::load(&locations).onboarded);
+    assert!(keyring_has(PERSONAL, CAROL_KEY));
+    // The next test run's keyring starts clean.
+    tandem_api::accounts::sign_out(&locations, CAROL_KEY).unwrap();
+}
+
+#[test]
+fn a_step_that_fails_takes_back_the_steps_before_it() {
+    let op = OidcProvider::start();
+    let machine = machine(&op);
+    // The link handler cannot be registered: mimeapps.list is a link, which
+    // Tandem never writes through.
+    let list = machine.home.join(".config/mimeapps.list");
+    std::fs::create_dir_all(list.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink("/dev/null", &list).unwrap();
+    run_child(&machine, "fail");
+    nothing_set_up(&machine);
+    assert!(!keyring_has(PERSONAL, CAROL_KEY));
+}
