@@ -38,3 +38,26 @@ pub fn open(
     tandem_profiles::launch::launch(profile, locations, None)?;
     Ok(())
 }
+
+/// The picture the browser shows for a profile Tandem found, as a `data:`
+/// URL the window can show under its strict content policy; `None` when
+/// the browser keeps none (the window then shows initials).
+pub fn picture(
+    snapshot: &Snapshot,
+    browser: BrowserId,
+    user_data_dir: &Path,
+    profile_dir: &str,
+) -> Option<String> {
+    use base64::Engine;
+    let profile = snapshot.profiles.iter().find(|profile| {
+        profile.browser == browser
+            && profile.user_data_dir == user_data_dir
+            && profile.profile_dir == profile_dir
+    })?;
+    let picture = tandem_profiles::picture::picture(profile)?;
+    Some(format!(
+        "data:{};base64,{}",
+        picture.mime,
+        base64::engine::general_purpose::STANDARD.encode(&picture.bytes)
+    ))
+}

@@ -13,6 +13,7 @@ mod firefox;
 pub mod launch;
 mod lenient;
 pub mod model;
+pub mod picture;
 mod profile_ref;
 mod read;
 pub mod watch;

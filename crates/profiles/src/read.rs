@@ -23,3 +23,9 @@ pub fn read_browser_file(path: &Path) -> ReadOutcome {
         Err(error) => ReadOutcome::Failed(error.to_string()),
     }
 }
+
+/// Reads a picture a browser keeps, the same way, with a smaller limit;
+/// `None` when there is none or it cannot be read.
+pub fn read_picture(path: &Path, limit: u64) -> Option<Vec<u8>> {
+    tandem_files::read_regular(path, limit).ok().flatten()
+}
