@@ -56,6 +56,13 @@ pub fn render() -> String {
         declaration::<tandem_api::routing::RulesReport>(&cfg),
         declaration::<tandem_api::routing::PickRequest>(&cfg),
         declaration::<tandem_footprint::handler::HandlerStatus>(&cfg),
+        declaration::<tandem_i18n::Language>(&cfg),
+        declaration::<crate::commands::SettingsView>(&cfg),
+        declaration::<crate::commands::OpenableWindow>(&cfg),
+        declaration::<tandem_api::onboarding::SignedInAccount>(&cfg),
+        declaration::<tandem_api::onboarding::PersonalChoice>(&cfg),
+        declaration::<tandem_api::onboarding::WizardChoices>(&cfg),
+        declaration::<tandem_api::onboarding::WizardDone>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from Rust by src-tauri/src/bindings.rs. Do not edit by hand:\n\
@@ -111,6 +118,11 @@ pub fn render() -> String {
         "\n/** The event the picker listens to for the next link waiting. */\n\
          export const LINK_WAITING = {:?};\n",
         crate::events::LINK_WAITING
+    ));
+    out.push_str(&format!(
+        "\n/** The event every window listens to when the person chooses a language. */\n\
+         export const LANGUAGE_CHANGED = {:?};\n",
+        crate::events::LANGUAGE_CHANGED
     ));
     out
 }

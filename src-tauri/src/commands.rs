@@ -345,3 +345,165 @@ pub fn dismiss_link<R: Runtime>(app: AppHandle<R>, url: String) -> Reply<()> {
     next_link(&app, state.done_with_link(&url));
     Ok(())
 }
+
+/// The app's settings as the window shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct SettingsView {
+    /// The language Tandem speaks now.
+    pub language: tandem_i18n::Language,
+    /// The person's choice; `null` follows the OS locale.
+    pub chosen_language: Option<tandem_i18n::Language>,
+    pub onboarded: bool,
+    /// Whether Tandem starts at sign-in.
+    pub autostart: bool,
+}
+
+fn settings_view(locations: &Locations) -> SettingsView {
+    let settings = tandem_api::settings::load(locations);
+    SettingsView {
+        language: tandem_api::settings::language(locations),
+        chosen_language: settings.language,
+        onboarded: settings.onboarded,
+        autostart: tandem_api::setup::autostart_enabled(locations),
+    }
+}
+
+#[tauri::command]
+pub fn app_settings(state: tauri::State<'_, AppState>) -> Reply<SettingsView> {
+    Ok(settings_view(state.locations()?))
+}
+
+/// Chooses the language (`null`: the OS locale's); every window hears it.
+#[tauri::command]
+pub fn set_language<R: Runtime>(
+    app: AppHandle<R>,
+    language: Option<tandem_i18n::Language>,
+) -> Reply<SettingsView> {
+    let state = app.state::<AppState>();
+    let locations = state.locations()?;
+    tandem_api::settings::set_language(locations, language)?;
+    let view = settings_view(locations);
+    if let Err(error) = app.emit(crate::events::LANGUAGE_CHANGED, view.language) {
+        tracing::debug!("cannot tell the windows the language: {error}");
+    }
+    Ok(view)
+}
+
+/// Starts Tandem at sign-in from now on, or stops doing so.
+#[tauri::command]
+pub fn set_autostart(state: tauri::State<'_, AppState>, on: bool) -> Reply<SettingsView> {
+    let locations = state.locations()?;
+    tandem_api::setup::set_autostart(locations, on)?;
+    Ok(settings_view(locations))
+}
+
+/// The windows one window may open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OpenableWindow {
+    Switcher,
+    Settings,
+    Wizard,
+}
+
+/// Opens (or brings forward) another of Tandem's windows.
+#[tauri::command]
+pub fn show_window<R: Runtime>(app: AppHandle<R>, window: OpenableWindow) -> Reply<()> {
+    let id = match window {
+        OpenableWindow::Switcher => WindowId::Switcher,
+        OpenableWindow::Settings => WindowId::Settings,
+        OpenableWindow::Wizard => WindowId::Wizard,
+    };
+    crate::windows::show(&app, id)
+        .map(drop)
+        .map_err(|error| OwnedReply(tandem_api::Error::internal(error)))
+}
+
+/// Closes the window that asks, and only that one: a window may end itself
+/// (Esc in the switcher, the wizard's last step) but never another.
+#[tauri::command]
+pub fn close_window<R: Runtime>(window: tauri::WebviewWindow<R>) -> Reply<()> {
+    window
+        .close()
+        .map_err(|error| OwnedReply(tandem_api::Error::internal(error)))
+}
+
+/// The picture the browser shows for a profile Tandem found, as a `data:`
+/// URL; `null` when it keeps none.
+#[tauri::command]
+pub fn profile_picture(
+    state: tauri::State<'_, AppState>,
+    browser: BrowserId,
+    user_data_dir: PathBuf,
+    profile_dir: String,
+) -> Reply<Option<String>> {
+    Ok(tandem_api::profiles::picture(
+        &state.profiles()?,
+        browser,
+        &user_data_dir,
+        &profile_dir,
+    ))
+}
+
+/// The wizard's personal sign-in, in the browser; its steps go to the
+/// wizard as `sign-in-progress`, and `cancel_sign_in` stops it.
+#[tauri::command]
+pub async fn wizard_sign_in<R: Runtime>(
+    app: AppHandle<R>,
+) -> Reply<tandem_api::onboarding::SignedInAccount> {
+    let handle = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = handle.state::<AppState>();
+        let locations = state.locations()?.clone();
+        let cancel = state.begin_sign_in();
+        let progress = |step| {
+            if let Err(error) = handle.emit_to(WindowId::Wizard.label(), SIGN_IN_PROGRESS, step) {
+                tracing::debug!("cannot tell the wizard how the sign-in goes: {error}");
+            }
+        };
+        let signed_in = state.with_onboarding(|wizard| {
+            wizard.sign_in(&locations, SIGN_IN_TIMEOUT, &cancel, &progress)
+        });
+        state.end_sign_in();
+        Ok(signed_in?)
+    })
+    .await
+    .map_err(|error| OwnedReply(tandem_api::Error::internal(error)))?
+}
+
+/// Applies what the wizard asked; every part of the app hears the new link.
+#[tauri::command]
+pub fn wizard_finish(
+    state: tauri::State<'_, AppState>,
+    choices: tandem_api::onboarding::WizardChoices,
+) -> Reply<tandem_api::onboarding::WizardDone> {
+    let locations = state.locations()?.clone();
+    let done = state.with_onboarding(|wizard| wizard.finish(&locations, &choices))?;
+    state.refresh()?;
+    Ok(done)
+}
+
+/// Leaves Tandem as it was before the wizard, and closes it.
+#[tauri::command]
+pub fn wizard_cancel<R: Runtime>(app: AppHandle<R>) -> Reply<()> {
+    let state = app.state::<AppState>();
+    let locations = state.locations()?.clone();
+    state.cancel_sign_in();
+    state.with_onboarding(|wizard| wizard.cancel(&locations))?;
+    crate::windows::close(&app, WindowId::Wizard);
+    Ok(())
+}
+
+/// The person set Tandem up themselves: the wizard does not come back at
+/// start (it stays in the settings).
+#[tauri::command]
+pub fn wizard_skip<R: Runtime>(app: AppHandle<R>) -> Reply<()> {
+    let state = app.state::<AppState>();
+    let locations = state.locations()?.clone();
+    state.with_onboarding(|wizard| wizard.cancel(&locations))?;
+    tandem_api::settings::set_onboarded(&locations, true)?;
+    crate::windows::show(&app, WindowId::Switcher)
+        .map_err(|error| OwnedReply(tandem_api::Error::internal(error)))?;
+    crate::windows::close(&app, WindowId::Wizard);
+    Ok(())
+}

@@ -9,3 +9,5 @@ pub const LINKS_CHANGED: &str = "links-changed";
 pub const SIGN_IN_PROGRESS: &str = "sign-in-progress";
 /// Another link waits in the picker (no payload: the picker asks for it).
 pub const LINK_WAITING: &str = "link-waiting";
+/// The person chose another language (`Language`): every window re-words.
+pub const LANGUAGE_CHANGED: &str = "language-changed";

@@ -40,18 +40,19 @@ pub const OWN_TRAY: bool = !cfg!(target_os = "linux");
 /// done for them.
 fn publish<R: Runtime>(app: &AppHandle<R>, update: &Update) {
     app.state::<AppState>().set_latest(update);
-    let window = WindowId::Switcher.label();
+    // Every window shows profiles or links (the switcher, the settings, the
+    // wizard, the picker), so every window hears.
     if let Some(change) = &update.profile_change {
         let event = tandem_profiles::watch::ProfileEvent {
             change: change.clone(),
             snapshot: update.profiles.clone(),
         };
-        if let Err(error) = app.emit_to(window, events::PROFILES_CHANGED, &event) {
-            tracing::debug!("cannot tell the switcher about a profile change: {error}");
+        if let Err(error) = app.emit(events::PROFILES_CHANGED, &event) {
+            tracing::debug!("cannot tell the windows about a profile change: {error}");
         }
     }
-    if let Err(error) = app.emit_to(window, events::LINKS_CHANGED, &update.status) {
-        tracing::debug!("cannot tell the switcher about a link change: {error}");
+    if let Err(error) = app.emit(events::LINKS_CHANGED, &update.status) {
+        tracing::debug!("cannot tell the windows about a link change: {error}");
     }
     if OWN_TRAY {
         tray::show(app, Some(update));
@@ -74,12 +75,27 @@ fn show_what_args_ask<R: Runtime>(app: &AppHandle<R>, args: &[String]) {
     }
     let window = if args.iter().any(|arg| arg == SETTINGS_FLAG) {
         WindowId::Settings
+    } else if first_run(app) {
+        WindowId::Wizard
     } else {
         WindowId::Switcher
     };
     if let Err(error) = windows::show(app, window) {
         tracing::error!("{error}");
     }
+}
+
+/// Whether Tandem was never set up: the wizard was not finished (nor
+/// skipped) and nothing is linked.
+fn first_run<R: Runtime>(app: &AppHandle<R>) -> bool {
+    let state = app.state::<AppState>();
+    let Ok(locations) = state.locations() else {
+        return false;
+    };
+    !tandem_api::settings::load(locations).onboarded
+        && state
+            .latest()
+            .is_some_and(|update| update.status.links.is_empty())
 }
 
 /// Ends a running Tandem window process (the tray's "Quit").
@@ -200,7 +216,17 @@ pub fn wire<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::B
             commands::set_link_handler,
             commands::waiting_link,
             commands::open_link_in,
-            commands::dismiss_link
+            commands::dismiss_link,
+            commands::app_settings,
+            commands::set_language,
+            commands::set_autostart,
+            commands::show_window,
+            commands::close_window,
+            commands::profile_picture,
+            commands::wizard_sign_in,
+            commands::wizard_finish,
+            commands::wizard_cancel,
+            commands::wizard_skip
         ])
 }
 
@@ -276,6 +302,24 @@ pub fn run() -> ExitCode {
         } if OWN_TRAY => {
             tracing::debug!("last window closed; staying in the tray");
             api.prevent_exit();
+        }
+        // Closing the wizard any way (its Cancel, the window's close button,
+        // the window manager) leaves Tandem as it was: a personal account it
+        // signed in to but did not link leaves the keyring. After Finish
+        // there is nothing left to take back.
+        RunEvent::WindowEvent {
+            label,
+            event: tauri::WindowEvent::Destroyed,
+            ..
+        } if label == WindowId::Wizard.label() => {
+            let state = app.state::<AppState>();
+            state.cancel_sign_in();
+            if let Ok(locations) = state.locations() {
+                let locations = locations.clone();
+                if let Err(error) = state.with_onboarding(|wizard| wizard.cancel(&locations)) {
+                    tracing::warn!("the wizard's sign-in could not be taken back: {error}");
+                }
+            }
         }
         RunEvent::Exit => {
             tracing::info!("Tandem exiting");

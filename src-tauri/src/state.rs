@@ -35,6 +35,8 @@ pub struct AppState {
     /// Links waiting for the person to choose a profile in the picker, in
     /// the order they were clicked.
     waiting_links: Mutex<VecDeque<String>>,
+    /// The first-run wizard under way, if one is.
+    onboarding: Mutex<tandem_api::onboarding::Onboarding>,
     /// What each entry of the app's own tray menu does (macOS, Windows).
     tray_actions: Mutex<Vec<Option<tandem_api::tray::TrayAction>>>,
     pub confirmer: Confirmer,
@@ -59,6 +61,7 @@ impl AppState {
             sign_in: Mutex::new(None),
             waiting_links: Mutex::new(VecDeque::new()),
             tray_actions: Mutex::new(Vec::new()),
+            onboarding: Mutex::new(tandem_api::onboarding::Onboarding::new()),
             confirmer: Confirmer::NativeDialog,
         }
     }
@@ -132,6 +135,14 @@ impl AppState {
 
     pub fn end_sign_in(&self) {
         *lock(&self.sign_in) = None;
+    }
+
+    /// Runs `action` on the wizard under way (one at a time).
+    pub fn with_onboarding<T>(
+        &self,
+        action: impl FnOnce(&mut tandem_api::onboarding::Onboarding) -> T,
+    ) -> T {
+        action(&mut lock(&self.onboarding))
     }
 
     pub fn set_tray_actions(&self, actions: Vec<Option<tandem_api::tray::TrayAction>>) {

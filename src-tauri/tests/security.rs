@@ -11,7 +11,12 @@ use serde_json::Value;
 use tandem_app::COMMAND_NAMES;
 use tandem_app::windows::WindowId;
 
-const WINDOWS: &[WindowId] = &[WindowId::Switcher, WindowId::Picker];
+const WINDOWS: &[WindowId] = &[
+    WindowId::Switcher,
+    WindowId::Picker,
+    WindowId::Settings,
+    WindowId::Wizard,
+];
 
 /// Tauri's own permissions a window may hold: hearing events from Rust. No
 /// window may open files, run programs or reach the network itself.

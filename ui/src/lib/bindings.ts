@@ -362,6 +362,58 @@ previous: string | null,
  */
 replaced_since: boolean, };
 
+export type Language = "en" | "nl";
+
+/**
+ * The app's settings as the window shows them.
+ */
+export type SettingsView = { 
+/**
+ * The language Tandem speaks now.
+ */
+language: Language, 
+/**
+ * The person's choice; `null` follows the OS locale.
+ */
+chosen_language: Language | null, onboarded: boolean, 
+/**
+ * Whether Tandem starts at sign-in.
+ */
+autostart: boolean, };
+
+/**
+ * The windows one window may open.
+ */
+export type OpenableWindow = "switcher" | "settings" | "wizard";
+
+/**
+ * The personal account the wizard signed in to.
+ */
+export type SignedInAccount = { key: AccountKey, email: string | null, name: string | null, };
+
+/**
+ * How the personal account is proven.
+ */
+export type PersonalChoice = { "kind": "profile", profile: ProfileRef, } | { "kind": "signed_in", key: AccountKey, };
+
+/**
+ * Everything the wizard asked.
+ */
+export type WizardChoices = { work: ProfileRef, personal: PersonalChoice, 
+/**
+ * Make Tandem the link handler.
+ */
+link_handler: boolean, 
+/**
+ * Start Tandem at sign-in.
+ */
+autostart: boolean, };
+
+/**
+ * What the wizard set up.
+ */
+export type WizardDone = { link: Link, link_handler: boolean, autostart: boolean, };
+
 /** What a failed command returns: the error's code and parameters, and a message. */
 export type CommandError = ApiError & { message: string };
 
@@ -397,3 +449,6 @@ export const SIGN_IN_PROGRESS = "sign-in-progress";
 
 /** The event the picker listens to for the next link waiting. */
 export const LINK_WAITING = "link-waiting";
+
+/** The event every window listens to when the person chooses a language. */
+export const LANGUAGE_CHANGED = "language-changed";
