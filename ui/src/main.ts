@@ -1,7 +1,9 @@
-import { mount } from "svelte";
+import { mount, type Component } from "svelte";
 import { getCurrentWebviewWindow } from "@tauri-apps/api/webviewWindow";
-import App from "./App.svelte";
 import Picker from "./Picker.svelte";
+import Settings from "./Settings.svelte";
+import Switcher from "./Switcher.svelte";
+import Wizard from "./Wizard.svelte";
 import "./app.css";
 
 const target = document.getElementById("app");
@@ -18,4 +20,6 @@ function windowLabel(): string {
   }
 }
 
-export default windowLabel() === "picker" ? mount(Picker, { target }) : mount(App, { target });
+const PAGES: Record<string, Component> = { picker: Picker, settings: Settings, wizard: Wizard };
+
+export default mount(PAGES[windowLabel()] ?? Switcher, { target });

@@ -2,6 +2,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import { appInfo, describeError, isCommandError } from "./api";
 import { sampleInfo } from "./fixtures";
+import { setLanguage } from "./i18n.svelte";
 
 
 afterEach(() => clearMocks());
@@ -36,6 +37,15 @@ describe("errors", () => {
 
   it("describes any failure as a sentence", () => {
     expect(describeError({ code: "locations_unavailable", message: "Set HOME." })).toBe("Set HOME.");
+    const busy = { code: "busy", path: "/x/links.json", message: "English words" };
+    expect(describeError(busy)).toMatch(/^\/x\/links.json is held by another Tandem process/);
+    setLanguage("nl");
+    try {
+      expect(describeError(busy)).toMatch(/^\/x\/links.json is in gebruik door/);
+      expect(describeError(42)).toMatch(/logmap/);
+    } finally {
+      setLanguage("en");
+    }
     expect(describeError(new Error("boom"))).toBe("boom");
     expect(describeError("plain")).toBe("plain");
     expect(describeError(42)).toMatch(/log folder/);

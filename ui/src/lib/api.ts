@@ -4,6 +4,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import {
   ERROR_CODES,
+  LANGUAGE_CHANGED,
   LINK_WAITING,
   LINKS_CHANGED,
   PROFILES_CHANGED,
@@ -12,7 +13,9 @@ import {
   type CommandError,
   type HandlerStatus,
   type HistoryEntry,
+  type Language,
   type Link,
+  type OpenableWindow,
   type PickRequest,
   type Profile,
   type ProfileEvent,
@@ -21,9 +24,14 @@ import {
   type Route,
   type RulesReport,
   type RuleView,
+  type SettingsView,
+  type SignedInAccount,
   type Snapshot,
   type Status,
+  type WizardChoices,
+  type WizardDone,
 } from "./bindings";
+import { has, placeholders, t } from "./i18n.svelte";
 
 export function isCommandError(value: unknown): value is CommandError {
   if (typeof value !== "object" || value === null) return false;
@@ -41,12 +49,20 @@ export function isDeclined(error: unknown): boolean {
   return isCommandError(error) && (error.code === "declined" || error.code === "sign_in_cancelled");
 }
 
-/** What went wrong, as a sentence a person can act on. */
+/** What went wrong, as a sentence a person can act on, in their language:
+ * worded from the error's code and parameters. */
 export function describeError(error: unknown): string {
-  if (isCommandError(error)) return error.message;
+  if (isCommandError(error)) {
+    const key = `error.${error.code}`;
+    const params = error as Record<string, unknown>;
+    // An error from an older or newer core may lack a parameter the
+    // catalogue asks for: then its own (English) message says it whole.
+    const complete = placeholders(key).every((name) => params[name] != null);
+    return has(key) && complete ? t(key, params) : error.message;
+  }
   if (error instanceof Error) return error.message;
   if (typeof error === "string") return error;
-  return "Something went wrong inside Tandem. The log folder has the details.";
+  return t("error.unknown");
 }
 
 export function appInfo(): Promise<AppInfo> {
@@ -187,4 +203,62 @@ export function dismissLink(url: string): Promise<void> {
 /** Calls `handler` when another link waits in the picker. */
 export function onLinkWaiting(handler: () => void): Promise<UnlistenFn> {
   return listen<null>(LINK_WAITING, () => handler());
+}
+
+/** The app's settings: the language spoken, the one chosen, autostart. */
+export function appSettings(): Promise<SettingsView> {
+  return invoke<SettingsView>("app_settings");
+}
+
+/** Chooses the language (null: the OS locale's). */
+export function chooseLanguage(language: Language | null): Promise<SettingsView> {
+  return invoke<SettingsView>("set_language", { language });
+}
+
+export function setAutostart(on: boolean): Promise<SettingsView> {
+  return invoke<SettingsView>("set_autostart", { on });
+}
+
+/** Opens (or brings forward) another of Tandem's windows. */
+export function showWindow(window: OpenableWindow): Promise<void> {
+  return invoke<void>("show_window", { window });
+}
+
+/** Closes this window (only this one). */
+export function closeWindow(): Promise<void> {
+  return invoke<void>("close_window");
+}
+
+/** The picture the browser shows for a profile, as a data: URL, or null. */
+export function profilePicture(profile: Profile): Promise<string | null> {
+  return invoke<string | null>("profile_picture", {
+    browser: profile.browser,
+    userDataDir: profile.user_data_dir,
+    profileDir: profile.profile_dir,
+  });
+}
+
+/** Calls `handler` when the person chooses another language. */
+export function onLanguageChanged(handler: (language: Language) => void): Promise<UnlistenFn> {
+  return listen<Language>(LANGUAGE_CHANGED, (event) => handler(event.payload));
+}
+
+/** The wizard's personal sign-in, in the browser. */
+export function wizardSignIn(): Promise<SignedInAccount> {
+  return invoke<SignedInAccount>("wizard_sign_in");
+}
+
+/** Applies what the wizard asked. */
+export function wizardFinish(choices: WizardChoices): Promise<WizardDone> {
+  return invoke<WizardDone>("wizard_finish", { choices });
+}
+
+/** Leaves Tandem as it was before the wizard, and closes it. */
+export function wizardCancel(): Promise<void> {
+  return invoke<void>("wizard_cancel");
+}
+
+/** Skips the wizard: the person sets Tandem up in the switcher. */
+export function wizardSkip(): Promise<void> {
+  return invoke<void>("wizard_skip");
 }

@@ -2,6 +2,7 @@
 // link, a state and a history entry read. Kept apart from components so
 // they are unit-tested without a DOM.
 import type { HistoryEntry, HistoryEvent, Link, LinkState, Profile, ProfileRef } from "./bindings";
+import { language, t } from "./i18n.svelte";
 
 /** How Rust names a profile: `<browser>:<profile folder>`. */
 export function refOf(profile: Profile): ProfileRef {
@@ -33,37 +34,20 @@ export function findProfile(profiles: Profile[], ref: ProfileRef | null): Profil
 
 export function personalLine(link: Link): string {
   const account = link.personal_account;
-  if (!account) return "personal account (processing paused)";
-  return account.email ?? account.name ?? "personal account";
+  if (!account) return t("links.personal_paused");
+  return account.email ?? account.name ?? t("links.personal_account");
 }
-
-const STATES: Record<LinkState, string> = {
-  unlinked: "Not linked",
-  linking: "Waiting for the sign-in…",
-  linked: "Linked",
-  "work-account-unavailable": "Work account unavailable",
-};
 
 export function stateLabel(state: LinkState): string {
-  return STATES[state];
+  return t(`link_state.${state}`);
 }
 
-const EVENTS: Record<HistoryEvent, string> = {
-  linked: "Linked",
-  "unlinked-by-user": "Unlinked by you",
-  "unlinked-by-policy": "Unlinked by your organization's policy",
-  "account-gone": "Unlinked: the work account is gone",
-  "work-account-unavailable": "Work account unavailable",
-  restored: "Work account available again",
-  "personal-data-deleted": "Unlinked: personal data deleted",
-};
-
 export function eventLabel(event: HistoryEvent): string {
-  return EVENTS[event];
+  return t(`history_event.${event}`);
 }
 
 export function timeLabel(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toLocaleString();
+  return new Date(unixSeconds * 1000).toLocaleString(language());
 }
 
 /** Newest first, for reading. */

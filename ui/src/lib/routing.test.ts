@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Route } from "./bindings";
 import { personalProfile as personal, workProfile as work } from "./fixtures";
-import { fallbackOptions, pickOrder, routeSummary, targetOptions } from "./routing";
+import { fallbackOptions, pickOrder, routeSummary, targetLabel, targetOptions } from "./routing";
 
 describe("routing helpers", () => {
   it("puts work and personal profiles first, most recently used first", () => {
@@ -14,6 +14,13 @@ describe("routing helpers", () => {
     const options = targetOptions([work]);
     expect(options.map((option) => option.value)).toEqual(["work", "personal", "ask", `edge:${work.profile_dir}`]);
     expect(fallbackOptions([]).map((option) => option.value)).toEqual(["as-before", "ask"]);
+  });
+
+  it("words a rule's target, and keeps one it does not know as written", () => {
+    expect(targetLabel("personal", [])).toBe("The personal profile");
+    expect(targetLabel("as-before", [])).toBe("Where links opened before Tandem");
+    expect(targetLabel("edge:Default", [work])).toBe("Ada Lovelace (Microsoft Edge)");
+    expect(targetLabel("brave:Gone", [work])).toBe("brave:Gone");
   });
 
   it("words a route", () => {

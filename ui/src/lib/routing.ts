@@ -1,6 +1,7 @@
 // How link rules, routes and the picker's choices read; kept apart from the
 // components so they are tested without a DOM.
 import { BROWSER_NAMES, type Layer, type Profile, type Route, type RuleFlag } from "./bindings";
+import { t } from "./i18n.svelte";
 import { refOf } from "./links";
 
 const KIND_ORDER: Record<string, number> = { work: 0, personal: 1, google: 2, unknown: 3, none: 4 };
@@ -24,9 +25,9 @@ export interface TargetOption {
 /** What a rule can send a link to: the linked profiles, asking, or one profile. */
 export function targetOptions(profiles: readonly Profile[]): TargetOption[] {
   return [
-    { value: "work", label: "The work profile" },
-    { value: "personal", label: "The personal profile" },
-    { value: "ask", label: "Ask every time" },
+    { value: "work", label: t("target.work") },
+    { value: "personal", label: t("target.personal") },
+    { value: "ask", label: t("target.ask") },
     ...profiles.map((profile) => ({
       value: refOf(profile),
       label: `${profile.name} (${BROWSER_NAMES[profile.browser]})`,
@@ -37,8 +38,8 @@ export function targetOptions(profiles: readonly Profile[]): TargetOption[] {
 /** Where links no rule decides go. */
 export function fallbackOptions(profiles: readonly Profile[]): TargetOption[] {
   return [
-    { value: "as-before", label: "Where links opened before Tandem" },
-    { value: "ask", label: "Ask every time" },
+    { value: "as-before", label: t("target.as_before") },
+    { value: "ask", label: t("target.ask") },
     ...profiles.map((profile) => ({
       value: refOf(profile),
       label: `${profile.name} (${BROWSER_NAMES[profile.browser]})`,
@@ -46,34 +47,27 @@ export function fallbackOptions(profiles: readonly Profile[]): TargetOption[] {
   ];
 }
 
-const LAYER_LABELS: Record<Layer, string> = {
-  managed: "Set by your organization",
-  user: "Yours",
-  recommended: "Recommended by your organization",
-  preset: "Built in",
-};
-
-export function layerLabel(layer: Layer): string {
-  return LAYER_LABELS[layer];
+/** A rule's target in words: the linked profile it means, asking, the
+ * previous handler, or the profile it names. */
+export function targetLabel(target: string, profiles: readonly Profile[]): string {
+  const option = [...targetOptions(profiles), ...fallbackOptions(profiles)].find((known) => known.value === target);
+  return option?.label ?? target;
 }
 
-const FLAG_LABELS: Record<RuleFlag, string> = {
-  profile_missing: "Its profile is gone",
-  account_changed: "Its profile has another account now",
-  invalid: "Cannot be read",
-  shadowed: "Never applies",
-};
+export function layerLabel(layer: Layer): string {
+  return t(`layer.${layer}`);
+}
 
 export function flagLabel(flag: RuleFlag): string {
-  return FLAG_LABELS[flag];
+  return t(`flag.${flag}`);
 }
 
 /** A route in one line: where the link opens. */
 export function routeSummary(route: Route): string {
-  if (route.decision === "ask") return "Tandem asks which profile opens it.";
-  const browser = route.browser ?? "the browser";
+  if (route.decision === "ask") return t("route.ask");
+  const browser = route.browser ?? "";
   const named = (BROWSER_NAMES as Record<string, string>)[browser] ?? browser;
   return route.profile_dir
-    ? `Opens in ${named}, profile ${route.profile_dir}.`
-    : `Opens in ${named}, in the profile it picks itself.`;
+    ? t("route.opens_in", { browser: named, profile: route.profile_dir })
+    : t("route.opens_as_before", { browser: named });
 }
