@@ -383,6 +383,7 @@ pub fn set_language<R: Runtime>(
     let locations = state.locations()?;
     tandem_api::settings::set_language(locations, language)?;
     let view = settings_view(locations);
+    crate::windows::retitle(&app, view.language);
     if let Err(error) = app.emit(crate::events::LANGUAGE_CHANGED, view.language) {
         tracing::debug!("cannot tell the windows the language: {error}");
     }

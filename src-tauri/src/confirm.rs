@@ -5,6 +5,8 @@
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
+use tandem_i18n::Language;
+
 use crate::state::{AppState, Confirmer};
 use crate::windows::WindowId;
 
@@ -26,32 +28,28 @@ fn button(label: &str) -> String {
 }
 
 impl Question {
-    fn texts(self) -> (&'static str, &'static str, String) {
-        match self {
-            Question::DeletePersonalData => (
-                "Delete your personal data?",
-                "Tandem deletes your personal account's sign-in and every link that needs it. \
-                 This cannot be undone. Your browsers' own files are not touched.",
-                button("Delete"),
-            ),
-            Question::RemoveAllData => (
-                "Remove all Tandem data?",
-                "Tandem removes its settings, links, history, logs, keyring entries, and its \
-                 start-at-sign-in and link-handler settings, then quits. This cannot be undone. \
-                 Your browsers' own files are not touched.",
-                button("Remove and quit"),
-            ),
-        }
+    /// Title, body and confirming button, in `language`.
+    fn texts(self, language: Language) -> (&'static str, &'static str, String) {
+        let key = match self {
+            Question::DeletePersonalData => "confirm.delete",
+            Question::RemoveAllData => "confirm.remove_all",
+        };
+        (
+            language.text(&format!("{key}.title")),
+            language.text(&format!("{key}.body")),
+            button(language.text(&format!("{key}.button"))),
+        )
     }
 }
 
 /// Asks the person, and waits for the answer off the main thread (the
 /// dialog itself runs on it). Anything but the confirming button is a no.
 pub async fn ask<R: Runtime>(app: &AppHandle<R>, question: Question) -> bool {
-    let confirmer = app.state::<AppState>().confirmer;
-    match confirmer {
+    let state = app.state::<AppState>();
+    match state.confirmer {
         Confirmer::NativeDialog => {
-            let (title, body, confirm) = question.texts();
+            let language = state.language();
+            let (title, body, confirm) = question.texts(language);
             let mut dialog = app
                 .dialog()
                 .message(body)
@@ -59,9 +57,13 @@ pub async fn ask<R: Runtime>(app: &AppHandle<R>, question: Question) -> bool {
                 .kind(MessageDialogKind::Warning)
                 .buttons(MessageDialogButtons::OkCancelCustom(
                     confirm,
-                    "Cancel".to_owned(),
+                    language.text("common.cancel").to_owned(),
                 ));
-            if let Some(window) = app.get_webview_window(WindowId::Switcher.label()) {
+            // Over the window that asked: the settings, where these actions live.
+            if let Some(window) = [WindowId::Settings, WindowId::Switcher]
+                .into_iter()
+                .find_map(|id| app.get_webview_window(id.label()))
+            {
                 dialog = dialog.parent(&window);
             }
             tauri::async_runtime::spawn_blocking(move || dialog.blocking_show())

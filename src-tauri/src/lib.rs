@@ -157,10 +157,7 @@ fn route_link<R: Runtime>(app: &AppHandle<R>, url: String) {
         Ok(tandem_api::routing::Opened::Picker) => ask_where(app, url),
         Err(error) => {
             tracing::warn!("a link could not be opened: {error}");
-            let language = state
-                .locations()
-                .map(tandem_api::settings::language)
-                .unwrap_or_else(|_| tandem_i18n::Language::from_environment());
+            let language = state.language();
             tandem_api::desktop::notify(
                 language.text("notice.link_not_opened"),
                 &error.to_string(),

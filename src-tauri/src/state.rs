@@ -78,6 +78,13 @@ impl AppState {
         *lock(&self.latest) = Some(update.clone());
     }
 
+    /// The language Tandem speaks: the person's choice, else the OS locale's.
+    pub fn language(&self) -> tandem_i18n::Language {
+        self.locations()
+            .map(tandem_api::settings::language)
+            .unwrap_or_else(|_| tandem_i18n::Language::from_environment())
+    }
+
     pub fn latest(&self) -> Option<Update> {
         lock(&self.latest).clone()
     }

@@ -2,7 +2,10 @@
 //! so its webview gives its memory back; showing it again builds it anew from
 //! its definition in `tauri.conf.json`.
 
+use tandem_i18n::Language;
 use tauri::{AppHandle, Manager, Runtime, WebviewWindow, WebviewWindowBuilder};
+
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WindowId {
@@ -23,6 +26,18 @@ impl WindowId {
             WindowId::Settings => "settings",
             WindowId::Wizard => "wizard",
         }
+    }
+
+    pub const ALL: [WindowId; 4] = [
+        WindowId::Switcher,
+        WindowId::Picker,
+        WindowId::Settings,
+        WindowId::Wizard,
+    ];
+
+    /// The window's title, in `language`.
+    pub fn title(self, language: Language) -> &'static str {
+        language.text(&format!("window.{}", self.label()))
     }
 }
 
@@ -52,7 +67,10 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, id: WindowId) -> Result<WebviewWindo
         .find(|window| window.label == id.label())
         .ok_or(WindowError::NotConfigured(id.label()))?
         .clone();
-    let window = WebviewWindowBuilder::from_config(app, &config)?.build()?;
+    let language = app.state::<AppState>().language();
+    let window = WebviewWindowBuilder::from_config(app, &config)?
+        .title(id.title(language))
+        .build()?;
     tracing::debug!(label = id.label(), "window created");
     Ok(window)
 }
@@ -63,5 +81,16 @@ pub fn close<R: Runtime>(app: &AppHandle<R>, id: WindowId) {
         && let Err(error) = window.destroy()
     {
         tracing::debug!(label = id.label(), "cannot close the window: {error}");
+    }
+}
+
+/// Retitles the open windows after the person chose another language.
+pub fn retitle<R: Runtime>(app: &AppHandle<R>, language: Language) {
+    for id in WindowId::ALL {
+        if let Some(window) = app.get_webview_window(id.label())
+            && let Err(error) = window.set_title(id.title(language))
+        {
+            tracing::debug!(label = id.label(), "cannot retitle the window: {error}");
+        }
     }
 }
