@@ -209,6 +209,29 @@ describe("the linked account's dropdown", () => {
   });
 });
 
+describe("policy", () => {
+  it("says why linking is off, for Tandem or for a browser with a work profile, and offers no set-up", async () => {
+    backend({ link_status: () => ({ ...sampleStatus, linking_allowed: false, policy_reason: "LinkingEnabled is false in /etc/tandem/policies/managed/p.json" }) });
+    let root = await render(Switcher);
+    expect(text(root, "#policy-banner")).toContain("LinkingEnabled is false");
+    expect(root.querySelector("#link-hint")).toBeNull();
+
+    backend({
+      link_status: () => ({
+        ...sampleStatus,
+        browsers: [
+          { browser: "edge", linking_allowed: false, reason: "LinkedAccountEnabled is false in /etc/opt/edge/policies/managed/p.json" },
+          { browser: "chrome", linking_allowed: false, reason: "irrelevant: no work profile in Chrome" },
+        ],
+      }),
+    });
+    root = await render(Switcher);
+    expect(root.querySelector("#policy-banner")).toBeNull();
+    expect(Array.from(root.querySelectorAll(".browser-policy")).map((node) => node.getAttribute("data-browser"))).toEqual(["edge"]);
+    expect(text(root, ".browser-policy")).toContain("LinkedAccountEnabled is false");
+  });
+});
+
 describe("language", () => {
   it("speaks Dutch when the settings say so, and switches live", async () => {
     backend({ app_settings: () => settingsView("nl"), link_status: () => linked });
