@@ -27,11 +27,24 @@ export const artifactsDir = process.env.TANDEM_ARTIFACTS ?? path.join(repoRoot, 
 export const appVersion = JSON.parse(readFileSync(path.join(repoRoot, "tauri.conf.json"), "utf8")).version;
 mkdirSync(artifactsDir, { recursive: true });
 
-/** A fresh home folder, so the app under test never sees the real user's files. */
-export function privateEnv() {
+/**
+ * A fresh home folder, so the app under test never sees the real user's
+ * files. Tandem there was set up already (its first-run wizard done) unless
+ * `firstRun`; `language` is the language chosen in its settings.
+ */
+export function privateEnv({ firstRun = false, language } = {}) {
   const home = mkdtempSync(path.join(tmpdir(), "tandem-e2e-home-"));
   const env = { ...process.env, HOME: home, NO_AT_BRIDGE: "1", TANDEM_LOG: "tandem_app=debug,info" };
   for (const key of ["XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"]) delete env[key];
+  if (!firstRun || language) {
+    // The shape of `tandem_api::settings::AppSettings` in its state file.
+    const data = { onboarded: !firstRun, ...(language ? { language } : {}) };
+    mkdirSync(path.join(home, ".config/tandem"), { recursive: true });
+    writeFileSync(
+      path.join(home, ".config/tandem/settings.json"),
+      JSON.stringify({ schema: "tandem.settings", version: 1, data }),
+    );
+  }
   return { home, env };
 }
 
@@ -137,9 +150,10 @@ export function start(command, args, options) {
 /**
  * A fake machine for the app: a home with an Edge work profile and a Chromium
  * profile, and a system root whose /usr/bin/chromium records how it was started.
+ * `options` as for `privateEnv`.
  */
-export function fakeMachine() {
-  const { home, env } = privateEnv();
+export function fakeMachine(options = {}) {
+  const { home, env } = privateEnv(options);
   const systemRoot = mkdtempSync(path.join(tmpdir(), "tandem-e2e-system-"));
   const write = (file, text) => {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -197,7 +211,7 @@ const driverPort = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
  * WebKitWebDriver) and opens a WebDriver session on its window. Every e2e
  * file starts its app this way; `endSession` undoes it.
  */
-export async function startSession(machine) {
+export async function startSession(machine, { args = [] } = {}) {
   const driver = start(driverBinary, ["--port", String(driverPort), "--native-port", String(driverPort + 1)], {
     env: machine.env,
   });
@@ -213,7 +227,7 @@ export async function startSession(machine) {
     port: driverPort,
     logLevel: "warn",
     capabilities: {
-      "tauri:options": { application: appBinary },
+      "tauri:options": { application: appBinary, args },
       // WebKitWebDriver speaks classic WebDriver only, not BiDi.
       "wdio:enforceWebDriverClassic": true,
     },
@@ -228,4 +242,81 @@ export async function endSession(session, machine) {
   session?.driver?.kill();
   await session?.driver?.exited;
   if (machine) await quitTray(machine.env, machine.home);
+}
+
+/** Adds a personal profile, `Profile 1` ("Home", ada@outlook.com), beside
+ * the work profile in the machine's Edge. */
+export function withPersonalEdgeProfile(machine) {
+  mkdirSync(path.join(machine.edge, "Profile 1"), { recursive: true });
+  writeFileSync(
+    path.join(machine.edge, "Local State"),
+    JSON.stringify({
+      profile: {
+        info_cache: {
+          Default: { name: "Profile 1", is_using_default_name: true },
+          "Profile 1": { name: "Home" },
+        },
+      },
+    }),
+  );
+  writeFileSync(
+    path.join(machine.edge, "Profile 1/Preferences"),
+    JSON.stringify({
+      account_info: [{ email: "ada@outlook.com", edge_account_tenant_id: "9188040d-6c67-4c5b-b112-36a304b66dad" }],
+    }),
+  );
+}
+
+/**
+ * The local OpenID Connect provider (test-support/oidc-provider.mjs) on
+ * 127.0.0.1, and the environment that makes the app sign in there as
+ * `user`, through the stand-in browser (test-support/browser-login.mjs).
+ */
+export async function startProvider() {
+  const support = path.join(repoRoot, "ui/test-support");
+  const child = start(process.execPath, [path.join(support, "oidc-provider.mjs")], {});
+  const issuer = await waitFor("the OpenID provider", () => /^listening (\S+)/m.exec(child.output)?.[1], 15000);
+  return {
+    issuer,
+    env(user) {
+      return {
+        BROWSER: `${process.execPath} ${path.join(support, "browser-login.mjs")}`,
+        TANDEM_TEST_USER: user,
+        TANDEM_AUTHORITY: issuer,
+        TANDEM_CLIENT_ID: "tandem-test",
+      };
+    },
+    async stop() {
+      child.kill();
+      await child.exited;
+    },
+  };
+}
+
+/** Runs the `tandem` CLI on `machine` and returns what it printed as JSON. */
+export function tandemJson(machine, args) {
+  const result = spawnSync(cliBinary, ["--json", ...args], { env: machine.env, encoding: "utf8", timeout: 20000 });
+  if (result.status !== 0) throw new Error(`tandem ${args.join(" ")}: ${result.stderr}${result.stdout}`);
+  return JSON.parse(result.stdout);
+}
+
+/** Switches the session to the window whose page has `selector` (every
+ * window has the same document title), waiting for it. */
+export async function switchToWindowWith(browser, selector, timeoutMs = 15000) {
+  return waitFor(
+    `a window with ${selector}`,
+    async () => {
+      for (const handle of await browser.getWindowHandles()) {
+        try {
+          await browser.switchToWindow(handle);
+          if (await browser.$(selector).isExisting()) return handle;
+        } catch {
+          // The window closed while we looked.
+        }
+      }
+      return undefined;
+    },
+    timeoutMs,
+    200,
+  );
 }

@@ -1,10 +1,19 @@
-// Linking in the real app: link from the switcher, then an admin drops a
+// Linking in the real app's settings window: link, then an admin drops a
 // policy file in while the app runs, and the link goes, with the reason.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { artifactsDir, endSession, fakeMachine, startSession, typeInto, waitFor, windowCount } from "./harness.mjs";
+import {
+  artifactsDir,
+  endSession,
+  fakeMachine,
+  startSession,
+  typeInto,
+  waitFor,
+  windowCount,
+  withPersonalEdgeProfile,
+} from "./harness.mjs";
 
 describe("account linking", () => {
   let session;
@@ -22,27 +31,10 @@ describe("account linking", () => {
 
   before(async () => {
     machine = fakeMachine();
-    // A personal profile beside the work one.
-    mkdirSync(path.join(machine.edge, "Profile 1"), { recursive: true });
-    writeFileSync(
-      path.join(machine.edge, "Local State"),
-      JSON.stringify({
-        profile: {
-          info_cache: {
-            Default: { name: "Profile 1", is_using_default_name: true },
-            "Profile 1": { name: "Home" },
-          },
-        },
-      }),
-    );
-    writeFileSync(
-      path.join(machine.edge, "Profile 1/Preferences"),
-      JSON.stringify({
-        account_info: [{ email: "ada@outlook.com", edge_account_tenant_id: "9188040d-6c67-4c5b-b112-36a304b66dad" }],
-      }),
-    );
-    session = await startSession(machine);
+    withPersonalEdgeProfile(machine);
+    session = await startSession(machine, { args: ["--settings"] });
     browser = session.browser;
+    await browser.$("#settings-title").waitForDisplayed({ timeout: 15000 });
   });
 
   after(async () => {
@@ -56,8 +48,7 @@ describe("account linking", () => {
     await link.waitForClickable({ timeout: 15000 });
     await link.click();
     await waitFor("the link", async () => (await workState()) === "linked", 10000);
-    const dropdown = await browser.$("details.linked[data-linked-for=Default]");
-    assert.match(await dropdown.getText(), /ada@outlook\.com/);
+    assert.match(await browser.$("li.work[data-work='edge:Default'] .personal").getText(), /ada@outlook\.com/);
     // Let WebKit paint the change before the picture is taken.
     await new Promise((resolve) => setTimeout(resolve, 500));
     await browser.saveScreenshot(path.join(artifactsDir, "linked.png"));
@@ -74,10 +65,12 @@ describe("account linking", () => {
       timeout: 5000,
       timeoutMsg: "the reason was not shown",
     });
+    await browser.$("#tab-privacy").click();
     await browser.$("#history summary").click();
     const entry = await browser.$("#history li[data-event=unlinked-by-policy]");
     await entry.waitForDisplayed({ timeout: 5000 });
     assert.match(await entry.getText(), /linking\.json/);
+    await browser.$("#tab-linking").click();
   });
 
   it("does not relink when the policy is lifted", async () => {
@@ -103,7 +96,7 @@ describe("account linking", () => {
     const logs = path.join(machine.home, ".local/state/tandem");
     const webview = path.join(machine.home, ".local/share/dev.tandem.Tandem");
     assert.ok(existsSync(data) && existsSync(logs) && existsSync(webview), "the app has written its data and logs");
-    await browser.$("#privacy summary").click();
+    await browser.$("#tab-privacy").click();
     // The page asking is not enough: Tandem's native dialog must be answered,
     // and Cancel there leaves everything as it was.
     assert.ok(existsSync(path.join(data, "personal/links.json")));

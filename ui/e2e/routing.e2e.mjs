@@ -1,8 +1,8 @@
 // Automatic profile switching in the real app: the link handler (`tandem
 // open`) hands a link no rule decides to the running app, whose picker opens
 // it in the chosen profile and remembers the site inside its Safe Links
-// wrapper; the switcher shows the rules, tests a link with the same router,
-// and registers the handler.
+// wrapper; the settings show the rules, test a link with the same router,
+// and register the handler.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -56,7 +56,7 @@ describe("link routing in the app", () => {
   let browser;
   let machine;
   let opened;
-  let switcher;
+  let settings;
   const mimeapps = () => path.join(machine.home, ".config/mimeapps.list");
   const mimeappsBefore = "[Default Applications]\nx-scheme-handler/https=firefox.desktop\ntext/html=firefox.desktop\n";
 
@@ -65,10 +65,10 @@ describe("link routing in the app", () => {
     opened = withEdge(machine);
     write(path.join(machine.home, ".config/tandem/rules.toml"), 'version = 1\nfallback = "ask"\n');
     write(mimeapps(), mimeappsBefore);
-    session = await startSession(machine);
+    session = await startSession(machine, { args: ["--settings"] });
     browser = session.browser;
-    await browser.$("#title").waitForDisplayed({ timeout: 15000 });
-    switcher = await browser.getWindowHandle();
+    await browser.$("#settings-title").waitForDisplayed({ timeout: 15000 });
+    settings = await browser.getWindowHandle();
   });
 
   after(async () => {
@@ -80,13 +80,13 @@ describe("link routing in the app", () => {
     tandem(machine, ["open", "--", WRAPPED]);
     const picker = await waitFor("the picker", async () => {
       const handles = await browser.getWindowHandles();
-      return handles.find((handle) => handle !== switcher);
+      return handles.find((handle) => handle !== settings);
     });
     await browser.switchToWindow(picker);
     try {
       await pickHome();
     } finally {
-      await browser.switchToWindow(switcher);
+      await browser.switchToWindow(settings);
     }
   });
 
@@ -118,7 +118,7 @@ describe("link routing in the app", () => {
   });
 
   it("shows the rules, and tests a link with the same router", async () => {
-    await browser.$("#routing summary").click();
+    await browser.$("#tab-rules").click();
     const remembered = await browser.$('li[data-rule-id="u1"]');
     await remembered.waitForDisplayed({ timeout: 10000 });
     assert.match(await remembered.getText(), /docs\.example/);
@@ -132,6 +132,7 @@ describe("link routing in the app", () => {
   });
 
   it("makes Tandem the link handler and puts the previous one back, byte for byte", async () => {
+    await browser.$("#tab-handler").click();
     const state = await browser.$("#handler-state");
     assert.match(await state.getText(), /does not open web links/);
     await browser.$("#handler-toggle").click();
