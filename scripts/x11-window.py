@@ -8,7 +8,12 @@ XTEST, as a person at the keyboard would (`alt+r`, `Escape`): it answers the
 native dialogs the web view cannot reach. Tests use it under Xvfb, where no
 window manager runs.
 
-usage: x11-window.py count TITLE | close TITLE | keys TITLE COMBO
+`painted` is for benchmarks: it connects, prints "ready", then polls the
+screen until a window with TITLE shows content (text or pictures: a dozen
+colours or more, where a blank web view has one) and prints the wall-clock
+time it saw it, in seconds since the epoch.
+
+usage: x11-window.py count TITLE | close TITLE | keys TITLE COMBO | painted TITLE SECONDS
 """
 import sys
 import time
@@ -58,13 +63,40 @@ def type_keys(dpy, window, combo):
     dpy.sync()
 
 
+def shows_content(window):
+    geometry = window.get_geometry()
+    image = window.get_image(0, 0, geometry.width, geometry.height, X.ZPixmap, 0xFFFFFFFF)
+    data = image.data
+    # A sample of the pixels is enough to tell a blank window from a page.
+    colours = {data[i : i + 4] for i in range(0, len(data) - 4, 4 * 31)}
+    return len(colours) >= 12
+
+
+def wait_painted(dpy, title, seconds):
+    print("ready", flush=True)
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        for window in windows_titled(dpy, title):
+            try:
+                if shows_content(window):
+                    print(f"{time.time():.6f}", flush=True)
+                    return 0
+            except Exception:  # not mapped yet, or gone
+                pass
+        time.sleep(0.002)
+    print(f"no painted window titled {title!r} after {seconds} s", file=sys.stderr)
+    return 1
+
+
 def main():
     args = sys.argv[1:]
-    if not args or (args[0], len(args)) not in (("count", 2), ("close", 2), ("keys", 3)):
+    if not args or (args[0], len(args)) not in (("count", 2), ("close", 2), ("keys", 3), ("painted", 3)):
         print(__doc__, file=sys.stderr)
         return 2
     action, title = args[:2]
     dpy = display.Display()
+    if action == "painted":
+        return wait_painted(dpy, title, float(args[2]))
     found = windows_titled(dpy, title)
     if action == "count":
         print(len(found))
