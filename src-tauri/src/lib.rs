@@ -22,6 +22,7 @@ pub mod events;
 mod notices;
 pub mod state;
 mod tray;
+mod web_memory;
 pub mod windows;
 
 pub use command_names::COMMAND_NAMES;
@@ -254,6 +255,8 @@ pub fn run() -> ExitCode {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
+            // GTK is up, and no web view exists yet.
+            web_memory::before_first_webview();
             watch(app.handle());
             if OWN_TRAY {
                 tray::install(app.handle())?;

@@ -71,6 +71,7 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, id: WindowId) -> Result<WebviewWindo
     let window = WebviewWindowBuilder::from_config(app, &config)?
         .title(id.title(language))
         .build()?;
+    crate::web_memory::tune(&window);
     tracing::debug!(label = id.label(), "window created");
     Ok(window)
 }

@@ -1,0 +1,51 @@
+//! WebKitGTK tuned for a small utility window rather than a browser: Tandem's
+//! pages are a few kilobytes from its own bundle, so the caches a browser
+//! keeps for fast back-and-forth navigation only cost memory here. The
+//! issue's target is the switcher open under 200 MB PSS in all; see
+//! `ARCHITECTURE.md` (Memory) for the figures with and without this.
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use webkit2gtk::{
+        CacheModel, HardwareAccelerationPolicy, MemoryPressureSettings, SettingsExt, WebContextExt,
+        WebViewExt, WebsiteDataManager,
+    };
+
+    /// Before the first web view: the network process releases its caches
+    /// early (it serves no network here, only Tandem's own bundle).
+    pub fn before_first_webview() {
+        let mut settings = MemoryPressureSettings::new();
+        settings.set_memory_limit(32);
+        settings.set_conservative_threshold(0.2);
+        settings.set_strict_threshold(0.4);
+        WebsiteDataManager::set_memory_pressure_settings(&mut settings);
+    }
+
+    /// A new window's web view: no page cache, the smallest cache model, and
+    /// software rendering (no GL buffers for a page of text and buttons).
+    pub fn tune<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
+        let tuned = window.with_webview(|webview| {
+            let view = webview.inner();
+            if let Some(context) = view.context() {
+                context.set_cache_model(CacheModel::DocumentViewer);
+            }
+            if let Some(settings) = WebViewExt::settings(&view) {
+                settings.set_enable_page_cache(false);
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+                settings.set_enable_webgl(false);
+            }
+        });
+        if let Err(error) = tuned {
+            tracing::debug!("cannot tune the web view: {error}");
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+pub use linux::{before_first_webview, tune};
+
+#[cfg(not(target_os = "linux"))]
+pub fn before_first_webview() {}
+
+#[cfg(not(target_os = "linux"))]
+pub fn tune<R: tauri::Runtime>(_window: &tauri::WebviewWindow<R>) {}
