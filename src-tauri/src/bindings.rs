@@ -147,6 +147,40 @@ mod tests {
         );
     }
 
+    /// Every error a command returns is worded in every language, from
+    /// parameters the error carries: the UI words errors from the
+    /// catalogue, so a missing key or parameter would show a raw code.
+    #[test]
+    fn every_error_code_is_in_the_catalogues_with_its_parameters() {
+        let cfg = ts_rs::Config::default();
+        let union = tandem_api::Error::decl(&cfg);
+        let mut checked = 0;
+        for variant in union.split("{ \"code\": \"").skip(1) {
+            let (code, rest) = variant.split_once('"').unwrap();
+            let body = rest.split('}').next().unwrap();
+            let params: Vec<&str> = body
+                .split(',')
+                .filter_map(|field| field.split_once(':'))
+                .map(|(name, _)| name.trim())
+                .collect();
+            for language in [tandem_i18n::Language::En, tandem_i18n::Language::Nl] {
+                let key = format!("error.{code}");
+                let text = tandem_i18n::keys(language)
+                    .contains(&key.as_str())
+                    .then(|| language.text(&key))
+                    .unwrap_or_else(|| panic!("{key} is missing in {language:?}"));
+                for name in tandem_i18n::placeholders(text) {
+                    assert!(
+                        params.contains(&name.as_str()),
+                        "{key} in {language:?} names {{{name}}}, which the error lacks ({params:?})"
+                    );
+                }
+            }
+            checked += 1;
+        }
+        assert!(checked > 40, "only {checked} codes read from {union}");
+    }
+
     #[test]
     fn errors_are_code_and_message() {
         let text = render();

@@ -179,6 +179,31 @@ impl Error {
         }
     }
 
+    /// The message in `language`, worded from the catalogue's
+    /// `error.<code>` with the error's parameters, as the app's windows word
+    /// it; the English message when the catalogue lacks the key or a
+    /// parameter it names.
+    pub fn localized(&self, language: tandem_i18n::Language) -> String {
+        let Ok(serde_json::Value::Object(params)) = serde_json::to_value(self) else {
+            return self.to_string();
+        };
+        let key = format!("error.{}", self.code());
+        let text = language.text(&key);
+        let value = |name: &str| match params.get(name)? {
+            serde_json::Value::String(text) => Some(text.clone()),
+            serde_json::Value::Number(number) => Some(number.to_string()),
+            serde_json::Value::Bool(flag) => Some(flag.to_string()),
+            _ => None,
+        };
+        let complete = tandem_i18n::placeholders(text)
+            .iter()
+            .all(|name| value(name).is_some());
+        if text.is_empty() || !complete {
+            return self.to_string();
+        }
+        tandem_i18n::fill(text, value)
+    }
+
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         Error::Internal {
             detail: detail.to_string(),

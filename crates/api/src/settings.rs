@@ -44,6 +44,15 @@ pub fn language(locations: &Locations) -> Language {
         .unwrap_or_else(Language::from_environment)
 }
 
+/// The language of this user's Tandem, for front ends that start without
+/// locations of their own (the CLI): the app's setting, else the locale.
+pub fn current_language() -> Language {
+    match Locations::from_env() {
+        Ok(locations) => language(&locations),
+        Err(_) => Language::from_environment(),
+    }
+}
+
 fn change(
     locations: &Locations,
     edit: impl FnOnce(&mut AppSettings),

@@ -103,7 +103,10 @@ impl Output {
                 eprintln!("tandem: {}", Escaped(&error.to_string()));
             }
         } else {
-            eprintln!("tandem: {}", Escaped(&error.to_string()));
+            // People read it in their language; `--json` keeps the English
+            // message beside the code for scripts.
+            let language = tandem_api::settings::current_language();
+            eprintln!("tandem: {}", Escaped(&error.localized(language)));
         }
         ExitCode::FAILURE
     }

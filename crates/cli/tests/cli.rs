@@ -3,6 +3,8 @@
 // A test that cannot read its own fixtures should stop right there.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -394,4 +396,33 @@ fn policy_reports_values_sources_and_reasons() {
         "{text}"
     );
     assert!(text.contains("bad.json"), "{text}");
+}
+
+#[test]
+fn errors_speak_the_apps_language_else_the_locale() {
+    let mut machine = support::Machine::new();
+    machine.set_lang("nl_NL.UTF-8");
+    let said = machine.fails(&["unlink", "--work", "edge:Nope"]);
+    assert_eq!(said.trim(), "tandem: edge:Nope is niet gekoppeld.");
+
+    // The app's choice wins over the locale.
+    tandem_api::settings::set_language(&machine.locations(), Some(tandem_i18n::Language::En))
+        .unwrap();
+    let said = machine.fails(&["unlink", "--work", "edge:Nope"]);
+    assert_eq!(said.trim(), "tandem: edge:Nope is not linked.");
+
+    // Scripts get the code, the parameters and the English message.
+    tandem_api::settings::set_language(&machine.locations(), Some(tandem_i18n::Language::Nl))
+        .unwrap();
+    let output = machine.run(&["unlink", "--json", "--work", "edge:Nope"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "not_linked");
+    assert_eq!(json["error"]["profile"], "edge:Nope");
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not linked"),
+        "{json}"
+    );
 }

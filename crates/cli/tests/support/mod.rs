@@ -18,6 +18,11 @@ impl Machine {
         Self(self.0.with_keyring_and_provider(op, user))
     }
 
+    /// The locale the programs run in (`LANG`).
+    pub fn set_lang(&mut self, lang: &str) {
+        self.0.set_env("LANG", lang);
+    }
+
     pub fn set_user(&mut self, user: &str) {
         self.0.set_env("TANDEM_TEST_USER", user);
     }
