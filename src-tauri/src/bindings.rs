@@ -165,10 +165,11 @@ mod tests {
                 .collect();
             for language in [tandem_i18n::Language::En, tandem_i18n::Language::Nl] {
                 let key = format!("error.{code}");
-                let text = tandem_i18n::keys(language)
-                    .contains(&key.as_str())
-                    .then(|| language.text(&key))
-                    .unwrap_or_else(|| panic!("{key} is missing in {language:?}"));
+                assert!(
+                    tandem_i18n::keys(language).contains(&key.as_str()),
+                    "{key} is missing in {language:?}"
+                );
+                let text = language.text(&key);
                 for name in tandem_i18n::placeholders(text) {
                     assert!(
                         params.contains(&name.as_str()),
