@@ -30,11 +30,26 @@ async function wizard(answers: Parameters<typeof backend>[0] = {}): Promise<{ ca
   return { calls, root };
 }
 
+/** The controls a screen reader could not name. */
+function unnamed(root: HTMLElement): string[] {
+  return Array.from(root.querySelectorAll("button, input, select"))
+    .filter((control) => {
+      const name =
+        control.getAttribute("aria-label") ??
+        control.closest("label")?.textContent?.trim() ??
+        (control.id ? root.querySelector(`label[for="${control.id}"]`)?.textContent?.trim() : undefined) ??
+        control.textContent?.trim();
+      return !name;
+    })
+    .map((control) => control.outerHTML);
+}
+
 function step(root: HTMLElement): string {
   return root.querySelector("main")!.getAttribute("data-step")!;
 }
 
 async function next(root: HTMLElement): Promise<void> {
+  expect(unnamed(root), `controls without a name on ${step(root)}`).toEqual([]);
   const button = root.querySelector<HTMLButtonElement>("#wizard-next")!;
   expect(button.disabled, `Next on ${step(root)}`).toBe(false);
   button.click();
