@@ -127,7 +127,7 @@ describe("link routing in the app", () => {
     await browser.$("#route-test").click();
     const result = await browser.$("#route-result");
     await result.waitForDisplayed({ timeout: 10000 });
-    assert.match(await result.getText(), /Opens in Microsoft Edge, profile Profile 1/);
+    assert.match(await result.getText(), /Opens in Microsoft Edge, profile Home/);
     await browser.saveScreenshot(path.join(artifactsDir, "rules.png"));
   });
 

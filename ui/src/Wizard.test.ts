@@ -157,11 +157,16 @@ describe("the wizard", () => {
 
   it("stops at the policy step when the admin forbids linking, and says why", async () => {
     const off: Status = { ...sampleStatus, linking_allowed: false, policy_reason: "LinkingEnabled is false in /etc/tandem/policy.json" };
-    const { root } = await wizard({ link_status: () => off });
+    const { calls, root } = await wizard({ link_status: () => off });
     await upTo(root, "policy");
-    expect(text(root, "#wizard-policy-forbidden")).toBe("Your organization does not allow linking: LinkingEnabled is false in /etc/tandem/policy.json.");
+    expect(text(root, "#wizard-policy-forbidden")).toBe("Not allowed: LinkingEnabled is false in /etc/tandem/policy.json.");
     expect(root.querySelector<HTMLButtonElement>("#wizard-next")!.disabled).toBe(true);
     expect(root.querySelector<HTMLButtonElement>("#wizard-cancel")).not.toBeNull();
+    // Not a dead end: Tandem still opens profiles and links.
+    click(root, "#wizard-without-linking");
+    await settle();
+    expect(calls.some((call) => call.cmd === "wizard_skip")).toBe(true);
+    expect(calls.some((call) => call.cmd === "wizard_finish")).toBe(false);
   });
 
   it("says so when a sign-in fails, and says nothing when it is cancelled", async () => {

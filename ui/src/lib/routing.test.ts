@@ -36,6 +36,7 @@ describe("routing helpers", () => {
       wrappers: [],
     };
     expect(routeSummary(route)).toBe("Opens in Microsoft Edge, profile Profile 1.");
+    expect(routeSummary(route, [personal])).toBe("Opens in Microsoft Edge, profile Home.");
     expect(routeSummary({ ...route, decision: "ask", browser: null, profile_dir: null, argv: null })).toBe(
       "Tandem asks which profile opens it.",
     );

@@ -62,12 +62,13 @@ export function flagLabel(flag: RuleFlag): string {
   return t(`flag.${flag}`);
 }
 
-/** A route in one line: where the link opens. */
-export function routeSummary(route: Route): string {
+/** A route in one line: where the link opens, the profile by its name
+ * when Tandem knows it (else its folder). */
+export function routeSummary(route: Route, profiles: readonly Profile[] = []): string {
   if (route.decision === "ask") return t("route.ask");
   const browser = route.browser ?? "";
   const named = (BROWSER_NAMES as Record<string, string>)[browser] ?? browser;
-  return route.profile_dir
-    ? t("route.opens_in", { browser: named, profile: route.profile_dir })
-    : t("route.opens_as_before", { browser: named });
+  if (!route.profile_dir) return t("route.opens_as_before", { browser: named });
+  const profile = profiles.find((candidate) => candidate.browser === browser && candidate.profile_dir === route.profile_dir);
+  return t("route.opens_in", { browser: named, profile: profile?.name ?? route.profile_dir });
 }
