@@ -22,6 +22,10 @@ const users = new Map([
   // users, as every test shares the session's keyring.
   ["carol", { tid: CONSUMER_TENANT, oid: "00000000-0000-0000-0000-0000000ca401", name: "Carol Personal", preferred_username: "carol@outlook.test" }],
   ["dave", { tid: WORK_TENANT, oid: "00000000-0000-0000-0000-00000000da7e", name: "Dave Work", preferred_username: "dave@contoso.test" }],
+  // The wizard's tests in crates/api/tests/onboarding.rs, one user per case.
+  ["erin", { tid: CONSUMER_TENANT, oid: "00000000-0000-0000-0000-00000000e417", name: "Erin Personal", preferred_username: "erin@outlook.test" }],
+  ["frank", { tid: CONSUMER_TENANT, oid: "00000000-0000-0000-0000-00000000f4a7", name: "Frank Personal", preferred_username: "frank@outlook.test" }],
+  ["grace", { tid: CONSUMER_TENANT, oid: "00000000-0000-0000-0000-000000009ace", name: "Grace Personal", preferred_username: "grace@outlook.test" }],
 ]);
 const deleted = new Set();
 

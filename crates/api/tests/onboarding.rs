@@ -14,13 +14,26 @@ use std::time::Duration;
 use tandem_api::onboarding::{Onboarding, PersonalChoice, WizardChoices};
 use tandem_api::{Cancel, Tandem};
 use tandem_locations::Locations;
+use tandem_testkit::Machine;
 use tandem_testkit::keyring::has as keyring_has;
 use tandem_testkit::provider::OidcProvider;
-use tandem_testkit::{CAROL_KEY, Machine};
 
 const CHILD: &str = "TANDEM_ONBOARDING_CHILD";
 const CASE: &str = "TANDEM_ONBOARDING_CASE";
 const PERSONAL: &str = "Tandem personal account";
+const USER: &str = "TANDEM_TEST_USER";
+
+/// Each case signs in as its own user of the test provider, as the keyring
+/// is shared by every test running at once and the cases delete entries.
+fn key_of(user: &str) -> String {
+    let oid = match user {
+        "erin" => "00000000-0000-0000-0000-00000000e417",
+        "frank" => "00000000-0000-0000-0000-00000000f4a7",
+        "grace" => "00000000-0000-0000-0000-000000009ace",
+        other => panic!("no key for {other}"),
+    };
+    format!("{oid}.{}", tandem_testkit::CONSUMER_TENANT_ID)
+}
 
 fn choices(key: &str, link_handler: bool, autostart: bool) -> WizardChoices {
     WizardChoices {
@@ -45,23 +58,24 @@ fn child() {
     let signed_in = wizard
         .sign_in(&locations, Duration::from_secs(60), &Cancel::new(), &|_| {})
         .unwrap();
-    assert_eq!(signed_in.key.as_str(), CAROL_KEY);
+    let key = key_of(&std::env::var(USER).unwrap());
+    assert_eq!(signed_in.key.as_str(), key);
     assert!(
-        keyring_has(PERSONAL, CAROL_KEY),
+        keyring_has(PERSONAL, &key),
         "the sign-in's tokens are in the keyring"
     );
     match std::env::var(CASE).unwrap().as_str() {
         "cancel" => wizard.cancel(&locations).unwrap(),
         "finish" => {
             let done = wizard
-                .finish(&locations, &choices(CAROL_KEY, true, true))
+                .finish(&locations, &choices(&key, true, true))
                 .unwrap();
             assert_eq!(done.link.work.to_string(), "edge:Default");
             assert!(done.link_handler && done.autostart);
         }
         "fail" => {
             let error = wizard
-                .finish(&locations, &choices(CAROL_KEY, true, true))
+                .finish(&locations, &choices(&key, true, true))
                 .unwrap_err();
             eprintln!("the step failed as it should: {error}");
             // Still cancellable afterwards: the sign-in goes too.
@@ -93,8 +107,8 @@ fn run_child(machine: &Machine, case: &str) {
     );
 }
 
-fn machine(op: &OidcProvider) -> Machine {
-    let mut machine = Machine::new().with_keyring_and_provider(op, "carol");
+fn machine(op: &OidcProvider, user: &str) -> Machine {
+    let mut machine = Machine::new().with_keyring_and_provider(op, user);
     machine.edge_profiles("bob@contoso.test");
     // The command the link handler would run; only its path is written.
     let cli = machine.stand_in("usr/bin/tandem").program;
@@ -118,11 +132,11 @@ fn nothing_set_up(machine: &Machine) {
 #[test]
 fn cancelling_leaves_tandem_as_it_was() {
     let op = OidcProvider::start();
-    let machine = machine(&op);
+    let machine = machine(&op, "erin");
     run_child(&machine, "cancel");
     nothing_set_up(&machine);
     assert!(
-        !keyring_has(PERSONAL, CAROL_KEY),
+        !keyring_has(PERSONAL, &key_of("erin")),
         "the wizard's sign-in was taken back"
     );
     assert!(
@@ -135,7 +149,8 @@ fn cancelling_leaves_tandem_as_it_was() {
 #[test]
 fn finishing_links_with_the_sign_in_and_sets_up_the_handler_and_autostart() {
     let op = OidcProvider::start();
-    let machine = machine(&op);
+    let machine = machine(&op, "frank");
+    let key = key_of("frank");
     run_child(&machine, "finish");
     let locations = machine.locations();
     let tandem = Tandem::open(&locations).unwrap();
@@ -149,20 +164,20 @@ fn finishing_links_with_the_sign_in_and_sets_up_the_handler_and_autostart() {
             .as_ref()
             .unwrap()
             .as_str(),
-        CAROL_KEY
+        key
     );
     assert!(tandem_api::routing::handler_status(&locations).registered);
     assert!(tandem_api::setup::autostart_enabled(&locations));
     assert!(tandem_api::settings::load(&locations).onboarded);
-    assert!(keyring_has(PERSONAL, CAROL_KEY));
+    assert!(keyring_has(PERSONAL, &key));
     // The next test run's keyring starts clean.
-    tandem_api::accounts::sign_out(&locations, CAROL_KEY).unwrap();
+    tandem_api::accounts::sign_out(&locations, &key).unwrap();
 }
 
 #[test]
 fn a_step_that_fails_takes_back_the_steps_before_it() {
     let op = OidcProvider::start();
-    let machine = machine(&op);
+    let machine = machine(&op, "grace");
     // The link handler cannot be registered: mimeapps.list is a link, which
     // Tandem never writes through.
     let list = machine.home.join(".config/mimeapps.list");
@@ -170,5 +185,5 @@ fn a_step_that_fails_takes_back_the_steps_before_it() {
     std::os::unix::fs::symlink("/dev/null", &list).unwrap();
     run_child(&machine, "fail");
     nothing_set_up(&machine);
-    assert!(!keyring_has(PERSONAL, CAROL_KEY));
+    assert!(!keyring_has(PERSONAL, &key_of("grace")));
 }
