@@ -179,11 +179,15 @@ impl Error {
         }
     }
 
-    /// The message in `language`, worded from the catalogue's
-    /// `error.<code>` with the error's parameters, as the app's windows word
-    /// it; the English message when the catalogue lacks the key or a
-    /// parameter it names.
+    /// The message in `language` for a terminal: in English the message
+    /// itself (it names the commands to run); in another language worded
+    /// from the catalogue's `error.<code>` with the error's parameters, as
+    /// the app's windows word it, or the English message when the catalogue
+    /// lacks the key or a parameter it names.
     pub fn localized(&self, language: tandem_i18n::Language) -> String {
+        if language == tandem_i18n::Language::En {
+            return self.to_string();
+        }
         let Ok(serde_json::Value::Object(params)) = serde_json::to_value(self) else {
             return self.to_string();
         };

@@ -409,7 +409,7 @@ fn errors_speak_the_apps_language_else_the_locale() {
     tandem_api::settings::set_language(&machine.locations(), Some(tandem_i18n::Language::En))
         .unwrap();
     let said = machine.fails(&["unlink", "--work", "edge:Nope"]);
-    assert_eq!(said.trim(), "tandem: edge:Nope is not linked.");
+    assert_eq!(said.trim(), "tandem: edge:Nope is not linked");
 
     // Scripts get the code, the parameters and the English message.
     tandem_api::settings::set_language(&machine.locations(), Some(tandem_i18n::Language::Nl))
