@@ -236,7 +236,10 @@ enum Switch {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return command_line_not_understood(&error),
+    };
     // Short-lived commands log to stderr only: a file per invocation would be noise.
     let _guard = tandem_logging::init(&tandem_logging::LogOptions {
         default_filter: "warn".into(),
@@ -245,6 +248,25 @@ fn main() -> ExitCode {
     let mut out = Output::new(cli.json);
     let done = run(cli.command, &mut out);
     out.finish(done)
+}
+
+/// Prints clap's answer (help, version, or what was not understood) with
+/// every unsafe character of what was typed escaped: clap repeats the
+/// values it refuses verbatim, and a value can hold escape sequences.
+fn command_line_not_understood(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let text = error.render().to_string();
+    let text = tandem_text::Escaped(&text).to_string();
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        print!("{text}");
+        ExitCode::SUCCESS
+    } else {
+        eprint!("{text}");
+        ExitCode::from(2)
+    }
 }
 
 fn run(command: Command, out: &mut Output) -> Result<(), tandem_api::Error> {

@@ -17,6 +17,15 @@ pub struct Output {
 }
 
 /// `{"error": {"code", "message", …}}`, what `--json` prints on failure.
+/// A JSON writer's failure as the I/O error it wraps, so a reader that went
+/// away (a closed pipe) is told apart from a real failure.
+fn json_io(error: serde_json::Error) -> std::io::Error {
+    match error.io_error_kind() {
+        Some(kind) => std::io::Error::from(kind),
+        None => std::io::Error::other(error),
+    }
+}
+
 #[derive(Serialize)]
 struct Failure<'a> {
     error: tandem_api::ErrorReply<'a>,
@@ -58,7 +67,7 @@ impl Output {
         let result = if self.json {
             let mut out = self.stdout.by_ref();
             tandem_text::json::to_writer_pretty(&mut out, value)
-                .map_err(std::io::Error::other)
+                .map_err(json_io)
                 .and_then(|()| writeln!(out))
         } else {
             text(&mut self.stdout)
@@ -70,7 +79,7 @@ impl Output {
     /// One JSON line, for streams (`profiles --watch`).
     pub fn line<T: Serialize>(&mut self, value: &T) -> Result<(), Error> {
         let result = tandem_text::json::to_writer(&mut self.stdout, value)
-            .map_err(std::io::Error::other)
+            .map_err(json_io)
             .and_then(|()| writeln!(self.stdout))
             .and_then(|()| self.stdout.flush());
         self.written(result)
@@ -96,7 +105,7 @@ impl Output {
                 error: error.reply(),
             };
             let printed = tandem_text::json::to_writer_pretty(&mut self.stdout, &failure)
-                .map_err(std::io::Error::other)
+                .map_err(json_io)
                 .and_then(|()| writeln!(self.stdout))
                 .and_then(|()| self.stdout.flush());
             if printed.is_err() {

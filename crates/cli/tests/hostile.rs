@@ -839,3 +839,36 @@ fn a_line_feed_or_an_escape_from_outside_forges_no_output_line() {
         }
     }
 }
+
+// Found by the review of the desktop work.
+
+#[test]
+fn a_hostile_value_clap_refuses_is_shown_escaped() {
+    let machine = Machine::new();
+    let hostile = "\u{1b}[31mX\u{1b}]0;pwn\u{7}\u{202e}Y\u{9b}2J:Default";
+    let output = machine.run(&["link", "--work", hostile]);
+    assert_eq!(output.status.code(), Some(2));
+    let said = String::from_utf8(output.stderr).unwrap();
+    assert!(!has_unsafe(&said), "{said:?}");
+    assert!(said.contains("\\u{1b}[31mX"), "{said}");
+}
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    let machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["profiles", "--json"])
+        .env_clear()
+        .env("HOME", &machine.home)
+        .envs(machine.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader closes the pipe before reading a byte, as `| head -0` does.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
