@@ -36,8 +36,15 @@ pub fn picture(profile: &Profile) -> Option<Picture> {
         return None;
     }
     let folder = profile.user_data_dir.join(&profile.profile_dir);
+    // A picture is the browser's own file: a link leading out of the
+    // browser's folder (to another user's file, another app's) is not one.
+    let home = std::fs::canonicalize(&profile.user_data_dir).ok()?;
     NAMES.iter().find_map(|name| {
-        let bytes = read_picture(&folder.join(name), MAX_PICTURE_BYTES)?;
+        let file = folder.join(name);
+        if !std::fs::canonicalize(&file).ok()?.starts_with(&home) {
+            return None;
+        }
+        let bytes = read_picture(&file, MAX_PICTURE_BYTES)?;
         Some(Picture {
             mime: mime(&bytes)?,
             bytes,
@@ -48,6 +55,39 @@ pub fn picture(profile: &Profile) -> Option<Picture> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_out_of_the_browsers_folder_is_not_a_picture() {
+        let root = tempfile::tempdir().unwrap();
+        let edge = root.path().join("microsoft-edge");
+        std::fs::create_dir_all(edge.join("Default")).unwrap();
+        std::fs::create_dir_all(edge.join("Profile 1")).unwrap();
+        let png = b"\x89PNG\r\n\x1a\nsecret";
+        let outside = root.path().join("outside.png");
+        std::fs::write(&outside, png).unwrap();
+        std::os::unix::fs::symlink(&outside, edge.join("Default/Edge Profile Picture.png"))
+            .unwrap();
+        // A link within the browser's folder is the browser's own doing.
+        std::fs::write(edge.join("Profile 1/pic.png"), png).unwrap();
+        std::os::unix::fs::symlink(
+            edge.join("Profile 1/pic.png"),
+            edge.join("Profile 1/Google Profile Picture.png"),
+        )
+        .unwrap();
+        let profile = |dir: &str| Profile {
+            browser: crate::BrowserId::Edge,
+            user_data_dir: edge.clone(),
+            profile_dir: dir.into(),
+            name: dir.into(),
+            account: crate::model::Account::nobody(crate::model::Evidence::NoAccount),
+            last_active: None,
+            is_default: false,
+            in_last_session: false,
+            unreadable: None,
+        };
+        assert_eq!(picture(&profile("Default")), None);
+        assert_eq!(picture(&profile("Profile 1")).unwrap().mime, "image/png");
+    }
 
     #[test]
     fn only_pngs_and_jpegs_are_pictures() {
