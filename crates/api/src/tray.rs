@@ -55,15 +55,36 @@ pub struct TrayMenu {
 }
 
 /// Text from a browser file, fit for a menu: no control or bidi
-/// characters (a menu cannot escape them), at most one line.
+/// characters (a menu cannot escape them), one short line.
 pub fn menu_text(text: &str) -> String {
-    text.chars()
+    menu_line(text, MAX_LABEL_CHARS)
+}
+
+/// [`menu_text`], cut at `max` characters.
+fn menu_line(text: &str, max: usize) -> String {
+    let line = text
+        .chars()
         .map(|c| if tandem_text::is_unsafe(c) { ' ' } else { c })
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    // A menu is a column of short lines: a long name is cut, not a wall.
+    if line.chars().count() > max {
+        let cut: String = line.chars().take(max - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        line
+    }
 }
+
+/// The longest piece of text from a browser file in one menu line.
+pub const MAX_LABEL_CHARS: usize = 48;
+/// Policy reasons name a file, so they may be longer.
+const MAX_REASON_CHARS: usize = 140;
+/// The most profiles of one group the menu lists; the rest are a line that
+/// opens the switcher, which lists and searches them all.
+pub const MAX_PROFILES_PER_GROUP: usize = 12;
 
 /// The menu for the latest update (none yet: still reading).
 pub fn menu(update: Option<&Update>, language: Language) -> TrayMenu {
@@ -76,9 +97,10 @@ pub fn menu(update: Option<&Update>, language: Language) -> TrayMenu {
             let label = match &view.note {
                 None => t("tray.linking"),
                 Some(ToggleNote::NoWorkProfile) => t("tray.linking_no_work_profile"),
-                Some(ToggleNote::Off { reason }) => {
-                    language.format("tray.linking_off", &[("reason", &menu_text(reason))])
-                }
+                Some(ToggleNote::Off { reason }) => language.format(
+                    "tray.linking_off",
+                    &[("reason", &menu_line(reason, MAX_REASON_CHARS))],
+                ),
                 Some(ToggleNote::WorkAccountUnavailable) => t("tray.linking_unavailable"),
                 Some(ToggleNote::SigningIn) => t("tray.linking_signing_in"),
                 Some(ToggleNote::PersonalDataPaused) => t("tray.linking_paused"),
@@ -115,7 +137,8 @@ pub fn menu(update: Option<&Update>, language: Language) -> TrayMenu {
             }
             any = true;
             entries.push(TrayEntry::Heading(t(heading)));
-            for profile in profiles {
+            let more = profiles.len().saturating_sub(MAX_PROFILES_PER_GROUP);
+            for profile in profiles.into_iter().take(MAX_PROFILES_PER_GROUP) {
                 entries.push(TrayEntry::Item {
                     label: language.format(
                         "tray.profile",
@@ -129,6 +152,12 @@ pub fn menu(update: Option<&Update>, language: Language) -> TrayMenu {
                         user_data_dir: profile.user_data_dir.clone(),
                         profile_dir: profile.profile_dir.clone(),
                     },
+                });
+            }
+            if more > 0 {
+                entries.push(TrayEntry::Item {
+                    label: language.format("tray.more_profiles", &[("count", &more.to_string())]),
+                    action: TrayAction::OpenTandem,
                 });
             }
         }
@@ -254,6 +283,15 @@ pub fn notices(update: &Update, language: Language) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_name_is_cut() {
+        let long = "x".repeat(5000);
+        let text = menu_text(&long);
+        assert_eq!(text.chars().count(), MAX_LABEL_CHARS);
+        assert!(text.ends_with('…'));
+        assert_eq!(menu_text("Work"), "Work");
+    }
 
     #[test]
     fn menu_text_is_one_clean_line() {
