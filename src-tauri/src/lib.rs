@@ -93,7 +93,7 @@ fn first_run<R: Runtime>(app: &AppHandle<R>) -> bool {
     let Ok(locations) = state.locations() else {
         return false;
     };
-    !tandem_api::settings::load(locations).onboarded
+    tandem_api::settings::wizard_pending(locations)
         && state
             .latest()
             .is_some_and(|update| update.status.links.is_empty())
@@ -130,7 +130,21 @@ fn start_tray_process() {
 /// Asks the person where `url` opens: queues it for the picker and shows
 /// the picker.
 fn ask_where<R: Runtime>(app: &AppHandle<R>, url: String) {
-    let first = app.state::<AppState>().wait_for_pick(url);
+    let state = app.state::<AppState>();
+    // A link Tandem would refuse (not a web link, a hostile one) opens no
+    // window: the person is told why instead.
+    if let Ok(locations) = state.locations()
+        && let Err(error) = tandem_api::routing::pick_request(locations, &url, None)
+    {
+        tracing::warn!("a link handed over was refused: {}", error.code());
+        let language = state.language();
+        tandem_api::desktop::notify(
+            language.text("notice.link_not_opened"),
+            &error.localized(language),
+        );
+        return;
+    }
+    let first = state.wait_for_pick(url);
     if !first && app.get_webview_window(WindowId::Picker.label()).is_some() {
         // The picker shows the links one after the other.
         return;

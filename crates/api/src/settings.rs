@@ -37,6 +37,17 @@ pub fn load(locations: &Locations) -> AppSettings {
     file(locations).1.peek().ok().flatten().unwrap_or_default()
 }
 
+/// Whether the first-run wizard has yet to run: not when a settings file
+/// says it ran, nor when the file cannot be read as Tandem's (a newer
+/// Tandem's, a damaged one): the wizard would come back at every start.
+pub fn wizard_pending(locations: &Locations) -> bool {
+    match file(locations).1.peek() {
+        Ok(Some(settings)) => !settings.onboarded,
+        Ok(None) => true,
+        Err(_) => false,
+    }
+}
+
 /// The language Tandem speaks: the person's choice, else the OS locale's.
 pub fn language(locations: &Locations) -> Language {
     load(locations)
@@ -81,6 +92,24 @@ pub fn set_onboarded(locations: &Locations, onboarded: bool) -> Result<AppSettin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_wizard_waits_for_a_new_user_only() {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        assert!(wizard_pending(&locations));
+        set_onboarded(&locations, false).unwrap();
+        assert!(wizard_pending(&locations));
+        set_onboarded(&locations, true).unwrap();
+        assert!(!wizard_pending(&locations));
+        // A newer Tandem's settings: not a new user.
+        std::fs::write(
+            locations.config_dir().join("settings.json"),
+            r#"{"schema":"tandem.settings","version":9,"data":{}}"#,
+        )
+        .unwrap();
+        assert!(!wizard_pending(&locations));
+    }
 
     #[test]
     fn the_choice_wins_over_the_locale_and_survives() {
