@@ -255,8 +255,13 @@ fn main() -> ExitCode {
 /// values it refuses verbatim, and a value can hold escape sequences.
 fn command_line_not_understood(error: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    let text = error.render().to_string();
-    let text = tandem_text::Escaped(&text).to_string();
+    let text = error
+        .render()
+        .to_string()
+        .split('\n')
+        .map(|line| tandem_text::Escaped(line).to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
     if matches!(
         error.kind(),
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
