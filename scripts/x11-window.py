@@ -13,7 +13,9 @@ screen until a window with TITLE shows content (text or pictures: a dozen
 colours or more, where a blank web view has one) and prints the wall-clock
 time it saw it, in seconds since the epoch.
 
-usage: x11-window.py count TITLE | close TITLE | keys TITLE COMBO | painted TITLE SECONDS
+`id` prints the window's X id, for tools that take one (`import -window`).
+
+usage: x11-window.py count TITLE | close TITLE | keys TITLE COMBO | painted TITLE SECONDS | id TITLE
 """
 import sys
 import time
@@ -90,7 +92,7 @@ def wait_painted(dpy, title, seconds):
 
 def main():
     args = sys.argv[1:]
-    if not args or (args[0], len(args)) not in (("count", 2), ("close", 2), ("keys", 3), ("painted", 3)):
+    if not args or (args[0], len(args)) not in (("count", 2), ("close", 2), ("keys", 3), ("painted", 3), ("id", 2)):
         print(__doc__, file=sys.stderr)
         return 2
     action, title = args[:2]
@@ -106,6 +108,9 @@ def main():
         return 1
     if action == "keys":
         type_keys(dpy, found[0], args[2])
+        return 0
+    if action == "id":
+        print(hex(found[0].id))
         return 0
     protocols = dpy.intern_atom("WM_PROTOCOLS")
     delete = dpy.intern_atom("WM_DELETE_WINDOW")

@@ -205,6 +205,7 @@ pub async fn remove_all_data<R: Runtime>(app: AppHandle<R>) -> Reply<()> {
         return Err(error.into());
     }
     tracing::info!("all Tandem data removed; quitting");
+    state.removed_everything();
     app.exit(0);
     Ok(())
 }

@@ -244,6 +244,7 @@ pub fn wire<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::B
 
 /// Runs the app until the person quits from the tray.
 pub fn run() -> ExitCode {
+    web_memory::restart_without_compositing();
     let locations = Locations::from_env();
     let log_guard = init_logging(locations.as_ref().ok());
     if let Err(error) = &locations {
@@ -337,6 +338,15 @@ pub fn run() -> ExitCode {
         }
         RunEvent::Exit => {
             tracing::info!("Tandem exiting");
+            let state = app.state::<AppState>();
+            if state.was_removed()
+                && let Ok(locations) = state.locations()
+            {
+                // The log folder is gone: this only reaches the console.
+                if let Err(error) = tandem_api::setup::remove_webview_leftovers(locations) {
+                    eprintln!("tandem: {error}");
+                }
+            }
             // Flushes queued log lines: the event loop exits the process
             // without unwinding main.
             drop(

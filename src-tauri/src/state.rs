@@ -39,6 +39,8 @@ pub struct AppState {
     onboarding: Mutex<tandem_api::onboarding::Onboarding>,
     /// What each entry of the app's own tray menu does (macOS, Windows).
     tray_actions: Mutex<Vec<Option<tandem_api::tray::TrayAction>>>,
+    /// "Remove all Tandem data" was done: the process is quitting.
+    removed: std::sync::atomic::AtomicBool,
     pub confirmer: Confirmer,
 }
 
@@ -62,6 +64,7 @@ impl AppState {
             waiting_links: Mutex::new(VecDeque::new()),
             tray_actions: Mutex::new(Vec::new()),
             onboarding: Mutex::new(tandem_api::onboarding::Onboarding::new()),
+            removed: std::sync::atomic::AtomicBool::new(false),
             confirmer: Confirmer::NativeDialog,
         }
     }
@@ -76,6 +79,17 @@ impl AppState {
 
     pub fn set_latest(&self, update: &Update) {
         *lock(&self.latest) = Some(update.clone());
+    }
+
+    /// All of Tandem's data was removed: on exit, what the web view wrote
+    /// while shutting down goes too.
+    pub fn removed_everything(&self) {
+        self.removed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn was_removed(&self) -> bool {
+        self.removed.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The language Tandem speaks: the person's choice, else the OS locale's.

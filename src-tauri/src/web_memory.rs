@@ -7,8 +7,8 @@
 #[cfg(target_os = "linux")]
 mod linux {
     use webkit2gtk::{
-        CacheModel, HardwareAccelerationPolicy, MemoryPressureSettings, SettingsExt, WebContextExt,
-        WebViewExt, WebsiteDataManager,
+        CacheModel, MemoryPressureSettings, SettingsExt, WebContextExt, WebViewExt,
+        WebsiteDataManager,
     };
 
     /// Before the first web view: the network process releases its caches
@@ -21,8 +21,31 @@ mod linux {
         WebsiteDataManager::set_memory_pressure_settings(&mut settings);
     }
 
-    /// A new window's web view: no page cache, the smallest cache model, and
-    /// software rendering (no GL buffers for a page of text and buttons).
+    /// WebKit renders without accelerated compositing only when told so
+    /// before its first web view (switching a live view breaks its
+    /// snapshots), and only through the environment: the process starts
+    /// itself again with it set, keeping its arguments (`exec` keeps the
+    /// process id, so a launcher waiting on it sees nothing).
+    pub fn restart_without_compositing() {
+        const VARIABLE: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+        if std::env::var_os(VARIABLE).is_some() {
+            // Already done, or the person chose otherwise.
+            return;
+        }
+        let Ok(program) = std::env::current_exe() else {
+            return;
+        };
+        use std::os::unix::process::CommandExt;
+        let error = std::process::Command::new(program)
+            .args(std::env::args_os().skip(1))
+            .env(VARIABLE, "1")
+            .exec();
+        // Only a failed exec returns: go on composited, which costs memory only.
+        eprintln!("tandem: cannot restart without compositing ({error}); going on");
+    }
+
+    /// A new window's web view: no page cache, the smallest cache model, no
+    /// WebGL: a page of text and buttons needs none of them.
     pub fn tune<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
         let tuned = window.with_webview(|webview| {
             let view = webview.inner();
@@ -31,7 +54,6 @@ mod linux {
             }
             if let Some(settings) = WebViewExt::settings(&view) {
                 settings.set_enable_page_cache(false);
-                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
                 settings.set_enable_webgl(false);
             }
         });
@@ -42,7 +64,10 @@ mod linux {
 }
 
 #[cfg(target_os = "linux")]
-pub use linux::{before_first_webview, tune};
+pub use linux::{before_first_webview, restart_without_compositing, tune};
+
+#[cfg(not(target_os = "linux"))]
+pub fn restart_without_compositing() {}
 
 #[cfg(not(target_os = "linux"))]
 pub fn before_first_webview() {}

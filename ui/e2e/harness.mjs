@@ -80,6 +80,22 @@ export function typeInto(title, combo) {
   if (result.status !== 0) throw new Error(`cannot type ${combo} into ${title}: ${result.stderr}`);
 }
 
+/**
+ * Saves a picture of the window with this title as the X server shows it.
+ * Not WebDriver's screenshot: WebKitGTK never answers that for a page that
+ * scrolls when it renders without accelerated compositing, as Tandem does.
+ */
+export async function saveWindow(title, file) {
+  // Let WebKit paint the last change first.
+  await sleep(300);
+  const found = spawnSync("/usr/bin/python3", [path.join(repoRoot, "scripts/x11-window.py"), "id", title], {
+    encoding: "utf8",
+  });
+  if (found.status !== 0) throw new Error(`no window ${title}: ${found.stderr}`);
+  const saved = spawnSync("import", ["-window", found.stdout.trim(), file], { encoding: "utf8", timeout: 20000 });
+  if (saved.status !== 0) throw new Error(`cannot save ${title} to ${file}: ${saved.stderr}`);
+}
+
 /** Sends the window manager's close request (WM_DELETE_WINDOW) to the window. */
 export function closeWindow(title) {
   const result = spawnSync("/usr/bin/python3", [path.join(repoRoot, "scripts/x11-window.py"), "close", title], {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { artifactsDir, endSession, fakeMachine, sleep, startSession, switchToWindowWith, waitFor, windowCount } from "./harness.mjs";
+import { artifactsDir, endSession, fakeMachine, startSession, switchToWindowWith, waitFor, windowCount, saveWindow } from "./harness.mjs";
 
 describe("with LANG=nl_NL.UTF-8", () => {
   let session;
@@ -34,8 +34,7 @@ describe("with LANG=nl_NL.UTF-8", () => {
     });
     assert.equal(await browser.$("#search").getAttribute("aria-label"), "Profielen zoeken");
     assert.equal(await browser.$("section[data-browser=edge] .badge").getText(), "Werk");
-    await sleep(300);
-    await browser.saveScreenshot(path.join(artifactsDir, "switcher-nl.png"));
+    await saveWindow("Tandem", path.join(artifactsDir, "switcher-nl.png"));
   });
 
   it("the settings window too, with its native title", async () => {

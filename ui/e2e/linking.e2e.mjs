@@ -13,6 +13,7 @@ import {
   waitFor,
   windowCount,
   withPersonalEdgeProfile,
+  saveWindow,
 } from "./harness.mjs";
 
 describe("account linking", () => {
@@ -49,9 +50,7 @@ describe("account linking", () => {
     await link.click();
     await waitFor("the link", async () => (await workState()) === "linked", 10000);
     assert.match(await browser.$("li.work[data-work='edge:Default'] .personal").getText(), /ada@outlook\.com/);
-    // Let WebKit paint the change before the picture is taken.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await browser.saveScreenshot(path.join(artifactsDir, "linked.png"));
+    await saveWindow("Tandem Settings", path.join(artifactsDir, "linked.png"));
   });
 
   it("unlinks within two seconds when Edge's policy turns linking off, and says why", async () => {
@@ -111,7 +110,8 @@ describe("account linking", () => {
     typeInto("Remove all Tandem data?", "alt+r");
     await waitFor("Tandem's folders to go", () => ![data, logs, webview].some(existsSync), 10000).catch((error) => {
       const left = [data, logs, webview].filter(existsSync);
-      throw new Error(`${error.message}; still there: ${left.join(", ")}\n${session.driver.output.slice(-3000)}`);
+      const inside = left.map((dir) => `${dir}: ${readdirSync(dir, { recursive: true }).join(", ")}`);
+      throw new Error(`${error.message}; still there: ${inside.join("; ")}\n${session.driver.output.slice(-3000)}`);
     });
     assert.equal(existsSync(path.join(machine.home, ".config/tandem")), false);
     // The browsers' own files are untouched.

@@ -11,7 +11,6 @@ import {
   artifactsDir,
   endSession,
   fakeMachine,
-  sleep,
   startProvider,
   startSession,
   switchToWindowWith,
@@ -19,6 +18,7 @@ import {
   waitFor,
   windowCount,
   withPersonalEdgeProfile,
+  saveWindow,
 } from "./harness.mjs";
 
 const MIMEAPPS_BEFORE = "[Default Applications]\nx-scheme-handler/https=firefox.desktop\nx-scheme-handler/http=firefox.desktop\n";
@@ -119,7 +119,7 @@ describe("the first-run wizard, start to finish", () => {
     await next(browser, "personal");
     assert.equal(await browser.$("#wizard-next").isEnabled(), false, "no going on without a personal account");
     await signIn(browser, "alice@outlook.test");
-    await browser.saveScreenshot(path.join(artifactsDir, "wizard-personal.png"));
+    await saveWindow("Set up Tandem", path.join(artifactsDir, "wizard-personal.png"));
   });
 
   it("shows the presets and the handler it would replace, then applies everything at Finish", async () => {
@@ -138,7 +138,7 @@ describe("the first-run wizard, start to finish", () => {
     assert.match(summary, /ada@contoso\.com is linked to alice@outlook\.test/);
     assert.match(summary, /Tandem opens the links you click/);
     assert.match(summary, /Tandem starts when you sign in/);
-    await browser.saveScreenshot(path.join(artifactsDir, "wizard-done.png"));
+    await saveWindow("Set up Tandem", path.join(artifactsDir, "wizard-done.png"));
 
     const links = tandemJson(machine, ["status"]).links;
     assert.equal(links.length, 1);
@@ -158,8 +158,7 @@ describe("the first-run wizard, start to finish", () => {
     assert.match(await dropdown.getText(), /alice@outlook\.test/);
     await dropdown.$("summary").click();
     assert.equal(await dropdown.$(".unlink-here").isDisplayed(), true);
-    await sleep(300);
-    await browser.saveScreenshot(path.join(artifactsDir, "switcher-linked.png"));
+    await saveWindow("Tandem", path.join(artifactsDir, "switcher-linked.png"));
   });
 
   it("removes the link when Edge's policy turns linking off, and says why", async () => {

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { appBinary, artifactsDir, cliBinary, endSession, fakeMachine, startSession, waitFor } from "./harness.mjs";
+import { appBinary, artifactsDir, cliBinary, endSession, fakeMachine, startSession, waitFor, saveWindow } from "./harness.mjs";
 
 const WRAPPED =
   "https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Fdocs.example%2Fplan%3Fq%3D1&data=05%7C02&reserved=0";
@@ -94,7 +94,7 @@ describe("link routing in the app", () => {
     const site = await browser.$("#picker-site");
     await site.waitForDisplayed({ timeout: 15000 });
     assert.equal(await site.getText(), "docs.example");
-    await browser.saveScreenshot(path.join(artifactsDir, "picker.png"));
+    await saveWindow("Open link in…", path.join(artifactsDir, "picker.png"));
     // The address is clipped to three lines, which WebDriver's visible text skips.
     assert.equal(await browser.$("#picker-url").getProperty("textContent"), "https://docs.example/plan?q=1");
     assert.match(await browser.$("#picker-wrapped").getText(), /Defender/);
@@ -128,7 +128,7 @@ describe("link routing in the app", () => {
     const result = await browser.$("#route-result");
     await result.waitForDisplayed({ timeout: 10000 });
     assert.match(await result.getText(), /Opens in Microsoft Edge, profile Home/);
-    await browser.saveScreenshot(path.join(artifactsDir, "rules.png"));
+    await saveWindow("Tandem Settings", path.join(artifactsDir, "rules.png"));
   });
 
   it("makes Tandem the link handler and puts the previous one back, byte for byte", async () => {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { appVersion, artifactsDir, endSession, fakeMachine, replaceFile, startSession, waitFor } from "./harness.mjs";
+import { appVersion, artifactsDir, endSession, fakeMachine, replaceFile, startSession, waitFor, saveWindow } from "./harness.mjs";
 
 describe("switcher window", () => {
   let session;
@@ -43,7 +43,7 @@ describe("switcher window", () => {
 
   it("saves a screenshot of the list", async () => {
     const file = path.join(artifactsDir, "switcher.png");
-    await browser.saveScreenshot(file);
+    await saveWindow("Tandem", file);
     console.log(`screenshot: ${file}`);
   });
 

@@ -58,6 +58,14 @@ pub fn uninstall(locations: &Locations, remover: Remover) -> Result<Plan, Error>
     Ok(tandem_footprint::uninstall::uninstall(locations)?)
 }
 
+/// After `uninstall` by the app: removes what its web view wrote while it
+/// shut down.
+pub fn remove_webview_leftovers(locations: &Locations) -> Result<(), Error> {
+    Ok(tandem_footprint::uninstall::remove_webview_leftovers(
+        locations,
+    )?)
+}
+
 /// Whether Tandem starts (in the tray) when the person signs in.
 pub fn autostart_enabled(locations: &Locations) -> bool {
     tandem_footprint::autostart::is_enabled(locations)

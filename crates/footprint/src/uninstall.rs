@@ -145,6 +145,66 @@ pub fn uninstall(locations: &Locations) -> Result<Plan, FootprintError> {
     }
 }
 
+/// Removes the web view's folders again: WebKit's helper processes write
+/// there (its storage's `origin` files) until they end, after `uninstall`
+/// removed them. For the app, as it exits after removing all of Tandem's
+/// data: its WebKit helpers (children of this process) are ended first, at
+/// most 2 s, so nothing writes after the removal.
+pub fn remove_webview_leftovers(locations: &Locations) -> Result<(), FootprintError> {
+    #[cfg(target_os = "linux")]
+    end_webkit_children();
+    for dir in locations.webview_dirs() {
+        if std::fs::symlink_metadata(&dir).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            // `uninstall` removed what a link led to; a new link is not ours.
+            continue;
+        }
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => remove_empty_tandem_parents(&dir),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(io_error("remove", &dir)(error)),
+        }
+    }
+    Ok(())
+}
+
+/// Ends this process's WebKit helpers (network and web processes) and
+/// waits, at most 2 s, until they are gone.
+#[cfg(target_os = "linux")]
+fn end_webkit_children() {
+    let me = std::process::id().to_string();
+    let children = || -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let pid = entry.file_name().to_str()?.parse::<u32>().ok()?;
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+                let name = &stat[stat.find('(')? + 1..stat.rfind(')')?];
+                let mut fields = stat[stat.rfind(')')? + 2..].split(' ');
+                // An ended helper waits, a zombie, for this process to reap it.
+                let alive = fields.next()? != "Z";
+                let parent = fields.next()?;
+                (alive && parent == me && name.starts_with("WebKit")).then(|| pid.to_string())
+            })
+            .collect()
+    };
+    let helpers = children();
+    if helpers.is_empty() {
+        return;
+    }
+    let _ = std::process::Command::new("kill")
+        .arg("-TERM")
+        .args(&helpers)
+        .stderr(std::process::Stdio::null())
+        .status();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while !children().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// Tandem's folders sit inside folders named after it on some systems
 /// (`~/.local/state/tandem/logs`, `%APPDATA%\Tandem\Tandem\data`): those go
 /// too once empty. A folder of another name is never touched.
