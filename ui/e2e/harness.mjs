@@ -228,6 +228,12 @@ const driverPort = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
  * file starts its app this way; `endSession` undoes it.
  */
 export async function startSession(machine, { args = [] } = {}) {
+  // A driver left over from a killed run would drive another display's app.
+  const stale = await fetch(`http://127.0.0.1:${driverPort}/status`).then(
+    () => true,
+    () => false,
+  );
+  if (stale) throw new Error(`port ${driverPort} is taken (a tauri-driver left running?): end it, or set TAURI_DRIVER_PORT`);
   const driver = start(driverBinary, ["--port", String(driverPort), "--native-port", String(driverPort + 1)], {
     env: machine.env,
   });
