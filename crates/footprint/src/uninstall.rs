@@ -180,7 +180,9 @@ fn end_webkit_children() {
             .filter_map(Result::ok)
             .filter_map(|entry| {
                 let pid = entry.file_name().to_str()?.parse::<u32>().ok()?;
-                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+                let stat = tandem_files::read_regular(format!("/proc/{pid}/stat").as_ref(), 4096)
+                    .ok()??;
+                let stat = String::from_utf8_lossy(&stat);
                 let name = &stat[stat.find('(')? + 1..stat.rfind(')')?];
                 let mut fields = stat[stat.rfind(')')? + 2..].split(' ');
                 // An ended helper waits, a zombie, for this process to reap it.
