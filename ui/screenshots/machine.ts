@@ -20,7 +20,7 @@ import type {
 } from "../src/lib/bindings";
 import { BROWSER_NAMES } from "../src/lib/bindings";
 import { profile, sampleInfo } from "../src/lib/fixtures";
-import { DEFAULT_ANSWERS, settingsView, type Answer } from "../src/test/machine";
+import { DEFAULT_ANSWERS, sampleHandler, settingsView, type Answer } from "../src/test/machine";
 
 const CONTOSO = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const FABRIKAM = "4a3c2b1d-0e9f-4876-a5b4-c3d2e1f0a9b8";
@@ -191,14 +191,7 @@ export const rules: RulesReport = {
   file: "/home/ada/.config/tandem/rules.toml",
 };
 
-export const handler: HandlerStatus = {
-  registered: false,
-  desktop_entry: null,
-  program: null,
-  program_exists: false,
-  previous: "firefox.desktop",
-  replaced_since: false,
-};
+export const handler: HandlerStatus = sampleHandler;
 
 /** A Safe Links address around a SharePoint link no rule decides. */
 export const waiting: PickRequest = {
