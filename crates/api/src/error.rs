@@ -191,7 +191,11 @@ impl Error {
         let Ok(serde_json::Value::Object(params)) = serde_json::to_value(self) else {
             return self.to_string();
         };
-        let key = format!("error.{}", self.code());
+        // One serialization gives both the code and the parameters.
+        let Some(code) = params.get("code").and_then(|code| code.as_str()) else {
+            return self.to_string();
+        };
+        let key = format!("error.{code}");
         let text = language.text(&key);
         let value = |name: &str| match params.get(name)? {
             serde_json::Value::String(text) => Some(text.clone()),

@@ -108,25 +108,7 @@ fn unknown_command_fails_with_usage() {
 #[cfg(target_os = "linux")]
 #[test]
 fn links_no_gui_library() {
-    let output = Command::new("ldd")
-        .arg(env!("CARGO_BIN_EXE_tandem"))
-        .output()
-        .expect("ldd runs");
-    let libraries = String::from_utf8_lossy(&output.stdout);
-    assert!(libraries.contains("libc.so"), "ldd output: {libraries}");
-    for gui in [
-        "gtk",
-        "webkit",
-        "gdk",
-        "javascriptcore",
-        "soup",
-        "appindicator",
-    ] {
-        assert!(
-            !libraries.to_lowercase().contains(gui),
-            "tandem links {gui}: {libraries}"
-        );
-    }
+    tandem_testkit::assert_links_no_gui(Path::new(env!("CARGO_BIN_EXE_tandem")));
 }
 
 fn write_edge_work_profile(home: &Path) {

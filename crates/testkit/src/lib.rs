@@ -268,6 +268,32 @@ impl Machine {
 }
 
 /// Every file below `dir` with its bytes (links are not followed).
+/// Fails unless `program` links no part of the GUI stack the windows need
+/// (GTK, GDK, WebKit, JavaScriptCore, libsoup, appindicator): for the
+/// programs that must start fast and stay small (`tandem`, `tandem-tray`).
+pub fn assert_links_no_gui(program: &Path) {
+    let output = std::process::Command::new("ldd")
+        .arg(program)
+        .output()
+        .expect("ldd runs");
+    let libraries = String::from_utf8_lossy(&output.stdout).to_lowercase();
+    assert!(libraries.contains("libc.so"), "ldd output: {libraries}");
+    for gui in [
+        "gtk",
+        "webkit",
+        "gdk",
+        "javascriptcore",
+        "soup",
+        "appindicator",
+    ] {
+        assert!(
+            !libraries.contains(gui),
+            "{} links {gui}: {libraries}",
+            program.display()
+        );
+    }
+}
+
 pub fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -243,23 +243,5 @@ fn one_tray_per_session_and_quit_from_the_command_line() {
 /// small, so it never links the GUI stack the windows need.
 #[test]
 fn the_tray_links_no_web_view_and_no_gtk() {
-    let output = Command::new("ldd")
-        .arg(env!("CARGO_BIN_EXE_tandem-tray"))
-        .output()
-        .expect("ldd runs");
-    let libraries = String::from_utf8_lossy(&output.stdout).to_lowercase();
-    assert!(libraries.contains("libc.so"), "ldd output: {libraries}");
-    for gui in [
-        "gtk",
-        "webkit",
-        "gdk",
-        "javascriptcore",
-        "soup",
-        "appindicator",
-    ] {
-        assert!(
-            !libraries.contains(gui),
-            "tandem-tray links {gui}: {libraries}"
-        );
-    }
+    tandem_testkit::assert_links_no_gui(std::path::Path::new(env!("CARGO_BIN_EXE_tandem-tray")));
 }
