@@ -57,6 +57,8 @@ pub fn render() -> String {
         declaration::<tandem_api::routing::PickRequest>(&cfg),
         declaration::<tandem_footprint::handler::HandlerStatus>(&cfg),
         declaration::<tandem_i18n::Language>(&cfg),
+        declaration::<tandem_i18n::Said>(&cfg),
+        declaration::<tandem_i18n::Part>(&cfg),
         declaration::<crate::commands::SettingsView>(&cfg),
         declaration::<crate::commands::OpenableWindow>(&cfg),
         declaration::<tandem_api::onboarding::SignedInAccount>(&cfg),

@@ -324,7 +324,7 @@ pub fn open_link_in<R: Runtime>(
     let state = app.state::<AppState>();
     if state.waiting_link().as_deref() != Some(url.as_str()) {
         return Err(tandem_api::Error::UrlRefused {
-            reason: "the picker may only open the link it was given".into(),
+            reason: tandem_api::Said::new("refusal.not_the_waiting_link"),
         }
         .into());
     }

@@ -13,13 +13,14 @@ import type {
   Route,
   RuleView,
   RulesReport,
+  Said,
   Snapshot,
   Status,
   WizardChoices,
   WizardDone,
 } from "../src/lib/bindings";
 import { BROWSER_NAMES } from "../src/lib/bindings";
-import { profile, sampleInfo } from "../src/lib/fixtures";
+import { profile, said, sampleInfo } from "../src/lib/fixtures";
 import { DEFAULT_ANSWERS, sampleHandler, settingsView, type Answer } from "../src/test/machine";
 
 const CONTOSO = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -143,46 +144,52 @@ export const forbidden: Status = {
       ? {
           ...browser,
           linking_allowed: false,
-          reason: "your organization turned linking off (LinkedAccountEnabled is false in /etc/opt/edge/policies/managed/contoso.json)",
+          reason: said("policy.reason.off", {
+            name: "LinkedAccountEnabled",
+            location: "/etc/opt/edge/policies/managed/contoso.json",
+          }),
         }
       : browser,
   ),
 };
 
 export const history: HistoryEntry[] = [
-  { time: NOW - 86400 * 30, event: "linked", work: "edge:Default", reason: "linked at your request" },
+  { time: NOW - 86400 * 30, event: "linked", work: "edge:Default", reason: said("link.reason.linked_at_request") },
   {
     time: NOW - 86400 * 12,
     event: "work-account-unavailable",
     work: "edge:Default",
-    reason: "the work account must sign in again (AADSTS50173: the grant has expired)",
+    reason: said("link.reason.sign_in_again", { detail: "AADSTS50173: the grant has expired" }),
   },
-  { time: NOW - 86400 * 12 + 1800, event: "restored", work: "edge:Default", reason: "the work account is available again" },
-  { time: NOW - 86400 * 2 - 600, event: "unlinked-by-user", work: "edge:Default", reason: "at your request" },
-  { time: NOW - 86400 * 2, event: "linked", work: "edge:Default", reason: "linked at your request" },
+  { time: NOW - 86400 * 12 + 1800, event: "restored", work: "edge:Default", reason: said("link.reason.available_again") },
+  { time: NOW - 86400 * 2 - 600, event: "unlinked-by-user", work: "edge:Default", reason: said("link.reason.at_request") },
+  { time: NOW - 86400 * 2, event: "linked", work: "edge:Default", reason: said("link.reason.linked_at_request") },
 ];
 
-function rule(layer: RuleView["layer"], pattern: string, target: string, note: string | null, id = `${layer}:${pattern}`): RuleView {
+function rule(layer: RuleView["layer"], pattern: string, target: string, note: Said | null, id = `${layer}:${pattern}`): RuleView {
   return { id, layer, pattern, target, flag: null, note, removable: layer === "user" };
 }
 
-const MANAGED = "set by your organization: RoutingRules in /etc/tandem/policies/managed/contoso.json";
+const MANAGED = said("rules.origin.policy", {
+  policy: "RoutingRules",
+  location: "/etc/tandem/policies/managed/contoso.json",
+});
 
 export const rules: RulesReport = {
   rules: [
     rule("managed", "*.contoso.com", "work", MANAGED, "managed-1"),
     rule("managed", "contoso.sharepoint.com", "work", MANAGED, "managed-2"),
-    rule("user", "github.com", "personal", "rules.toml, line 3", "user-1"),
-    rule("user", "*.fabrikam.com", "edge-beta:Default", "rules.toml, line 8", "user-2"),
+    rule("user", "github.com", "personal", said("rules.origin.file", { line: "3" }), "user-1"),
+    rule("user", "*.fabrikam.com", "edge-beta:Default", said("rules.origin.file", { line: "8" }), "user-2"),
     {
       ...rule("user", "docs.google.com", "chrome:Profile 3", null, "user-3"),
       flag: "profile_missing",
-      note: "the profile chrome:Profile 3 is gone; links it matches are asked about",
+      note: said("rules.flag.profile_gone", { profile: "chrome:Profile 3" }),
     },
-    rule("preset", "outlook.live.com", "personal", "Outlook.com, the consumer mail; work mail is on outlook.office.com"),
-    rule("preset", "onedrive.live.com", "personal", "consumer OneDrive; a work OneDrive lives on <tenant>-my.sharepoint.com"),
-    rule("preset", "outlook.office.com", "work", "Outlook on the web for work or school mailboxes; consumer mail is outlook.live.com"),
-    rule("preset", "myaccount.microsoft.com", "work", "the work or school account's own settings (Entra ID)"),
+    rule("preset", "outlook.live.com", "personal", said("preset.outlook_live_com")),
+    rule("preset", "onedrive.live.com", "personal", said("preset.onedrive_live_com")),
+    rule("preset", "outlook.office.com", "work", said("preset.outlook_office_com")),
+    rule("preset", "myaccount.microsoft.com", "work", said("preset.myaccount_microsoft_com")),
   ],
   fallback: "ask",
   fallback_flag: null,
@@ -198,14 +205,17 @@ export const waiting: PickRequest = {
   url: "https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fnorthwind.sharepoint.com%2Fsites%2FQ4-planning%2FShared%20Documents%2FBudget.xlsx&data=05%7C02%7Cada%40contoso.com",
   effective_url: "https://northwind.sharepoint.com/sites/Q4-planning/Shared%20Documents/Budget.xlsx",
   site: "northwind.sharepoint.com",
-  reason: "no rule matches, and you chose to be asked",
+  reason: said("route.reason.unwrapped", {
+    reason: said("route.reason.fallback_ask"),
+    wrappers: said("said.verbatim", { text: "Safe Links" }),
+  }),
 };
 
 const WHO: Record<RuleView["layer"], string> = {
-  managed: "your organization's rule",
-  user: "your rule",
-  recommended: "your organization's recommended rule",
-  preset: "Tandem's built-in rule",
+  managed: "route.who.managed",
+  user: "route.who.user",
+  recommended: "route.who.recommended",
+  preset: "route.who.preset",
 };
 
 /** Where a link would open: the first rule whose host matches, as Rust says it. */
@@ -222,7 +232,7 @@ export function route(url: string): Route {
   const base = { url, effective_url: url, wrappers: [] };
   const profile = found?.target === "work" ? work : found?.target === "personal" ? home : undefined;
   if (!found || !profile) {
-    return { ...base, decision: "ask", browser: null, profile_dir: null, rule: null, reason: "no rule matches, and you chose to be asked", argv: null };
+    return { ...base, decision: "ask", browser: null, profile_dir: null, rule: null, reason: said("route.reason.fallback_ask"), argv: null };
   }
   return {
     ...base,
@@ -230,7 +240,13 @@ export function route(url: string): Route {
     browser: profile.browser,
     profile_dir: profile.profile_dir,
     rule: { layer: found.layer, id: found.id, pattern: found.pattern },
-    reason: `${WHO[found.layer]} ${found.pattern} opens it in the linked ${found.target} profile, ${profile.name} in ${BROWSER_NAMES[profile.browser]}`,
+    reason: said("route.reason.rule_opens", {
+      rule: said(WHO[found.layer], { pattern: found.pattern }),
+      how: said(found.target === "work" ? "route.how.linked_work" : "route.how.linked_personal", {
+        profile: profile.name,
+        browser: BROWSER_NAMES[profile.browser],
+      }),
+    }),
     argv: ["microsoft-edge", `--profile-directory=${profile.profile_dir}`, url],
   };
 }

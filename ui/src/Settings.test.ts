@@ -1,7 +1,7 @@
 // The settings window, section by section, on a fake backend.
 import { describe, expect, it } from "vitest";
 import type { Route, RulesReport, Status } from "./lib/bindings";
-import { sampleLink, sampleStatus } from "./lib/fixtures";
+import { said, sampleLink, sampleStatus } from "./lib/fixtures";
 import Settings from "./Settings.svelte";
 import { backend, click, render, sampleHandler, sampleRules, settingsView, settle, text, type } from "./test/window";
 
@@ -57,8 +57,8 @@ describe("linking", () => {
       link_status: (): Status => ({
         ...sampleStatus,
         linking_allowed: false,
-        policy_reason: "your organization turned linking off (LinkingEnabled is false in /etc/x.json)",
-        links: [{ ...sampleLink, state: "work-account-unavailable", reason: "the work profile is signed out" }],
+        policy_reason: said("policy.reason.off", { name: "LinkingEnabled", location: "/etc/x.json" }),
+        links: [{ ...sampleLink, state: "work-account-unavailable", reason: said("link.reason.signed_out", { profile: "edge:Default" }) }],
       }),
     });
     expect(text(root, "#policy-banner")).toContain("LinkingEnabled is false");
@@ -71,7 +71,7 @@ describe("linking", () => {
       link_status: (): Status => ({
         ...sampleStatus,
         browsers: [
-          { browser: "edge", linking_allowed: false, reason: "LinkedAccountEnabled is false in /etc/opt/edge/policies/managed/p.json" },
+          { browser: "edge", linking_allowed: false, reason: said("policy.reason.off", { name: "LinkedAccountEnabled", location: "/etc/opt/edge/policies/managed/p.json" }) },
           { browser: "chrome", linking_allowed: true, reason: null },
         ],
       }),
@@ -106,7 +106,7 @@ describe("link rules", () => {
     const rules: RulesReport = {
       ...sampleRules,
       rules: [
-        { id: "managed:1", layer: "managed", pattern: "*.contoso.com", target: "work", flag: null, note: "/etc/tandem/policy.json", removable: false },
+        { id: "managed:1", layer: "managed", pattern: "*.contoso.com", target: "work", flag: null, note: said("rules.origin.policy", { policy: "RoutingRules", location: "/etc/tandem/policy.json" }), removable: false },
         { id: "user:1", layer: "user", pattern: "github.com", target: "personal", flag: null, note: null, removable: true },
         ...sampleRules.rules,
       ],
@@ -125,7 +125,10 @@ describe("link rules", () => {
       browser: "edge",
       profile_dir: "Profile 1",
       rule: { layer: "preset", id: "preset:outlook.live.com", pattern: "outlook.live.com" },
-      reason: "the built-in rule outlook.live.com sends it to your personal profile",
+      reason: said("route.reason.rule_opens", {
+        rule: said("route.who.preset", { pattern: "outlook.live.com" }),
+        how: said("route.how.linked_personal", { profile: "Home", browser: "Microsoft Edge" }),
+      }),
       argv: ["microsoft-edge", "--profile-directory=Profile 1", "https://outlook.live.com/mail"],
       wrappers: [],
     };
@@ -136,7 +139,7 @@ describe("link rules", () => {
     await settle();
     expect(calls.find((call) => call.cmd === "test_route")!.args).toEqual({ url: "https://outlook.live.com/mail" });
     expect(text(root, "#route-result")).toContain("Microsoft Edge");
-    expect(text(root, "#route-result")).toContain("the built-in rule outlook.live.com");
+    expect(text(root, "#route-result")).toContain("Tandem's built-in rule outlook.live.com opens it in the linked personal profile, Home in Microsoft Edge");
   });
 
   it("adds a rule for the chosen profile", async () => {

@@ -1,7 +1,7 @@
 // The first-run wizard, every step, on a fake backend.
 import { describe, expect, it } from "vitest";
 import type { Status, WizardDone } from "./lib/bindings";
-import { sampleLink, sampleStatus } from "./lib/fixtures";
+import { said, sampleLink, sampleStatus } from "./lib/fixtures";
 import { backend, click, render, sampleHandler, settingsView, settle, text, type Call } from "./test/window";
 import Wizard from "./Wizard.svelte";
 
@@ -156,10 +156,12 @@ describe("the wizard", () => {
   });
 
   it("stops at the policy step when the admin forbids linking, and says why", async () => {
-    const off: Status = { ...sampleStatus, linking_allowed: false, policy_reason: "LinkingEnabled is false in /etc/tandem/policy.json" };
+    const off: Status = { ...sampleStatus, linking_allowed: false, policy_reason: said("policy.reason.off", { name: "LinkingEnabled", location: "/etc/tandem/policy.json" }) };
     const { calls, root } = await wizard({ link_status: () => off });
     await upTo(root, "policy");
-    expect(text(root, "#wizard-policy-forbidden")).toBe("Not allowed: LinkingEnabled is false in /etc/tandem/policy.json.");
+    expect(text(root, "#wizard-policy-forbidden")).toBe(
+      "Not allowed: your organization turned linking off (LinkingEnabled is false in /etc/tandem/policy.json).",
+    );
     expect(root.querySelector<HTMLButtonElement>("#wizard-next")!.disabled).toBe(true);
     expect(root.querySelector<HTMLButtonElement>("#wizard-cancel")).not.toBeNull();
     // Not a dead end: Tandem still opens profiles and links.

@@ -12,6 +12,7 @@ use serde::Serialize;
 use tandem_files::OwnedError;
 use tandem_files::export::ExportError;
 use tandem_footprint::FootprintError;
+pub use tandem_i18n::Said;
 use tandem_identity::flow::SignInError;
 use tandem_identity::loopback::ListenError;
 use tandem_identity::{ConfigError, VaultError};
@@ -39,9 +40,9 @@ pub enum Error {
     #[error(
         "{profile} is not signed in to a work or school account (it has {has}); sign in to it first"
     )]
-    NotAWorkProfile { profile: String, has: String },
+    NotAWorkProfile { profile: String, has: Said },
     #[error("{profile} is not signed in to a personal Microsoft account (it has {has})")]
-    NotAPersonalProfile { profile: String, has: String },
+    NotAPersonalProfile { profile: String, has: Said },
     #[error("{profile} is already linked; unlink it first")]
     AlreadyLinked { profile: String },
     #[error("{profile} is not linked")]
@@ -57,7 +58,7 @@ pub enum Error {
     LinkChanged { profile: String },
     #[error("linking is off: {reason}")]
     PolicyForbids {
-        reason: String,
+        reason: Said,
         /// The file or registry key whose policy forbids it.
         set_by: String,
     },
@@ -132,7 +133,7 @@ pub enum Error {
     #[error("Tandem is still reading the browser profiles; try again in a moment")]
     NotReady,
     #[error("this link was not opened: {reason}")]
-    UrlRefused { reason: String },
+    UrlRefused { reason: Said },
     #[error("this rule cannot be used: {detail}")]
     RuleInvalid { detail: String },
     #[error("there is no rule {id} of yours; `tandem rules list` shows the ids")]
@@ -201,6 +202,9 @@ impl Error {
             serde_json::Value::String(text) => Some(text.clone()),
             serde_json::Value::Number(number) => Some(number.to_string()),
             serde_json::Value::Bool(flag) => Some(flag.to_string()),
+            said @ serde_json::Value::Object(_) => serde_json::from_value::<Said>(said.clone())
+                .ok()
+                .map(|said| said.in_language(language)),
             _ => None,
         };
         let complete = tandem_i18n::placeholders(text)

@@ -49,6 +49,7 @@ use tandem_policy::PolicySet;
 use tandem_profiles::Snapshot;
 
 pub use error::{Error, ErrorReply, OwnedReply};
+pub use tandem_i18n::{Language, Part, Said};
 
 /// Lets a front end stop a long-running step (a sign-in) from elsewhere.
 #[derive(Debug, Clone, Default)]
@@ -173,15 +174,13 @@ impl Tandem {
     /// Everything the person should hear once: the link book's notices
     /// (recovered files, links removed) and browser files Tandem could not
     /// read.
-    pub fn notices(&self) -> Vec<String> {
+    pub fn notices(&self) -> Vec<Said> {
         let mut notices = self.reconciled.status.notices.clone();
         notices.extend(self.observation.profiles.unreadable.iter().map(|source| {
-            format!(
-                "{} ({}): {}",
-                source.browser.spec().name,
-                source.user_data_dir.display(),
-                source.reason
-            )
+            Said::new("notice.browser_unreadable")
+                .with("browser", source.browser.spec().name)
+                .with("folder", source.user_data_dir.display().to_string())
+                .with("reason", Said::verbatim(&source.reason))
         }));
         notices
     }

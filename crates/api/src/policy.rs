@@ -4,13 +4,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tandem_linking::Status;
-use tandem_policy::{Level, PolicySet, Problem, Publisher, Scope};
+use tandem_policy::{Level, PolicySet, Problem, Publisher, Said, Scope};
 
 /// What one publisher's own policy says about linking its profiles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PublisherPolicy {
     pub linking_allowed: bool,
-    pub reason: Option<String>,
+    pub reason: Option<Said>,
 }
 
 /// One policy value and where it came from.
@@ -30,7 +30,7 @@ pub struct SettingReport {
 pub struct PolicyReport {
     /// Tandem's own switch.
     pub linking_allowed: bool,
-    pub policy_reason: Option<String>,
+    pub policy_reason: Option<Said>,
     /// Each browser maker's own linking policy (Edge's
     /// `LinkedAccountEnabled`), by publisher.
     pub browsers: BTreeMap<Publisher, PublisherPolicy>,
@@ -69,7 +69,7 @@ impl PolicyReport {
                         publisher,
                         PublisherPolicy {
                             linking_allowed: decision.allowed(),
-                            reason: decision.reason().map(str::to_owned),
+                            reason: decision.reason().cloned(),
                         },
                     )
                 })

@@ -99,7 +99,10 @@ pub fn menu(update: Option<&Update>, language: Language) -> TrayMenu {
                 Some(ToggleNote::NoWorkProfile) => t("tray.linking_no_work_profile"),
                 Some(ToggleNote::Off { reason }) => language.format(
                     "tray.linking_off",
-                    &[("reason", &menu_line(reason, MAX_REASON_CHARS))],
+                    &[(
+                        "reason",
+                        &menu_line(&reason.in_language(language), MAX_REASON_CHARS),
+                    )],
                 ),
                 Some(ToggleNote::WorkAccountUnavailable) => t("tray.linking_unavailable"),
                 Some(ToggleNote::SigningIn) => t("tray.linking_signing_in"),
@@ -264,7 +267,10 @@ pub fn notices(update: &Update, language: Language) -> Vec<(String, String)> {
             language.text(title).to_owned(),
             language.format(
                 "notice.unlinked_body",
-                &[("work", &entry.work.to_string()), ("reason", &entry.reason)],
+                &[
+                    ("work", &entry.work.to_string()),
+                    ("reason", &entry.reason.in_language(language)),
+                ],
             ),
         ));
     }
@@ -273,7 +279,10 @@ pub fn notices(update: &Update, language: Language) -> Vec<(String, String)> {
             language.text("notice.unavailable").to_owned(),
             language.format(
                 "notice.unavailable_body",
-                &[("work", &entry.work.to_string()), ("reason", &entry.reason)],
+                &[
+                    ("work", &entry.work.to_string()),
+                    ("reason", &entry.reason.in_language(language)),
+                ],
             ),
         ));
     }

@@ -358,9 +358,7 @@ fn policy_reports_values_sources_and_reasons() {
     assert!(json["policy_reason"].is_null());
     assert_eq!(json["browsers"]["edge"]["linking_allowed"], false);
     assert!(
-        json["browsers"]["edge"]["reason"]
-            .as_str()
-            .unwrap()
+        tandem_testkit::said(&json["browsers"]["edge"]["reason"])
             .contains("LinkedAccountEnabled is false")
     );
     let settings = json["settings"].as_array().unwrap();

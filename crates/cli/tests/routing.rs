@@ -127,7 +127,7 @@ fn route_prints_the_decision_and_launches_nothing() {
         .collect();
     assert_eq!(argv[0], machine.system.join(EDGE).to_str().unwrap());
     assert_eq!(argv.last().unwrap(), &url, "the link exactly as received");
-    assert!(route["reason"].as_str().unwrap().contains("built-in rule"));
+    assert!(tandem_testkit::said(&route["reason"]).contains("built-in rule"));
 
     // Asking: no browser, no profile, no command.
     machine.ok(&["rules", "add", "ask.example", "ask"]);
@@ -223,7 +223,7 @@ fn policy_that_forbids_linking_is_obeyed_before_anything_unlinks() {
     );
     let route = machine.json(&["route", "--json", "--", "https://outlook.office.com/"]);
     assert!(
-        route["reason"].as_str().unwrap().contains("linking is off"),
+        tandem_testkit::said(&route["reason"]).contains("linking is off"),
         "{route}"
     );
 }
@@ -484,10 +484,7 @@ fn open_never_waits_on_a_rules_file_that_is_a_fifo() {
     assert!(edge.runs().is_empty());
     let list = machine.json(&["rules", "list", "--json"]);
     assert!(
-        list["problems"][0]
-            .as_str()
-            .unwrap()
-            .contains("rules file cannot be read"),
+        tandem_testkit::said(&list["problems"][0]).contains("rules file cannot be read"),
         "{list}"
     );
     let add = machine.run(&["--json", "rules", "add", "a.example", "work"]);
@@ -561,7 +558,7 @@ fn tandem_as_everyones_default_or_an_uninstalled_browser_means_asking() {
     let route = machine.json(&["route", "--json", "--", "https://github.com/"]);
     assert_eq!(route["decision"], "ask");
     assert!(
-        route["reason"].as_str().unwrap().contains("not installed"),
+        tandem_testkit::said(&route["reason"]).contains("not installed"),
         "{route}"
     );
 }

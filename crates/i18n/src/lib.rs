@@ -9,7 +9,7 @@
 //! The language is the person's choice (kept by the app's settings), else
 //! the OS locale (`LANGUAGE`, `LC_ALL`, `LC_MESSAGES`, `LANG`), else English.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
@@ -116,6 +116,127 @@ impl Language {
                 .find(|(param, _)| *param == name)
                 .map(|(_, value)| (*value).to_owned())
         })
+    }
+}
+
+/// A sentence for people, kept as its catalogue key and parameters rather
+/// than as text: the core does not know which language the window that
+/// shows it speaks, and a window can switch language while it is open. A
+/// parameter is plain text (a name, a path, a pattern) or a sentence of its
+/// own. `Display` gives the English, for logs and the English CLI.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Said {
+    pub key: String,
+    #[serde(default)]
+    pub params: BTreeMap<String, Part>,
+}
+
+/// One parameter of a [`Said`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(untagged)]
+pub enum Part {
+    Text(String),
+    Said(Said),
+}
+
+/// What files written before sentences had keys hold: plain English,
+/// kept as it was.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredSaid {
+    Keyed {
+        key: String,
+        #[serde(default)]
+        params: BTreeMap<String, Part>,
+    },
+    Plain(String),
+}
+
+impl<'de> Deserialize<'de> for Said {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        StoredSaid::deserialize(deserializer).map(Said::from)
+    }
+}
+
+impl From<StoredSaid> for Said {
+    fn from(stored: StoredSaid) -> Self {
+        match stored {
+            StoredSaid::Keyed { key, params } => Said { key, params },
+            StoredSaid::Plain(text) => Said::verbatim(text),
+        }
+    }
+}
+
+impl Said {
+    /// The sentence `key` of the catalogues; its placeholders are given
+    /// with [`Said::with`].
+    pub fn new(key: &str) -> Self {
+        Said {
+            key: key.to_owned(),
+            params: BTreeMap::new(),
+        }
+    }
+
+    /// Text that has no translation: what a browser, an identity provider
+    /// or the OS said, shown as it came.
+    pub fn verbatim(text: impl Into<String>) -> Self {
+        Said::new("said.verbatim").with("text", text.into())
+    }
+
+    pub fn with(mut self, name: &str, value: impl Into<Part>) -> Self {
+        self.params.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// The sentence in `language`.
+    pub fn in_language(&self, language: Language) -> String {
+        let text = language.text(&self.key);
+        debug_assert!(
+            !text.is_empty(),
+            "the catalogues have no sentence {:?}",
+            self.key
+        );
+        if text.is_empty() {
+            return self.key.clone();
+        }
+        fill(text, |name| {
+            self.params.get(name).map(|part| match part {
+                Part::Text(text) => text.clone(),
+                Part::Said(said) => said.in_language(language),
+            })
+        })
+    }
+}
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.in_language(Language::En))
+    }
+}
+
+impl From<String> for Part {
+    fn from(text: String) -> Self {
+        Part::Text(text)
+    }
+}
+
+impl From<&str> for Part {
+    fn from(text: &str) -> Self {
+        Part::Text(text.to_owned())
+    }
+}
+
+impl From<&String> for Part {
+    fn from(text: &String) -> Self {
+        Part::Text(text.clone())
+    }
+}
+
+impl From<Said> for Part {
+    fn from(said: Said) -> Self {
+        Part::Said(said)
     }
 }
 
@@ -233,6 +354,31 @@ mod tests {
             Language::En
         );
         assert_eq!(Language::from_variables(env(&[])), Language::En);
+    }
+
+    #[test]
+    fn a_said_sentence_is_worded_in_each_language_nested_ones_too() {
+        let said =
+            Said::new("linking.off").with("reason", Said::new("linking.off_by_organization"));
+        assert_eq!(
+            said.to_string(),
+            "Linking is off: your organization turned it off."
+        );
+        assert_eq!(
+            said.in_language(Language::Nl),
+            format!(
+                "{}",
+                Language::Nl
+                    .text("linking.off")
+                    .replace("{reason}", Language::Nl.text("linking.off_by_organization"))
+            )
+        );
+        let json = serde_json::to_string(&said).unwrap();
+        assert_eq!(serde_json::from_str::<Said>(&json).unwrap(), said);
+        // What files written before keys hold.
+        let old: Said = serde_json::from_str(r#""policy turned it off""#).unwrap();
+        assert_eq!(old.to_string(), "policy turned it off");
+        assert_eq!(old.in_language(Language::Nl), "policy turned it off");
     }
 
     #[test]

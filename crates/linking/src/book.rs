@@ -25,6 +25,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use tandem_locations::Locations;
+use tandem_policy::Said;
 use tandem_profiles::{AccountKind, BrowserId, Profile};
 use tandem_store::{DirLock, Document, LOCK_WAIT, OwnedDir, Recovery, StateFile, StoreError};
 
@@ -112,7 +113,7 @@ pub enum LinkError {
     Store(#[from] StoreError),
     #[error("linking is off: {reason}")]
     PolicyForbids {
-        reason: String,
+        reason: Said,
         /// The file or registry key whose policy forbids it.
         set_by: tandem_policy::Source,
     },
@@ -126,9 +127,9 @@ pub enum LinkError {
     #[error(
         "{profile} is not signed in to a work or school account (it has {has}); sign in to it first"
     )]
-    NotAWorkProfile { profile: ProfileRef, has: String },
+    NotAWorkProfile { profile: ProfileRef, has: Said },
     #[error("{profile} is not signed in to a personal Microsoft account (it has {has})")]
-    NotAPersonalProfile { profile: ProfileRef, has: String },
+    NotAPersonalProfile { profile: ProfileRef, has: Said },
     #[error("{0} is already linked; unlink it first with `tandem unlink --work {0}`")]
     AlreadyLinked(ProfileRef),
     #[error("{0} is not linked")]
@@ -169,7 +170,7 @@ impl LinkError {
 pub struct BrowserPolicy {
     pub browser: BrowserId,
     pub linking_allowed: bool,
-    pub reason: Option<String>,
+    pub reason: Option<Said>,
 }
 
 /// Links, policy and notices: what `tandem status` and the app show.
@@ -178,7 +179,7 @@ pub struct BrowserPolicy {
 pub struct Status {
     /// Tandem's own policy: the global switch.
     pub linking_allowed: bool,
-    pub policy_reason: Option<String>,
+    pub policy_reason: Option<Said>,
     /// The policy that applies to each browser with profiles on this
     /// machine: Edge's own `LinkedAccountEnabled` can turn linking off for
     /// Edge profiles while Tandem's switch is on.
@@ -188,7 +189,7 @@ pub struct Status {
     pub personal_data_restricted: bool,
     /// Things the user should know: damaged files recovered, links removed
     /// by this reconciliation.
-    pub notices: Vec<String>,
+    pub notices: Vec<Said>,
 }
 
 impl Default for Status {
@@ -266,7 +267,7 @@ struct Pages {
     personal_too_new: bool,
     /// Something was read that must be written back (a migrated history).
     dirty: bool,
-    notices: Vec<String>,
+    notices: Vec<Said>,
 }
 
 #[derive(Debug, Clone)]
@@ -277,18 +278,17 @@ pub struct LinkBook {
     restriction: StateFile<Restriction>,
 }
 
-fn kind_text(profile: &Profile) -> String {
-    match profile.account.kind {
-        AccountKind::Work => "a work account",
-        AccountKind::Personal => "a personal Microsoft account",
-        AccountKind::Google => "a Google account",
-        AccountKind::None => "nobody signed in",
-        AccountKind::Unknown => "an account of unknown kind",
-    }
-    .into()
+fn kind_text(profile: &Profile) -> Said {
+    Said::new(match profile.account.kind {
+        AccountKind::Work => "account.has.work",
+        AccountKind::Personal => "account.has.personal",
+        AccountKind::Google => "account.has.google",
+        AccountKind::None => "account.has.none",
+        AccountKind::Unknown => "account.has.unknown",
+    })
 }
 
-fn messages(recoveries: Vec<Recovery>) -> impl Iterator<Item = String> {
+fn messages(recoveries: Vec<Recovery>) -> impl Iterator<Item = Said> {
     recoveries.into_iter().map(|recovery| recovery.message())
 }
 
@@ -359,11 +359,12 @@ impl LinkBook {
                     notices.extend(personal.recovery.map(|r| r.message()));
                     Some(personal.value)
                 }
-                Err(error @ StoreError::TooNew { .. }) => {
+                Err(StoreError::TooNew { path, .. }) => {
                     personal_too_new = true;
-                    notices.push(format!(
-                        "{error}; until then Tandem does not read or change your personal data"
-                    ));
+                    notices.push(
+                        Said::new("store.personal_too_new")
+                            .with("path", path.display().to_string()),
+                    );
                     None
                 }
                 Err(error) => return Err(error),
@@ -416,9 +417,9 @@ impl LinkBook {
                 reason: None,
                 provider_says_sign_in_again: false,
             });
-            pages.notices.push(format!(
-                "the link of {work} was rebuilt from its personal half after its record was lost"
-            ));
+            pages
+                .notices
+                .push(Said::new("link.notice.rebuilt").with("profile", work.to_string()));
         }
         pages.work.lost = false;
         pages.dirty = true;
@@ -522,7 +523,7 @@ impl LinkBook {
                 BrowserPolicy {
                     browser,
                     linking_allowed: decision.allowed(),
-                    reason: decision.reason().map(str::to_owned),
+                    reason: decision.reason().cloned(),
                 }
             })
             .collect();
@@ -549,7 +550,7 @@ impl LinkBook {
             .collect();
         Status {
             linking_allowed: global.allowed(),
-            policy_reason: global.reason().map(str::to_owned),
+            policy_reason: global.reason().cloned(),
             browsers,
             links,
             personal_data_restricted: pages.restricted,
@@ -616,10 +617,11 @@ impl LinkBook {
             self.commit(lock, pages, &changes.history)?;
             for removal in &changes.removed {
                 if let Some(entry) = &removal.entry {
-                    pages.notices.push(format!(
-                        "{} was unlinked: {}",
-                        removal.link.work, entry.reason
-                    ));
+                    pages.notices.push(
+                        Said::new("link.notice.unlinked")
+                            .with("profile", removal.link.work.to_string())
+                            .with("reason", entry.reason.clone()),
+                    );
                 }
             }
         }
@@ -737,7 +739,7 @@ impl LinkBook {
         };
         engine::apply(&mut link, &LinkEvent::Begin, None, world.now)
             .map_err(|_| LinkError::AlreadyLinked(request.work.clone()))?;
-        link.reason = Some("waiting for the personal account's sign-in".into());
+        link.reason = Some(Said::new("link.reason.waiting_for_sign_in"));
         let pending = Pending {
             id: link.id.clone(),
             work: link.work.clone(),
@@ -795,7 +797,7 @@ impl LinkBook {
         let entry = engine::apply(
             &mut pages.work.links[position],
             &LinkEvent::Confirmed,
-            Some("linked at your request".into()),
+            Some(Said::new("link.reason.linked_at_request")),
             world.now,
         )
         .map_err(|_| LinkError::NoLongerPending(pending.work.clone()))?;
@@ -875,16 +877,14 @@ impl LinkBook {
         };
         let mut link = pages.work.links.remove(position);
         let was = link.state;
-        let reason = match why {
-            UnlinkReason::AtRequest => "unlinked at your request",
-            UnlinkReason::BeforeLeaving => {
-                "unlinked at your request before leaving the organization"
-            }
-        };
+        let reason = Said::new(match why {
+            UnlinkReason::AtRequest => "link.reason.unlinked_at_request",
+            UnlinkReason::BeforeLeaving => "link.reason.unlinked_before_leaving",
+        });
         let entry = engine::apply(
             &mut link,
             &LinkEvent::UnlinkedByUser,
-            Some(reason.to_owned()),
+            Some(reason),
             world.now,
         )
         // Every stored state takes an unlink; were one added that did not,
@@ -980,7 +980,7 @@ impl LinkBook {
             if let Ok(entry) = engine::apply(
                 &mut link,
                 &LinkEvent::PersonalDataDeleted,
-                Some("your personal data was deleted at your request".into()),
+                Some(Said::new("link.reason.personal_data_deleted")),
                 now,
             ) {
                 history.extend(entry);

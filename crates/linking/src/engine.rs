@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use tandem_policy::{Decision, PolicySet, Publisher};
+use tandem_policy::{Decision, PolicySet, Publisher, Said};
 use tandem_profiles::{AccountKind, BrowserId, Evidence, Snapshot};
 
 use crate::machine::{ForbiddenTransition, LinkEvent, transition};
@@ -37,7 +37,7 @@ pub struct WorkLink {
     #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
     pub since: Timestamp,
     #[serde(default)]
-    pub reason: Option<String>,
+    pub reason: Option<Said>,
     /// Whether the identity provider (not the browser) said the work account
     /// must sign in again: only the provider saying it is usable restores
     /// such a link, so a run without an answer does not flip it back.
@@ -142,7 +142,7 @@ pub fn linking_decision(policy: &PolicySet, browser: BrowserId) -> Decision {
 pub fn apply(
     link: &mut WorkLink,
     event: &LinkEvent,
-    reason: Option<String>,
+    reason: Option<Said>,
     now: Timestamp,
 ) -> Result<Option<HistoryEntry>, ForbiddenTransition> {
     let step = transition(link.state, event)?;
@@ -156,12 +156,12 @@ pub fn apply(
         time: now,
         event: kind,
         work: link.work.clone(),
-        reason: reason.unwrap_or_else(|| "at your request".into()),
+        reason: reason.unwrap_or_else(|| Said::new("link.reason.at_request")),
     }))
 }
 
 /// Decides what the world says should happen to one link, if anything.
-fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, String)> {
+fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, Said)> {
     if let Decision::Forbidden { reason, .. } = linking_decision(world.policy, link.work.browser) {
         return Some((LinkEvent::PolicyForbids, reason));
     }
@@ -185,7 +185,8 @@ fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, String)> {
         (None, []) => {
             return Some((
                 LinkEvent::WorkAccountGone,
-                format!("the work profile {} was deleted", link.work),
+                Said::new("link.reason.work_profile_deleted")
+                    .with("profile", link.work.to_string()),
             ));
         }
         (None, [only]) => *only,
@@ -202,11 +203,11 @@ fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, String)> {
     if let Some(WorkSignIn::Gone { detail }) = sign_in {
         return Some((
             LinkEvent::WorkAccountGone,
-            format!("the work account was deleted or disabled ({detail})"),
+            Said::new("link.reason.work_account_deleted").with("detail", detail),
         ));
     }
     let account = &profile.account;
-    let lost = |reason: String| match link.state {
+    let lost = |reason: Said| match link.state {
         LinkState::Linked => Some((LinkEvent::WorkAccessLost, reason)),
         _ => None,
     };
@@ -215,36 +216,34 @@ fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, String)> {
         AccountKind::Work | AccountKind::Personal | AccountKind::Google => {
             return Some((
                 LinkEvent::WorkAccountGone,
-                format!(
-                    "the work profile {} is now signed in to another account",
-                    link.work
-                ),
+                Said::new("link.reason.other_account").with("profile", link.work.to_string()),
             ));
         }
         AccountKind::None => {
-            return lost(format!("the work profile {} is signed out", link.work));
+            return lost(
+                Said::new("link.reason.signed_out").with("profile", link.work.to_string()),
+            );
         }
         // Tandem cannot tell who this is, so it does not act on it.
         AccountKind::Unknown => {
-            return lost(format!(
-                "Tandem cannot tell which account the work profile {} holds",
-                link.work
-            ));
+            return lost(
+                Said::new("link.reason.unknown_account").with("profile", link.work.to_string()),
+            );
         }
     }
     if let Some(WorkSignIn::SignInAgain { detail }) = sign_in {
-        return lost(format!("the work account must sign in again ({detail})"));
+        return lost(Said::new("link.reason.sign_in_again").with("detail", detail));
     }
     let provider_agrees =
         !link.provider_says_sign_in_again || matches!(sign_in, Some(WorkSignIn::Usable));
     match link.state {
         LinkState::WorkAccountUnavailable if provider_agrees => Some((
             LinkEvent::WorkAccessRestored,
-            "the work account is available again".into(),
+            Said::new("link.reason.available_again"),
         )),
         LinkState::Linking if world.now.duration_since(link.since) > LINKING_TIMEOUT => Some((
             LinkEvent::Abandoned,
-            "the personal sign-in did not finish".into(),
+            Said::new("link.reason.sign_in_unfinished"),
         )),
         _ => None,
     }
@@ -414,7 +413,7 @@ mod tests {
             assert_eq!(out.removed.len(), 2);
             for entry in &out.history {
                 assert_eq!(entry.event, HistoryEvent::UnlinkedByPolicy);
-                assert!(entry.reason.contains(names), "{}", entry.reason);
+                assert!(entry.reason.to_string().contains(names), "{}", entry.reason);
                 assert_eq!(entry.time, at(200));
             }
         }
@@ -460,7 +459,7 @@ mod tests {
             assert!(out.links.is_empty());
             assert_eq!(out.history[0].event, HistoryEvent::AccountGone);
             assert!(
-                out.history[0].reason.contains(says),
+                out.history[0].reason.to_string().contains(says),
                 "{}",
                 out.history[0].reason
             );
@@ -479,7 +478,7 @@ mod tests {
             200,
         );
         assert_eq!(out.history[0].event, HistoryEvent::AccountGone);
-        assert!(out.history[0].reason.contains("AADSTS50057"));
+        assert!(out.history[0].reason.to_string().contains("AADSTS50057"));
     }
 
     #[test]
@@ -495,6 +494,7 @@ mod tests {
                 .reason
                 .as_ref()
                 .unwrap()
+                .to_string()
                 .contains("signed out")
         );
         assert_eq!(

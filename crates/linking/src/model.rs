@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 pub use tandem_microsoft::AccountKey;
+pub use tandem_policy::Said;
 
 /// The random id that joins the work half and the personal half of a link.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -122,7 +123,7 @@ pub struct Link {
     #[serde(with = "jiff::fmt::serde::timestamp::second::required")]
     pub since: Timestamp,
     /// Why the link is in its state, when that is not plain "linked".
-    pub reason: Option<String>,
+    pub reason: Option<Said>,
 }
 
 /// What happened to a link, for the history.
@@ -151,7 +152,7 @@ pub struct HistoryEntry {
     pub time: Timestamp,
     pub event: HistoryEvent,
     pub work: ProfileRef,
-    pub reason: String,
+    pub reason: Said,
 }
 
 #[cfg(test)]

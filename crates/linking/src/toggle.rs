@@ -1,7 +1,7 @@
 //! The tray's "Account linking" switch: which work profile it acts on, and
 //! how it reads. Pure, so the tray code only shows what this decides.
 
-use tandem_policy::PolicySet;
+use tandem_policy::{PolicySet, Said};
 use tandem_profiles::{AccountKind, Profile, Snapshot};
 
 use crate::book::Status;
@@ -22,24 +22,13 @@ pub struct ToggleView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ToggleNote {
     NoWorkProfile,
-    /// Policy forbids linking, for this reason (shortened for a menu).
+    /// Policy forbids linking, for this reason (the menu shortens it).
     Off {
-        reason: String,
+        reason: Said,
     },
     WorkAccountUnavailable,
     SigningIn,
     PersonalDataPaused,
-}
-
-/// The longest reason shown in a menu label; menus do not wrap.
-const MAX_REASON: usize = 60;
-
-fn shorten(text: &str) -> String {
-    if text.chars().count() <= MAX_REASON {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(MAX_REASON - 1).collect();
-    format!("{}…", cut.trim_end())
 }
 
 /// The work profile the user works in now: the last active one, else the
@@ -87,9 +76,7 @@ pub fn toggle_view(status: &Status, profiles: &Snapshot, policy: &PolicySet) -> 
             work: Some(work),
             checked: false,
             enabled: false,
-            note: Some(ToggleNote::Off {
-                reason: shorten(&reason),
-            }),
+            note: Some(ToggleNote::Off { reason }),
         };
     }
     let note = match link.map(|l| l.state) {
@@ -207,8 +194,10 @@ mod tests {
         let Some(ToggleNote::Off { reason }) = view.note else {
             panic!("{view:?}")
         };
-        assert!(reason.starts_with("your organization"), "{reason}");
-        assert!(reason.chars().count() <= MAX_REASON);
+        assert!(
+            reason.to_string().starts_with("your organization"),
+            "{reason}"
+        );
     }
 
     #[test]

@@ -147,7 +147,7 @@ fn link_status_unlink_and_history() {
     assert_eq!(unlinked.was, LinkState::Linked);
     let entry = unlinked.entry.unwrap();
     assert_eq!(entry.event, HistoryEvent::UnlinkedByUser);
-    assert!(entry.reason.contains("before leaving"));
+    assert!(entry.reason.to_string().contains("before leaving"));
     assert!(
         machine
             .book
@@ -225,7 +225,9 @@ fn policy_off_unlinks_says_why_and_does_not_relink_when_lifted() {
     // Tandem's own switch is on; Edge's policy acted on Edge's profile.
     assert!(result.status.linking_allowed);
     assert!(
-        result.status.notices[0].contains("LinkedAccountEnabled"),
+        result.status.notices[0]
+            .to_string()
+            .contains("LinkedAccountEnabled"),
         "{:?}",
         result.status.notices
     );
@@ -278,6 +280,7 @@ fn losing_access_keeps_the_link_and_unlink_still_works() {
             .reason
             .as_ref()
             .unwrap()
+            .to_string()
             .contains("signed out")
     );
     machine
@@ -458,7 +461,9 @@ fn a_restored_backup_keeps_the_link_linked_long_after() {
         .unwrap()
         .status;
     assert!(
-        status.notices[0].contains("last good copy restored"),
+        status.notices[0]
+            .to_string()
+            .contains("last good copy restored"),
         "{:?}",
         status.notices
     );
@@ -494,7 +499,7 @@ fn a_damaged_links_file_is_reported_and_the_last_good_copy_used() {
     let status = machine.book.reconcile(&world).unwrap().status;
     assert_eq!(status.links.len(), 1);
     assert!(
-        status.notices[0].contains("damaged"),
+        status.notices[0].to_string().contains("damaged"),
         "{:?}",
         status.notices
     );
@@ -533,7 +538,10 @@ fn a_lost_work_file_is_rebuilt_from_the_personal_halves() {
         "the personal half was kept"
     );
     assert!(
-        status.notices.iter().any(|n| n.contains("rebuilt")),
+        status
+            .notices
+            .iter()
+            .any(|n| n.to_string().contains("rebuilt")),
         "{:?}",
         status.notices
     );
@@ -652,7 +660,10 @@ fn a_personal_file_from_a_newer_tandem_still_lets_the_user_unlink() {
     let world = world(&profiles, &policy, &none);
     let status = machine.book.reconcile(&world).unwrap().status;
     assert!(
-        status.notices.iter().any(|n| n.contains("newer Tandem")),
+        status
+            .notices
+            .iter()
+            .any(|n| n.to_string().contains("newer Tandem")),
         "{:?}",
         status.notices
     );

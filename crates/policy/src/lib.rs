@@ -29,6 +29,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+pub use tandem_i18n::Said;
 use tandem_locations::{Locations, Platform};
 
 /// Tandem's own global switch.
@@ -121,7 +122,7 @@ pub struct Setting {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub source: Source,
-    pub reason: String,
+    pub reason: Said,
 }
 
 /// Everything read, per publisher.
@@ -144,7 +145,7 @@ pub struct PolicySet {
 #[serde(tag = "decision", rename_all = "snake_case")]
 pub enum Decision {
     Allowed,
-    Forbidden { reason: String, source: Source },
+    Forbidden { reason: Said, source: Source },
 }
 
 impl Decision {
@@ -153,7 +154,7 @@ impl Decision {
     }
 
     /// Why linking is off, for people.
-    pub fn reason(&self) -> Option<&str> {
+    pub fn reason(&self) -> Option<&Said> {
         match self {
             Decision::Allowed => None,
             Decision::Forbidden { reason, .. } => Some(reason),
@@ -262,7 +263,7 @@ impl PolicySet {
         }
     }
 
-    fn problem(&mut self, source: Source, reason: String) {
+    fn problem(&mut self, source: Source, reason: Said) {
         // The decision carries the reason to the person; the log keeps it at
         // info (policy is re-read every second while the app runs).
         tracing::info!(location = %source.location, "policy source {reason}");
@@ -288,7 +289,7 @@ impl PolicySet {
                     scope: Scope::Machine,
                     location: dir.display().to_string(),
                 };
-                self.problem(source, format!("cannot be read: {error}"));
+                self.problem(source, unreadable(error));
                 return;
             }
         };
@@ -313,7 +314,9 @@ impl PolicySet {
                 serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(
                     &as_strict_json(&bytes),
                 )
-                .map_err(|error| format!("is not a JSON object of policies: {error}"))
+                .map_err(|error| {
+                    Said::new("policy.problem.not_json").with("detail", error.to_string())
+                })
             });
             match parsed {
                 Ok(values) => self.apply(&source, values),
@@ -358,10 +361,9 @@ impl PolicySet {
             .find(|p| p.source.publisher == publisher)
         {
             return Decision::Forbidden {
-                reason: format!(
-                    "the policy source {} {}; linking stays off until it is fixed",
-                    problem.source.location, problem.reason
-                ),
+                reason: Said::new("policy.reason.source_broken")
+                    .with("location", &problem.source.location)
+                    .with("problem", problem.reason.clone()),
                 source: problem.source.clone(),
             };
         }
@@ -373,17 +375,15 @@ impl PolicySet {
             Some(setting) => match as_switch(&setting.value) {
                 Some(true) => Decision::Allowed,
                 Some(false) => Decision::Forbidden {
-                    reason: format!(
-                        "your organization turned linking off ({name} is false in {})",
-                        setting.source.location
-                    ),
+                    reason: Said::new("policy.reason.off")
+                        .with("name", name)
+                        .with("location", &setting.source.location),
                     source: setting.source.clone(),
                 },
                 None => Decision::Forbidden {
-                    reason: format!(
-                        "{name} in {} is not true or false; linking stays off until it is fixed",
-                        setting.source.location
-                    ),
+                    reason: Said::new("policy.reason.not_a_switch")
+                        .with("name", name)
+                        .with("location", &setting.source.location),
                     source: setting.source.clone(),
                 },
             },
@@ -396,11 +396,17 @@ pub(crate) const MAX_POLICY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The bytes of a policy file: only a regular file, never waited on, at most
 /// [`MAX_POLICY_BYTES`]. A file that is listed but gone by now is empty.
-pub(crate) fn read_policy_file(path: &Path) -> Result<Vec<u8>, String> {
+pub(crate) fn read_policy_file(path: &Path) -> Result<Vec<u8>, Said> {
     match tandem_files::read_regular(path, MAX_POLICY_BYTES) {
         Ok(bytes) => Ok(bytes.unwrap_or_else(|| b"{}".to_vec())),
-        Err(error) => Err(error.to_string()),
+        // Says itself what the file is instead ("is a named pipe …").
+        Err(error) => Err(Said::verbatim(error.to_string())),
     }
+}
+
+/// A policy source that exists but cannot be read, with what the OS said.
+pub(crate) fn unreadable(error: impl std::fmt::Display) -> Said {
+    Said::new("policy.problem.unreadable").with("detail", error.to_string())
 }
 
 /// Policy JSON as Chromium reads it, made strict: Chromium (and so Edge)
@@ -516,7 +522,13 @@ mod tests {
         let set = PolicySet::read_linux(&locations);
         let decision = set.linking(Publisher::Edge);
         assert!(!decision.allowed());
-        assert!(decision.reason().unwrap().contains("managed/m.json"));
+        assert!(
+            decision
+                .reason()
+                .unwrap()
+                .to_string()
+                .contains("managed/m.json")
+        );
         assert_eq!(
             set.get(Publisher::Edge, EDGE_LINKED_ACCOUNT)
                 .unwrap()
@@ -611,7 +623,7 @@ mod tests {
         );
         let decision = PolicySet::read_linux(&locations).linking(Publisher::Tandem);
         assert!(!decision.allowed());
-        let reason = decision.reason().unwrap();
+        let reason = decision.reason().unwrap().to_string();
         assert!(reason.contains("broken.json"), "{reason}");
         assert!(reason.contains("until it is fixed"), "{reason}");
     }
@@ -647,7 +659,13 @@ mod tests {
         );
         let decision = PolicySet::read_linux(&locations).linking(Publisher::Edge);
         assert!(!decision.allowed());
-        assert!(decision.reason().unwrap().contains("not true or false"));
+        assert!(
+            decision
+                .reason()
+                .unwrap()
+                .to_string()
+                .contains("not true or false")
+        );
     }
 
     #[cfg(unix)]
@@ -661,7 +679,7 @@ mod tests {
         std::os::unix::fs::symlink(root.path().join("unmounted"), &dir).unwrap();
         let decision = PolicySet::read_linux(&locations).linking(Publisher::Tandem);
         assert!(!decision.allowed());
-        assert!(decision.reason().unwrap().contains("managed"));
+        assert!(decision.reason().unwrap().to_string().contains("managed"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use tandem_locations::Locations;
 
-use crate::{Level, PolicySet, Publisher, Scope, Source};
+use crate::{Level, PolicySet, Publisher, Said, Scope, Source};
 
 const MANAGED_PREFERENCES: &str = "/Library/Managed Preferences";
 
@@ -42,11 +42,11 @@ pub(crate) fn folders(locations: &Locations, user: &str) -> Vec<PathBuf> {
 }
 
 /// Turns a plist's top-level dictionary into policy values.
-pub(crate) fn parse(bytes: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+pub(crate) fn parse(bytes: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, Said> {
     let value = plist::Value::from_reader(std::io::Cursor::new(bytes))
-        .map_err(|error| format!("is not a property list: {error}"))?;
+        .map_err(|error| Said::new("policy.problem.not_plist").with("detail", error.to_string()))?;
     let plist::Value::Dictionary(dictionary) = value else {
-        return Err("is not a dictionary of policies".into());
+        return Err(Said::new("policy.problem.not_a_dictionary"));
     };
     Ok(dictionary
         .into_iter()
@@ -96,7 +96,7 @@ pub(crate) fn read(locations: &Locations, user: &str) -> PolicySet {
                 Ok(None) => continue,
                 Err(error) => {
                     let source = source(publisher, scope, &path);
-                    set.problem(source, error.to_string());
+                    set.problem(source, Said::verbatim(error.to_string()));
                     continue;
                 }
             };
@@ -156,7 +156,12 @@ mod tests {
     fn rejects_what_is_not_a_dictionary() {
         assert!(parse(b"<plist version=\"1.0\"><dict>").is_err());
         let array = r#"<plist version="1.0"><array><true/></array></plist>"#;
-        assert!(parse(array.as_bytes()).unwrap_err().contains("dictionary"));
+        assert!(
+            parse(array.as_bytes())
+                .unwrap_err()
+                .to_string()
+                .contains("dictionary")
+        );
     }
 
     fn write(locations: &Locations, path: &str, text: &str) {
@@ -213,6 +218,7 @@ mod tests {
             decision
                 .reason()
                 .unwrap()
+                .to_string()
                 .contains("dev.tandem.Tandem.plist")
         );
     }

@@ -143,6 +143,7 @@ mod tests {
             off.linking(Publisher::Tandem)
                 .reason()
                 .unwrap()
+                .to_string()
                 .contains("linking.json")
         );
         eprintln!("policy off seen after {:?}", started.elapsed());

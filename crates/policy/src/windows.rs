@@ -108,7 +108,7 @@ pub(crate) fn read() -> PolicySet {
                             scope,
                             location,
                         };
-                        set.problem(source, format!("cannot be read: {error}"));
+                        set.problem(source, crate::unreadable(error));
                         continue;
                     }
                 };
@@ -196,7 +196,13 @@ mod tests {
         edge(&mut set, Level::Recommended, Scope::Machine, 1);
         let decision = set.linking(Publisher::Edge);
         assert!(!decision.allowed());
-        assert!(decision.reason().unwrap().contains("Machine/Managed"));
+        assert!(
+            decision
+                .reason()
+                .unwrap()
+                .to_string()
+                .contains("Machine/Managed")
+        );
 
         let mut user_only = PolicySet::default();
         edge(&mut user_only, Level::Recommended, Scope::Machine, 0);

@@ -80,7 +80,7 @@ proptest! {
             // Not an object of policies: off, naming the file, until fixed.
             _ => {
                 prop_assert!(!decision.allowed());
-                prop_assert!(decision.reason().unwrap().contains("p.json"));
+                prop_assert!(decision.reason().unwrap().to_string().contains("p.json"));
             }
         }
     }

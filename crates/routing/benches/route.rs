@@ -35,7 +35,7 @@ impl Facts for Known {
                 profile_dir: dir.into(),
                 name: dir.into(),
             },
-            how: dir.into(),
+            how: tandem_routing::Said::verbatim(dir),
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod unwrap;
 pub mod web;
 
 use sha2::Digest;
+pub use tandem_policy::Said;
 
 pub use pattern::{Pattern, PatternError};
 pub use router::{Decision, Facts, Outcome, Resolved, Router, RuleSet, Verdict};
@@ -46,13 +47,22 @@ pub fn route(router: &Router, text: &str, facts: &dyn Facts) -> Result<Routed, R
     let unwrapped = unwrap::unwrap(WebLink::parse(text)?);
     let mut decision = router.decide(unwrapped.effective(), facts);
     if let Some(stopped) = &unwrapped.stopped {
-        decision.reason = format!("{} ({stopped})", decision.reason);
+        decision.reason = Said::new("route.reason.unwrap_stopped")
+            .with("reason", decision.reason)
+            .with("stopped", stopped.clone());
     } else if unwrapped.was_wrapped() {
-        decision.reason = format!(
-            "{}; decided by the link inside {}",
-            decision.reason,
-            unwrapped.wrappers.join(" inside ")
+        // "A inside B inside C", outermost first, as the wrappers were peeled.
+        let wrappers = unwrapped.wrappers.iter().skip(1).fold(
+            Said::verbatim(unwrapped.wrappers[0]),
+            |said, next| {
+                Said::new("route.reason.inside")
+                    .with("inner", said)
+                    .with("outer", *next)
+            },
         );
+        decision.reason = Said::new("route.reason.unwrapped")
+            .with("reason", decision.reason)
+            .with("wrappers", wrappers);
     }
     let open = if router.rule_set().unwrap_before_opening {
         unwrapped.effective().original().to_owned()

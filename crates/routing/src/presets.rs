@@ -8,11 +8,12 @@
 //! known, give the tenant's names (`contoso`), and the names give the
 //! SharePoint and OneDrive hosts.
 
+use crate::Said;
 use crate::pattern::Pattern;
 use crate::rules::{Layer, Origin, Rule};
 use crate::target::Target;
 
-/// A built-in host and why it is unambiguous.
+/// A built-in host and why it is unambiguous (a catalogue key).
 #[derive(Debug, Clone, Copy)]
 pub struct Preset {
     pub host: &'static str,
@@ -23,35 +24,35 @@ pub struct Preset {
 pub const PERSONAL: &[Preset] = &[
     Preset {
         host: "outlook.live.com",
-        why: "Outlook.com, the consumer mail; work mail is on outlook.office.com",
+        why: "preset.outlook_live_com",
     },
     Preset {
         host: "onedrive.live.com",
-        why: "consumer OneDrive; a work OneDrive lives on <tenant>-my.sharepoint.com",
+        why: "preset.onedrive_live_com",
     },
     Preset {
         host: "account.microsoft.com",
-        why: "the personal Microsoft account's settings; work accounts use myaccount.microsoft.com",
+        why: "preset.account_microsoft_com",
     },
     Preset {
         host: "account.live.com",
-        why: "the personal Microsoft account's security pages",
+        why: "preset.account_live_com",
     },
     Preset {
         host: "login.live.com",
-        why: "the personal Microsoft account's sign-in; work accounts sign in on login.microsoftonline.com",
+        why: "preset.login_live_com",
     },
     Preset {
         host: "rewards.bing.com",
-        why: "Microsoft Rewards, which only personal accounts earn",
+        why: "preset.rewards_bing_com",
     },
     Preset {
         host: "family.microsoft.com",
-        why: "Microsoft Family Safety, for personal accounts only",
+        why: "preset.family_microsoft_com",
     },
     Preset {
         host: "teams.live.com",
-        why: "Teams for personal use; work Teams is on teams.microsoft.com",
+        why: "preset.teams_live_com",
     },
 ];
 
@@ -59,23 +60,23 @@ pub const PERSONAL: &[Preset] = &[
 pub const WORK: &[Preset] = &[
     Preset {
         host: "outlook.office.com",
-        why: "Outlook on the web for work or school mailboxes; consumer mail is outlook.live.com",
+        why: "preset.outlook_office_com",
     },
     Preset {
         host: "outlook.office365.com",
-        why: "Outlook on the web for work or school mailboxes",
+        why: "preset.outlook_office365_com",
     },
     Preset {
         host: "myaccount.microsoft.com",
-        why: "the work or school account's own settings (Entra ID)",
+        why: "preset.myaccount_microsoft_com",
     },
     Preset {
         host: "myapps.microsoft.com",
-        why: "the organization's app launcher (Entra ID)",
+        why: "preset.myapps_microsoft_com",
     },
     Preset {
         host: "admin.microsoft.com",
-        why: "the Microsoft 365 admin centre, for work or school accounts only",
+        why: "preset.admin_microsoft_com",
     },
 ];
 
@@ -83,15 +84,15 @@ pub const WORK: &[Preset] = &[
 pub const TENANT: &[Preset] = &[
     Preset {
         host: "{tenant}.sharepoint.com",
-        why: "your organization's SharePoint sites",
+        why: "preset.tenant_sharepoint_com",
     },
     Preset {
         host: "{tenant}-my.sharepoint.com",
-        why: "your organization's OneDrive for work or school",
+        why: "preset.tenant_my_sharepoint_com",
     },
     Preset {
         host: "{tenant}-admin.sharepoint.com",
-        why: "your organization's SharePoint admin centre",
+        why: "preset.tenant_admin_sharepoint_com",
     },
 ];
 
@@ -174,7 +175,7 @@ fn tenant_name(domain: &str) -> Option<String> {
     (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric())).then(|| name.to_owned())
 }
 
-fn rule(id: String, host: &str, target: Target, why: String) -> Option<Rule> {
+fn rule(id: String, host: &str, target: Target, why: Said) -> Option<Rule> {
     Some(Rule {
         id,
         layer: Layer::Preset,
@@ -194,7 +195,7 @@ pub fn rules(tenants: &[WorkDomains]) -> Vec<Rule> {
             format!("preset:{}", preset.host),
             preset.host,
             Target::Personal,
-            preset.why.to_owned(),
+            Said::new(preset.why),
         ));
     }
     for preset in WORK {
@@ -202,7 +203,7 @@ pub fn rules(tenants: &[WorkDomains]) -> Vec<Rule> {
             format!("preset:{}", preset.host),
             preset.host,
             Target::Work,
-            preset.why.to_owned(),
+            Said::new(preset.why),
         ));
     }
     let mut seen = std::collections::BTreeSet::new();
@@ -215,7 +216,7 @@ pub fn rules(tenants: &[WorkDomains]) -> Vec<Rule> {
                         format!("tenant:{host}"),
                         &host,
                         Target::Work,
-                        preset.why.to_owned(),
+                        Said::new(preset.why),
                     ));
                 }
             }
@@ -230,7 +231,7 @@ pub fn rules(tenants: &[WorkDomains]) -> Vec<Rule> {
                         format!("tenant:{host}"),
                         &host,
                         Target::Work,
-                        format!("your work account's own domain, {domain}"),
+                        Said::new("preset.work_domain").with("domain", domain),
                     ));
                 }
             }
@@ -280,7 +281,7 @@ mod tests {
             let Origin::Preset { why } = &rule.origin else {
                 panic!("{rule:?}")
             };
-            assert!(why.len() > 10, "{rule:?}");
+            assert!(why.to_string().len() > 10, "{rule:?}");
         }
         assert!(
             rules

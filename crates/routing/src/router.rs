@@ -14,6 +14,7 @@ use regex::bytes::RegexSet;
 use serde::Serialize;
 use tandem_profiles::launch::LaunchTarget;
 
+use crate::Said;
 use crate::admin::AdminRules;
 use crate::pattern::{self, Pattern};
 use crate::rules::{Invalid, Layer, Rule, RuleRef};
@@ -93,16 +94,13 @@ impl RuleSet {
     }
 
     /// Why nothing below the managed layer may decide, if so.
-    pub fn blocked(&self) -> Option<String> {
+    pub fn blocked(&self) -> Option<Said> {
         if let Some(problem) = self.managed_problems.first() {
-            return Some(format!(
-                "your organization's routing rules cannot all be read ({problem}), so Tandem asks \
-                 until they are fixed"
-            ));
+            return Some(Said::new("route.reason.managed_unreadable").with("problem", problem));
         }
-        self.user_problem.as_ref().map(|problem| {
-            format!("your rules file cannot be read ({problem}), so Tandem asks until it is fixed")
-        })
+        self.user_problem
+            .as_ref()
+            .map(|problem| Said::new("route.reason.user_unreadable").with("problem", problem))
     }
 }
 
@@ -117,9 +115,9 @@ pub trait Facts {
 pub enum Resolved {
     /// This profile, described for people ("the linked work profile, Default
     /// in Microsoft Edge").
-    Profile { target: LaunchTarget, how: String },
+    Profile { target: LaunchTarget, how: Said },
     /// None, and why not.
-    Missing(String),
+    Missing(Said),
 }
 
 /// What to do with a link.
@@ -136,7 +134,7 @@ pub struct Decision {
     pub rule: Option<RuleRef>,
     pub outcome: Outcome,
     /// A sentence for people.
-    pub reason: String,
+    pub reason: Said,
 }
 
 /// The decision as the picker and `tandem route` show it.
@@ -148,13 +146,15 @@ pub enum Verdict {
     Ask,
 }
 
-fn who(layer: Layer) -> &'static str {
-    match layer {
-        Layer::Managed => "your organization's rule",
-        Layer::User => "your rule",
-        Layer::Recommended => "your organization's recommended rule",
-        Layer::Preset => "Tandem's built-in rule",
-    }
+/// "Your rule example.com", "your organization's rule …".
+fn who(layer: Layer, pattern: String) -> Said {
+    Said::new(match layer {
+        Layer::Managed => "route.who.managed",
+        Layer::User => "route.who.user",
+        Layer::Recommended => "route.who.recommended",
+        Layer::Preset => "route.who.preset",
+    })
+    .with("pattern", pattern)
 }
 
 #[derive(Debug)]
@@ -322,20 +322,29 @@ impl Router {
                     reason: blocked.clone(),
                 };
             }
-            let said = format!("{} {}", who(rule.layer), rule.pattern);
+            let said = who(rule.layer, rule.pattern.to_string());
             let outcome = match &rule.target {
                 Target::NoPreference => {
                     passed = Some(rule.layer);
                     continue;
                 }
-                Target::Ask => (Outcome::Ask, format!("{said} says to ask")),
+                Target::Ask => (
+                    Outcome::Ask,
+                    Said::new("route.reason.rule_asks").with("rule", said),
+                ),
                 target => match facts.resolve(target) {
-                    Resolved::Profile { target, how } => {
-                        (Outcome::Open(target), format!("{said} opens it in {how}"))
-                    }
+                    Resolved::Profile { target, how } => (
+                        Outcome::Open(target),
+                        Said::new("route.reason.rule_opens")
+                            .with("rule", said)
+                            .with("how", how),
+                    ),
                     Resolved::Missing(why) => (
                         Outcome::Ask,
-                        format!("{said} names {}, but {why}, so Tandem asks", rule.target),
+                        Said::new("route.reason.rule_target_missing")
+                            .with("rule", said)
+                            .with("target", rule.target.to_string())
+                            .with("why", why),
                     ),
                 },
             };
@@ -353,25 +362,21 @@ impl Router {
             };
         }
         let (outcome, reason) = match &self.set.fallback {
-            Fallback::Ask => (
-                Outcome::Ask,
-                "no rule matches, and you chose to be asked".to_owned(),
-            ),
+            Fallback::Ask => (Outcome::Ask, Said::new("route.reason.fallback_ask")),
             Fallback::AsBefore => (
                 Outcome::AsBefore,
-                "no rule matches, so it opens where it opened before Tandem".to_owned(),
+                Said::new("route.reason.fallback_as_before"),
             ),
             Fallback::Profile(profile) => match facts.resolve(&Target::Profile(profile.clone())) {
                 Resolved::Profile { target, how } => (
                     Outcome::Open(target),
-                    format!("no rule matches, so it opens in your chosen profile, {how}"),
+                    Said::new("route.reason.fallback_profile").with("how", how),
                 ),
                 Resolved::Missing(why) => (
                     Outcome::Ask,
-                    format!(
-                        "no rule matches, and for your chosen profile {profile}: {why}, so \
-                             Tandem asks"
-                    ),
+                    Said::new("route.reason.fallback_profile_missing")
+                        .with("profile", profile.to_string())
+                        .with("why", why),
                 ),
             },
         };
@@ -398,7 +403,7 @@ mod tests {
                 Target::Work => "Work",
                 Target::Personal => "Personal",
                 Target::Profile(profile) if profile.profile_dir == "Gone" => {
-                    return Resolved::Missing("its folder is gone".into());
+                    return Resolved::Missing(Said::verbatim("its folder is gone"));
                 }
                 Target::Profile(profile) => &profile.profile_dir.clone(),
                 _ => "Other",
@@ -410,7 +415,7 @@ mod tests {
                     profile_dir: dir.to_owned(),
                     name: dir.to_owned(),
                 },
-                how: dir.to_owned(),
+                how: Said::verbatim(dir),
             }
         }
     }
@@ -499,7 +504,11 @@ mod tests {
             &Everything,
         );
         assert_eq!(gone.outcome, Outcome::Ask);
-        assert!(gone.reason.contains("folder is gone"), "{}", gone.reason);
+        assert!(
+            gone.reason.to_string().contains("folder is gone"),
+            "{}",
+            gone.reason
+        );
         let blocked = Router::new(RuleSet {
             managed_problems: vec!["x.json is not valid JSON".into()],
             ..set
@@ -513,6 +522,10 @@ mod tests {
             &Everything,
         );
         assert_eq!(asked.outcome, Outcome::Ask);
-        assert!(asked.reason.contains("x.json"), "{}", asked.reason);
+        assert!(
+            asked.reason.to_string().contains("x.json"),
+            "{}",
+            asked.reason
+        );
     }
 }

@@ -44,7 +44,7 @@ pub enum Origin {
     /// `rules.toml`, at this line.
     File { line: usize },
     /// Built in, for this reason.
-    Preset { why: String },
+    Preset { why: crate::Said },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

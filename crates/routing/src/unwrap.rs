@@ -9,6 +9,7 @@
 //! Microsoft moves these pages (Teams moved in June 2026), so the table is
 //! data, each entry with its source.
 
+use crate::Said;
 use crate::web::{Refusal, WebLink};
 
 /// How deep wrappers may nest before Tandem stops unwrapping.
@@ -97,7 +98,7 @@ pub struct Unwrapped {
     /// The wrappers peeled off, outermost first.
     pub wrappers: Vec<&'static str>,
     /// Why unwrapping stopped at a wrapper, if it did.
-    pub stopped: Option<String>,
+    pub stopped: Option<Said>,
 }
 
 impl Unwrapped {
@@ -132,7 +133,7 @@ pub fn wrapper_of(link: &WebLink) -> Option<&'static Wrapper> {
 /// The value of `param`, percent-decoded (a `+` stays a `+`: the wrapped
 /// link is percent-encoded, and reading `+` as a space could only break it).
 /// Two values are ambiguous, and none is taken.
-fn param_value(link: &WebLink, param: &str) -> Result<String, String> {
+fn param_value(link: &WebLink, param: &str) -> Result<String, Said> {
     let query = link.url().query().unwrap_or("");
     let mut found = None;
     for pair in query.split('&') {
@@ -141,12 +142,12 @@ fn param_value(link: &WebLink, param: &str) -> Result<String, String> {
             continue;
         }
         if found.is_some() {
-            return Err(format!("it carries \"{param}\" twice"));
+            return Err(Said::new("unwrap.twice").with("param", param));
         }
         found = Some(value);
     }
-    let value = found.ok_or_else(|| format!("it carries no \"{param}\""))?;
-    percent_decode(value).ok_or_else(|| format!("its \"{param}\" is not valid UTF-8"))
+    let value = found.ok_or_else(|| Said::new("unwrap.missing").with("param", param))?;
+    percent_decode(value).ok_or_else(|| Said::new("unwrap.not_utf8").with("param", param))
 }
 
 fn percent_decode(text: &str) -> Option<String> {
@@ -184,14 +185,14 @@ pub fn unwrap(link: WebLink) -> Unwrapped {
             break;
         };
         if unwrapped.wrappers.len() >= MAX_NESTING {
-            unwrapped.stopped = Some(format!(
-                "wrappers nest more than {MAX_NESTING} deep; Tandem stopped unwrapping"
-            ));
+            unwrapped.stopped =
+                Some(Said::new("unwrap.too_deep").with("max", MAX_NESTING.to_string()));
             break;
         }
         let inner = param_value(current, wrapper.param).and_then(|value| {
-            WebLink::parse(&value)
-                .map_err(|refusal: Refusal| format!("the link inside is refused: {refusal}"))
+            WebLink::parse(&value).map_err(|refusal: Refusal| {
+                Said::new("unwrap.refused").with("reason", refusal.said())
+            })
         });
         match inner {
             Ok(inner) => {
@@ -199,10 +200,11 @@ pub fn unwrap(link: WebLink) -> Unwrapped {
                 unwrapped.links.push(inner);
             }
             Err(reason) => {
-                unwrapped.stopped = Some(format!(
-                    "this {} link could not be unwrapped ({reason}), so it is decided as it is",
-                    wrapper.name
-                ));
+                unwrapped.stopped = Some(
+                    Said::new("unwrap.stopped")
+                        .with("wrapper", wrapper.name)
+                        .with("reason", reason),
+                );
                 break;
             }
         }

@@ -3,11 +3,38 @@
 //! crate): userinfo, backslashes, IDN, percent-encoded hosts, trailing dots
 //! and default ports all come out the way a browser sees them.
 
+use tandem_policy::Said;
 use url::{Host, Url};
 
 /// Longer links are refused: no real one comes near, and every step after
 /// this one is then bounded.
 pub const MAX_LINK_BYTES: usize = 32 * 1024;
+
+impl Refusal {
+    /// The refusal worded by the catalogues.
+    pub fn said(&self) -> Said {
+        let code = |code: u32| format!("U+{code:04X}");
+        match self {
+            Refusal::Empty => Said::new("refusal.empty"),
+            Refusal::TooLong { max } => Said::new("refusal.too_long").with("max", max.to_string()),
+            Refusal::LooksLikeASwitch => Said::new("refusal.switch"),
+            Refusal::Blank => Said::new("refusal.blank"),
+            Refusal::ControlCharacter { code: c } => {
+                Said::new("refusal.control").with("code", code(*c))
+            }
+            Refusal::Reordering { code: c } => {
+                Said::new("refusal.reordering").with("code", code(*c))
+            }
+            Refusal::NotALink { detail } => Said::new("refusal.not_a_link").with("detail", detail),
+            Refusal::File { scheme } => Said::new("refusal.file").with("scheme", scheme),
+            Refusal::Script { scheme } => Said::new("refusal.script").with("scheme", scheme),
+            Refusal::BrowserPage { scheme } => {
+                Said::new("refusal.browser_page").with("scheme", scheme)
+            }
+            Refusal::NotWeb { scheme } => Said::new("refusal.not_web").with("scheme", scheme),
+        }
+    }
+}
 
 /// Why a link is never handed to a browser.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

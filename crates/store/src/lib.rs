@@ -22,6 +22,7 @@ use std::path::PathBuf;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 pub use tandem_files::{DirLock, LOCK_WAIT, OwnedDir, OwnedError};
+use tandem_i18n::Said;
 
 /// No state file Tandem writes comes near this; a larger one is not Tandem's.
 const MAX_STATE_BYTES: u64 = 64 * 1024 * 1024;
@@ -99,23 +100,18 @@ pub enum Recovery {
 
 impl Recovery {
     /// A sentence for the user.
-    pub fn message(&self) -> String {
+    pub fn message(&self) -> Said {
         match self {
-            Recovery::FromBackup { set_aside, reason } => format!(
-                "a damaged state file ({reason}) was moved to {} and the last good copy restored",
-                set_aside.display()
-            ),
-            Recovery::Reset { set_aside, reason } => format!(
-                "a damaged state file ({reason}) was moved to {}; no good copy existed, so Tandem started it afresh",
-                set_aside.display()
-            ),
-            Recovery::Restored => {
-                "a state file was missing after an interrupted recovery; its last good copy was restored".into()
-            }
-            Recovery::NotOurs { set_aside, reason } => format!(
-                "{reason}. It was moved, untouched, to {}",
-                set_aside.display()
-            ),
+            Recovery::FromBackup { set_aside, reason } => Said::new("store.recovered_from_backup")
+                .with("reason", reason.to_string())
+                .with("path", set_aside.display().to_string()),
+            Recovery::Reset { set_aside, reason } => Said::new("store.reset")
+                .with("reason", reason.to_string())
+                .with("path", set_aside.display().to_string()),
+            Recovery::Restored => Said::new("store.restored"),
+            Recovery::NotOurs { set_aside, reason } => Said::new("store.not_ours")
+                .with("reason", reason.to_string())
+                .with("path", set_aside.display().to_string()),
         }
     }
 }
@@ -666,7 +662,7 @@ mod tests {
         assert_eq!(loaded.value, Counter::default());
         let recovery = loaded.recovery.unwrap();
         assert!(matches!(recovery, Recovery::Reset { .. }));
-        assert!(recovery.message().contains("something.else"));
+        assert!(recovery.message().to_string().contains("something.else"));
         assert!(!file.path().exists());
     }
 
@@ -704,7 +700,7 @@ mod tests {
         std::os::unix::fs::symlink(&outside, owned.path_of("work")).unwrap();
         let loaded = file.load(&lock).unwrap();
         assert_eq!(loaded.value, Counter::default());
-        let message = loaded.recovery.unwrap().message();
+        let message = loaded.recovery.unwrap().message().to_string();
         assert!(message.contains("symbolic link"), "{message}");
         file.save(&lock, &counter(3)).unwrap();
         assert_eq!(

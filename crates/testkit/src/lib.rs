@@ -321,3 +321,11 @@ pub fn mkfifo(path: &Path) {
     let status = Command::new("mkfifo").arg(path).status().unwrap();
     assert!(status.success(), "mkfifo {path:?}");
 }
+
+/// A sentence the core sent as `{key, params}` (a reason, a note), in
+/// English; panics when `value` is no such sentence.
+pub fn said(value: &serde_json::Value) -> String {
+    serde_json::from_value::<tandem_i18n::Said>(value.clone())
+        .unwrap_or_else(|error| panic!("{value} is not a sentence: {error}"))
+        .to_string()
+}

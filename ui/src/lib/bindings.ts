@@ -163,13 +163,13 @@ since: number,
 /**
  * Why the link is in its state, when that is not plain "linked".
  */
-reason: string | null, };
+reason: Said | null, };
 
 /**
  * Whether linking is allowed for one browser's profiles, and why not:
  * Tandem's global switch and the browser's own policy together.
  */
-export type BrowserPolicy = { browser: BrowserId, linking_allowed: boolean, reason: string | null, };
+export type BrowserPolicy = { browser: BrowserId, linking_allowed: boolean, reason: Said | null, };
 
 /**
  * Links, policy and notices: what `tandem status` and the app show.
@@ -178,7 +178,7 @@ export type Status = {
 /**
  * Tandem's own policy: the global switch.
  */
-linking_allowed: boolean, policy_reason: string | null, 
+linking_allowed: boolean, policy_reason: Said | null, 
 /**
  * The policy that applies to each browser with profiles on this
  * machine: Edge's own `LinkedAccountEnabled` can turn linking off for
@@ -193,7 +193,7 @@ personal_data_restricted: boolean,
  * Things the user should know: damaged files recovered, links removed
  * by this reconciliation.
  */
-notices: Array<string>, };
+notices: Array<Said>, };
 
 /**
  * What happened to a link, for the history.
@@ -208,7 +208,7 @@ export type HistoryEntry = {
 /**
  * Unix seconds in JSON.
  */
-time: number, event: HistoryEvent, work: ProfileRef, reason: string, };
+time: number, event: HistoryEvent, work: ProfileRef, reason: Said, };
 
 /**
  * What the switcher shows about Tandem itself.
@@ -220,11 +220,11 @@ export type AppInfo = { name: string, version: string, locations: Locations, };
  */
 export type Progress = { "step": "opening_browser" } | { "step": "waiting_for_sign_in", timeout_seconds: number, } | { "step": "enter_code", uri: string, code: string, } | { "step": "finishing" };
 
-export type ApiError = { "code": "locations_unavailable", detail: string, } | { "code": "profile_not_found", profile: string, } | { "code": "not_a_work_profile", profile: string, has: string, } | { "code": "not_a_personal_profile", profile: string, has: string, } | { "code": "already_linked", profile: string, } | { "code": "not_linked", profile: string, } | { "code": "nothing_linked" } | { "code": "which_link", linked: Array<string>, } | { "code": "link_changed", profile: string, } | { "code": "policy_forbids", reason: string, 
+export type ApiError = { "code": "locations_unavailable", detail: string, } | { "code": "profile_not_found", profile: string, } | { "code": "not_a_work_profile", profile: string, has: Said, } | { "code": "not_a_personal_profile", profile: string, has: Said, } | { "code": "already_linked", profile: string, } | { "code": "not_linked", profile: string, } | { "code": "nothing_linked" } | { "code": "which_link", linked: Array<string>, } | { "code": "link_changed", profile: string, } | { "code": "policy_forbids", reason: Said, 
 /**
  * The file or registry key whose policy forbids it.
  */
-set_by: string, } | { "code": "personal_data_restricted" } | { "code": "which_personal_account", count: number, } | { "code": "state_unavailable", detail: string, } | { "code": "state_too_new", path: string, } | { "code": "busy", path: string, } | { "code": "no_client_id", detail: string, } | { "code": "sign_in_failed", detail: string, } | { "code": "sign_in_cancelled" } | { "code": "sign_in_timed_out", seconds: number, } | { "code": "sign_in_declined" } | { "code": "wrong_account_kind", wanted: string, got: string, } | { "code": "keyring_unavailable", detail: string, } | { "code": "account_not_found", query: string, } | { "code": "account_ambiguous", query: string, } | { "code": "file_exists", path: string, } | { "code": "not_a_regular_file", path: string, kind: string, } | { "code": "write_failed", path: string, detail: string, } | { "code": "browser_not_found", browser: string, } | { "code": "profile_folder_missing", browser: string, profile: string, } | { "code": "not_a_web_link" } | { "code": "launch_failed", browser: string, detail: string, } | { "code": "unsupported", what: string, } | { "code": "not_tandems", path: string, } | { "code": "remove_failed", detail: string, } | { "code": "app_running" } | { "code": "needs_confirmation" } | { "code": "declined" } | { "code": "not_ready" } | { "code": "url_refused", reason: string, } | { "code": "rule_invalid", detail: string, } | { "code": "rule_not_found", id: string, } | { "code": "rule_not_yours", id: string, layer: string, } | { "code": "rules_file_unreadable", path: string, detail: string, } | { "code": "handler_loop", handler: string, } | { "code": "command_missing", path: string, } | { "code": "internal", detail: string, };
+set_by: string, } | { "code": "personal_data_restricted" } | { "code": "which_personal_account", count: number, } | { "code": "state_unavailable", detail: string, } | { "code": "state_too_new", path: string, } | { "code": "busy", path: string, } | { "code": "no_client_id", detail: string, } | { "code": "sign_in_failed", detail: string, } | { "code": "sign_in_cancelled" } | { "code": "sign_in_timed_out", seconds: number, } | { "code": "sign_in_declined" } | { "code": "wrong_account_kind", wanted: string, got: string, } | { "code": "keyring_unavailable", detail: string, } | { "code": "account_not_found", query: string, } | { "code": "account_ambiguous", query: string, } | { "code": "file_exists", path: string, } | { "code": "not_a_regular_file", path: string, kind: string, } | { "code": "write_failed", path: string, detail: string, } | { "code": "browser_not_found", browser: string, } | { "code": "profile_folder_missing", browser: string, profile: string, } | { "code": "not_a_web_link" } | { "code": "launch_failed", browser: string, detail: string, } | { "code": "unsupported", what: string, } | { "code": "not_tandems", path: string, } | { "code": "remove_failed", detail: string, } | { "code": "app_running" } | { "code": "needs_confirmation" } | { "code": "declined" } | { "code": "not_ready" } | { "code": "url_refused", reason: Said, } | { "code": "rule_invalid", detail: string, } | { "code": "rule_not_found", id: string, } | { "code": "rule_not_yours", id: string, layer: string, } | { "code": "rules_file_unreadable", path: string, detail: string, } | { "code": "handler_loop", handler: string, } | { "code": "command_missing", path: string, } | { "code": "internal", detail: string, };
 
 /**
  * The layers, in the order they are consulted; the first rule that
@@ -267,7 +267,7 @@ profile_dir: string | null, rule: RuleRef | null,
 /**
  * Why, in a sentence.
  */
-reason: string, 
+reason: Said, 
 /**
  * The command that would run, program first; `null` to ask.
  */
@@ -289,7 +289,7 @@ export type RuleView = { id: string, layer: Layer, pattern: string, target: stri
 /**
  * Where it comes from, or what its flag means, for people.
  */
-note: string | null, 
+note: Said | null, 
 /**
  * Whether the person can remove it (their own rules only).
  */
@@ -307,7 +307,7 @@ fallback: string, fallback_flag: RuleFlag | null, unwrap_before_opening: boolean
 /**
  * Why some rules, or all, do not apply.
  */
-problems: Array<string>, 
+problems: Array<Said>, 
 /**
  * The person's rules file.
  */
@@ -334,7 +334,7 @@ site: string,
 /**
  * Why Tandem asks.
  */
-reason: string, };
+reason: Said, };
 
 /**
  * Where Tandem stands as the link handler.
@@ -363,6 +363,20 @@ previous: string | null,
 replaced_since: boolean, };
 
 export type Language = "en" | "nl";
+
+/**
+ * A sentence for people, kept as its catalogue key and parameters rather
+ * than as text: the core does not know which language the window that
+ * shows it speaks, and a window can switch language while it is open. A
+ * parameter is plain text (a name, a path, a pattern) or a sentence of its
+ * own. `Display` gives the English, for logs and the English CLI.
+ */
+export type Said = { key: string, params: { [key in string]: Part }, };
+
+/**
+ * One parameter of a [`Said`].
+ */
+export type Part = string | Said;
 
 /**
  * The app's settings as the window shows them.

@@ -1,5 +1,10 @@
 // Sample IPC results for the UI's unit tests.
-import type { AppInfo, Link, Profile, Snapshot, Status } from "./bindings";
+import type { AppInfo, Link, Part, Profile, Said, Snapshot, Status } from "./bindings";
+
+/** A sentence as the core sends it: its catalogue key and parameters. */
+export function said(key: string, params: Record<string, Part> = {}): Said {
+  return { key, params };
+}
 
 export const sampleInfo: AppInfo = {
   name: "Tandem",

@@ -3,7 +3,7 @@
 // sentence is written once. Components never hold a sentence of their own.
 import en from "../../../crates/i18n/catalogues/en.json";
 import nl from "../../../crates/i18n/catalogues/nl.json";
-import type { Language } from "./bindings";
+import type { Language, Said } from "./bindings";
 
 type Catalogue = Record<string, string>;
 
@@ -21,13 +21,30 @@ export function setLanguage(next: Language): void {
   if (typeof document !== "undefined") document.documentElement.lang = next;
 }
 
-/** `text` with each `{name}` replaced by its value, unknown ones kept. */
+/** Whether `value` is a sentence the core sent as its key and parameters. */
+export function isSaid(value: unknown): value is Said {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Said).key === "string" &&
+    typeof (value as Said).params === "object"
+  );
+}
+
+/** `text` with each `{name}` replaced by its value, unknown ones kept; a
+ * value the core sent as a sentence is worded in the current language. */
 export function fill(text: string, params: Record<string, unknown> = {}): string {
   return text.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined || value === null) return whole;
+    if (isSaid(value)) return say(value);
     return Array.isArray(value) ? value.join(", ") : String(value);
   });
+}
+
+/** A sentence the core sent (a reason, a note), in the current language. */
+export function say(said: Said): string {
+  return t(said.key, said.params);
 }
 
 /** The `{name}`s the sentence `key` asks for. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Link } from "./bindings";
-import { chromeProfile, personalProfile, workProfile } from "./fixtures";
+import { chromeProfile, personalProfile, said, workProfile } from "./fixtures";
 import { eventLabel, linkOf, newestFirst, personalCandidates, personalLine, stateLabel } from "./links";
 
 const link: Link = {
@@ -34,8 +34,8 @@ describe("links", () => {
     expect(personalLine(link)).toBe("ada@outlook.com");
     expect(personalLine({ ...link, personal_account: null })).toMatch(/paused/);
     const entries = [
-      { time: 1, event: "linked" as const, work: link.work, reason: "a" },
-      { time: 2, event: "unlinked-by-user" as const, work: link.work, reason: "b" },
+      { time: 1, event: "linked" as const, work: link.work, reason: said("link.reason.at_request") },
+      { time: 2, event: "unlinked-by-user" as const, work: link.work, reason: said("link.reason.at_request") },
     ];
     expect(newestFirst(entries).map((e) => e.time)).toEqual([2, 1]);
   });

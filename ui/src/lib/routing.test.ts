@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Route } from "./bindings";
-import { personalProfile as personal, workProfile as work } from "./fixtures";
+import { personalProfile as personal, said, workProfile as work } from "./fixtures";
 import { fallbackOptions, pickOrder, routeSummary, targetLabel, targetOptions } from "./routing";
 
 describe("routing helpers", () => {
@@ -31,7 +31,7 @@ describe("routing helpers", () => {
       browser: "edge",
       profile_dir: "Profile 1",
       rule: null,
-      reason: "x",
+      reason: said("route.reason.fallback_ask"),
       argv: ["/usr/bin/microsoft-edge", "--", "https://a.example"],
       wrappers: [],
     };

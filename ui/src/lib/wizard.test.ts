@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { personalProfile, sampleStatus, workProfile } from "./fixtures";
+import { personalProfile, said, sampleStatus, workProfile } from "./fixtures";
 import { allowedFor, canGoOn, STEPS, type WizardState } from "./wizard";
 
 const fresh: WizardState = { work: null, proof: "signin", signedIn: null, personalProfile: null, linkHandler: true, autostart: true };
@@ -19,10 +19,10 @@ describe("the wizard's steps", () => {
   it("stop at the policy step when the admin forbids linking, or personal data is paused", () => {
     const state = { ...fresh, work: "edge:Default" };
     expect(canGoOn("policy", state, machine)).toBe(true);
-    expect(canGoOn("policy", state, { ...machine, status: { ...sampleStatus, linking_allowed: false, policy_reason: "off" } })).toBe(false);
-    const edgeOff = { ...sampleStatus, browsers: [{ browser: "edge" as const, linking_allowed: false, reason: "LinkedAccountEnabled is false" }] };
+    expect(canGoOn("policy", state, { ...machine, status: { ...sampleStatus, linking_allowed: false, policy_reason: said("linking.off_by_organization") } })).toBe(false);
+    const edgeOff = { ...sampleStatus, browsers: [{ browser: "edge" as const, linking_allowed: false, reason: said("policy.reason.off", { name: "LinkedAccountEnabled", location: "/etc/x.json" }) }] };
     expect(canGoOn("policy", state, { ...machine, status: edgeOff })).toBe(false);
-    expect(allowedFor(edgeOff, workProfile)).toEqual({ allowed: false, reason: "LinkedAccountEnabled is false" });
+    expect(allowedFor(edgeOff, workProfile)).toEqual({ allowed: false, reason: edgeOff.browsers[0]?.reason });
     expect(canGoOn("policy", state, { ...machine, status: { ...sampleStatus, personal_data_restricted: true } })).toBe(false);
     expect(canGoOn("policy", state, { profiles: machine.profiles })).toBe(false);
   });

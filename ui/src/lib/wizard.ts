@@ -1,6 +1,6 @@
 // The wizard's steps and when each lets the person go on: pure, so every
 // step is tested without a window.
-import type { Profile, ProfileRef, SignedInAccount, Status } from "./bindings";
+import type { Profile, ProfileRef, Said, SignedInAccount, Status } from "./bindings";
 
 export const STEPS = ["welcome", "profiles", "work", "policy", "personal", "routing", "startup", "done"] as const;
 export type Step = (typeof STEPS)[number];
@@ -15,7 +15,7 @@ export interface WizardState {
 }
 
 /** Whether policy lets this work profile link: Tandem's switch and its browser's own. */
-export function allowedFor(status: Status, work: Profile): { allowed: boolean; reason: string | null } {
+export function allowedFor(status: Status, work: Profile): { allowed: boolean; reason: Said | null } {
   if (!status.linking_allowed) return { allowed: false, reason: status.policy_reason };
   const browser = status.browsers.find((candidate) => candidate.browser === work.browser);
   if (browser && !browser.linking_allowed) return { allowed: false, reason: browser.reason };

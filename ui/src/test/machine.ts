@@ -2,7 +2,7 @@
 // answers when a test does not say otherwise. Pure data (no test runner), so
 // the screenshot stage (ui/screenshots) builds its machine on it too.
 import type { HandlerStatus, Language, RulesReport, SettingsView } from "../lib/bindings";
-import { sampleInfo, sampleSnapshot, sampleStatus } from "../lib/fixtures";
+import { said, sampleInfo, sampleSnapshot, sampleStatus } from "../lib/fixtures";
 
 /** What the fake backend answers to one command, given its arguments. */
 export type Answer = (args: Record<string, unknown>) => unknown;
@@ -28,7 +28,7 @@ export const sampleRules: RulesReport = {
       pattern: "outlook.live.com",
       target: "personal",
       flag: null,
-      note: "Outlook.com, the consumer mail",
+      note: said("preset.outlook_live_com"),
       removable: false,
     },
     {
@@ -37,7 +37,7 @@ export const sampleRules: RulesReport = {
       pattern: "outlook.office.com",
       target: "work",
       flag: null,
-      note: "Outlook on the web for work or school mailboxes",
+      note: said("preset.outlook_office_com"),
       removable: false,
     },
   ],

@@ -19,7 +19,7 @@ use tandem_locations::Locations;
 use tandem_policy::PolicySet;
 use tandem_profiles::launch::{self, LaunchTarget};
 use tandem_profiles::{AccountKind, BrowserId, Profile, ProfileRef, Snapshot};
-use tandem_routing::{Facts, Resolved, Target};
+use tandem_routing::{Facts, Resolved, Said, Target};
 
 const INDEX_FILE: &str = "routing/profiles.json";
 const INDEX_SCHEMA: &str = "tandem.profile-index";
@@ -180,7 +180,7 @@ impl<'a> MachineFacts<'a> {
         })
     }
 
-    fn located(&self, profile: &ProfileRef, how: impl Fn(&LaunchTarget) -> String) -> Resolved {
+    fn located(&self, profile: &ProfileRef, how: impl Fn(&LaunchTarget) -> Said) -> Resolved {
         match LaunchTarget::locate(profile, self.locations.user_roots()) {
             Ok(mut target) => {
                 if let Some(known) = self.known_name(profile) {
@@ -191,10 +191,9 @@ impl<'a> MachineFacts<'a> {
                     target,
                 }
             }
-            Err(_) => Resolved::Missing(format!(
-                "the profile {profile} no longer exists (its folder is gone), and a browser \
-                 would create it anew"
-            )),
+            Err(_) => Resolved::Missing(
+                Said::new("route.why.folder_gone").with("profile", profile.to_string()),
+            ),
         }
     }
 
@@ -212,16 +211,17 @@ impl<'a> MachineFacts<'a> {
     }
 
     /// The profile of the linked kind: the link's, where policy allows it.
-    fn linked(&self, kind: AccountKind) -> Option<Result<Resolved, String>> {
+    fn linked(&self, kind: AccountKind) -> Option<Result<Resolved, Said>> {
         let mut forbidden = None;
         for link in self.links {
             let decision = tandem_linking::linking_decision(self.policy, link.work.browser);
             if !decision.allowed() {
-                forbidden = Some(format!(
-                    "linking is off for {} ({})",
-                    link.work.browser.spec().name,
-                    decision.reason().unwrap_or("policy")
-                ));
+                let mut off = Said::new("route.why.linking_off")
+                    .with("browser", link.work.browser.spec().name);
+                if let Some(reason) = decision.reason() {
+                    off = off.with("reason", reason.clone());
+                }
+                forbidden = Some(off);
                 continue;
             }
             let profile = match kind {
@@ -229,43 +229,52 @@ impl<'a> MachineFacts<'a> {
                 _ => link.personal_profile.as_ref(),
             };
             let Some(profile) = profile else { continue };
-            let role = if kind == AccountKind::Work {
-                "work"
+            let key = if kind == AccountKind::Work {
+                "route.how.linked_work"
             } else {
-                "personal"
+                "route.how.linked_personal"
             };
             return Some(Ok(self.located(profile, |target| {
-                format!(
-                    "the linked {role} profile, {} in {}",
-                    target.name,
-                    target.browser.spec().name
-                )
+                Said::new(key)
+                    .with("profile", &target.name)
+                    .with("browser", target.browser.spec().name)
             })));
         }
         forbidden.map(Err)
     }
 
     fn of_kind(&self, kind: AccountKind) -> Resolved {
-        let role = if kind == AccountKind::Work {
-            "work"
-        } else {
-            "personal"
-        };
-        let why = match self.linked(kind) {
+        let work = kind == AccountKind::Work;
+        let forbidden = match self.linked(kind) {
             Some(Ok(resolved)) => return resolved,
-            Some(Err(forbidden)) => format!(" ({forbidden})"),
-            None => String::new(),
+            Some(Err(forbidden)) => Some(forbidden),
+            None => None,
+        };
+        // Why the linked profile was passed over, when it was.
+        let with_why = |said: Said| match &forbidden {
+            Some(why) => Said::new("route.how.because")
+                .with("said", said)
+                .with("why", why.clone()),
+            None => said,
         };
         match self.most_recent(|profile| profile.kind == kind) {
             Some(profile) => Resolved::Profile {
-                how: format!(
-                    "the most recently used {role} profile, {} in {}{why}",
-                    profile.name,
-                    profile.browser.spec().name
+                how: with_why(
+                    Said::new(if work {
+                        "route.how.recent_work"
+                    } else {
+                        "route.how.recent_personal"
+                    })
+                    .with("profile", &profile.name)
+                    .with("browser", profile.browser.spec().name),
                 ),
                 target: profile.target(),
             },
-            None => Resolved::Missing(format!("no profile is signed in to a {role} account{why}")),
+            None => Resolved::Missing(with_why(Said::new(if work {
+                "route.why.no_work_profile"
+            } else {
+                "route.why.no_personal_profile"
+            }))),
         }
     }
 }
@@ -274,7 +283,9 @@ impl Facts for MachineFacts<'_> {
     fn resolve(&self, target: &Target) -> Resolved {
         match target {
             Target::Profile(profile) => self.located(profile, |target| {
-                format!("{} in {}", target.name, target.browser.spec().name)
+                Said::new("route.how.profile")
+                    .with("profile", &target.name)
+                    .with("browser", target.browser.spec().name)
             }),
             Target::Work => self.of_kind(AccountKind::Work),
             Target::Personal => self.of_kind(AccountKind::Personal),
@@ -283,20 +294,19 @@ impl Facts for MachineFacts<'_> {
                 match self.most_recent(|profile| profile.domain.as_deref() == Some(domain.as_str()))
                 {
                     Some(profile) => Resolved::Profile {
-                        how: format!(
-                            "the most recently used profile with an @{domain} account, {} in {}",
-                            profile.name,
-                            profile.browser.spec().name
-                        ),
+                        how: Said::new("route.how.recent_domain")
+                            .with("domain", domain)
+                            .with("profile", &profile.name)
+                            .with("browser", profile.browser.spec().name),
                         target: profile.target(),
                     },
-                    None => Resolved::Missing(format!(
-                        "no profile is signed in with an @{domain} account"
-                    )),
+                    None => Resolved::Missing(
+                        Said::new("route.why.no_domain_profile").with("domain", domain),
+                    ),
                 }
             }
             Target::Ask | Target::NoPreference => {
-                Resolved::Missing("this target names no profile".into())
+                Resolved::Missing(Said::new("route.why.no_profile_named"))
             }
         }
     }

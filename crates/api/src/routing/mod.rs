@@ -31,7 +31,7 @@ use tandem_profiles::{BrowserId, ProfileRef, Snapshot};
 use tandem_routing::admin::AdminRules;
 use tandem_routing::presets::{self, WorkDomains};
 use tandem_routing::{
-    Fallback, Layer, Outcome, Pattern, Routed, Router, RuleRef, RuleSet, SettingsError,
+    Fallback, Layer, Outcome, Pattern, Routed, Router, RuleRef, RuleSet, Said, SettingsError,
     SettingsFile, Target, Verdict, WebLink,
 };
 
@@ -66,7 +66,7 @@ pub struct Route {
     pub profile_dir: Option<String>,
     pub rule: Option<RuleRef>,
     /// Why, in a sentence.
-    pub reason: String,
+    pub reason: Said,
     /// The command that would run, program first; `null` to ask.
     pub argv: Option<Vec<String>>,
     /// The wrappers peeled off, outermost first.
@@ -111,7 +111,7 @@ struct Command {
 
 fn refused(refusal: tandem_routing::Refusal) -> Error {
     Error::UrlRefused {
-        reason: refusal.to_string(),
+        reason: refusal.said(),
     }
 }
 
@@ -153,7 +153,7 @@ impl LinkRouter {
         &self,
         url: &str,
         snapshot: Option<&Snapshot>,
-    ) -> Result<(Routed, Option<Command>, String), Error> {
+    ) -> Result<(Routed, Option<Command>, Said), Error> {
         let facts = MachineFacts::new(&self.locations, &self.policy, &self.links, snapshot);
         let routed = tandem_routing::route(&self.router, url, &facts).map_err(refused)?;
         let mut reason = routed.decision.reason.clone();
@@ -172,16 +172,15 @@ impl LinkRouter {
                     // The folder went between the decision and now: ask, never
                     // let the browser create a new profile.
                     Err(launch::LaunchError::ProfileMissing { .. }) => {
-                        reason = format!("{reason}; but the profile is gone now, so Tandem asks");
+                        reason = Said::new("route.reason.profile_gone_now").with("reason", reason);
                         None
                     }
                     // Its browser was uninstalled (its profiles stay behind):
                     // the link is not lost, the person chooses another.
                     Err(launch::LaunchError::BrowserNotFound { browser, .. }) => {
-                        reason = format!(
-                            "{reason}; but {} is not installed, so Tandem asks",
-                            browser.spec().name
-                        );
+                        reason = Said::new("route.reason.browser_not_installed")
+                            .with("reason", reason)
+                            .with("browser", browser.spec().name);
                         None
                     }
                     Err(error) => return Err(error.into()),
@@ -190,9 +189,7 @@ impl LinkRouter {
             Outcome::AsBefore => match as_before(&self.locations, &routed.open)? {
                 Some(command) => Some(command),
                 None => {
-                    reason = "no rule matches, and no browser handled links before Tandem, so \
-                              Tandem asks"
-                        .into();
+                    reason = Said::new("route.reason.no_handler_before");
                     None
                 }
             },
@@ -427,7 +424,7 @@ pub struct PickRequest {
     /// link's, never the wrapper's.
     pub site: String,
     /// Why Tandem asks.
-    pub reason: String,
+    pub reason: Said,
 }
 
 /// What the picker shows for `url`: the link checked again (anyone can
@@ -518,7 +515,7 @@ pub struct RuleView {
     pub target: String,
     pub flag: Option<RuleFlag>,
     /// Where it comes from, or what its flag means, for people.
-    pub note: Option<String>,
+    pub note: Option<Said>,
     /// Whether the person can remove it (their own rules only).
     pub removable: bool,
 }
@@ -534,17 +531,19 @@ pub struct RulesReport {
     pub fallback_flag: Option<RuleFlag>,
     pub unwrap_before_opening: bool,
     /// Why some rules, or all, do not apply.
-    pub problems: Vec<String>,
+    pub problems: Vec<Said>,
     /// The person's rules file.
     pub file: String,
 }
 
-fn origin_note(origin: &tandem_routing::Origin) -> String {
+fn origin_note(origin: &tandem_routing::Origin) -> Said {
     match origin {
-        tandem_routing::Origin::Policy { policy, location } => {
-            format!("set by your organization: {policy} in {location}")
+        tandem_routing::Origin::Policy { policy, location } => Said::new("rules.origin.policy")
+            .with("policy", *policy)
+            .with("location", location),
+        tandem_routing::Origin::File { line } => {
+            Said::new("rules.origin.file").with("line", line.to_string())
         }
-        tandem_routing::Origin::File { line } => format!("rules.toml, line {line}"),
         tandem_routing::Origin::Preset { why } => why.clone(),
     }
 }
@@ -556,27 +555,25 @@ fn drift(
     snapshot: &Snapshot,
     profile: &ProfileRef,
     account: Option<&str>,
-) -> Option<(RuleFlag, String)> {
+) -> Option<(RuleFlag, Said)> {
     let found = snapshot.profiles.iter().find(|p| profile.names(p));
     let folder_exists = LaunchTarget::locate(profile, locations.user_roots()).is_ok();
     match found {
         None if !folder_exists || !snapshot.may_hide_profiles_of(profile.browser) => Some((
             RuleFlag::ProfileMissing,
-            format!("the profile {profile} is gone; links it matches are asked about"),
+            Said::new("rules.flag.profile_gone").with("profile", profile.to_string()),
         )),
         None => None,
         Some(_) if !folder_exists => Some((
             RuleFlag::ProfileMissing,
-            format!("the folder of {profile} is gone; links it matches are asked about"),
+            Said::new("rules.flag.folder_gone").with("profile", profile.to_string()),
         )),
         Some(found) => {
             let now = fingerprint(found);
             account.filter(|recorded| *recorded != now).map(|_| {
                 (
                     RuleFlag::AccountChanged,
-                    format!(
-                        "{profile} is signed in to another account than when the rule was made"
-                    ),
+                    Said::new("rules.flag.account_changed").with("profile", profile.to_string()),
                 )
             })
         }
@@ -621,11 +618,11 @@ pub fn rules(locations: &Locations, snapshot: &Snapshot) -> Result<RulesReport, 
             && let Some(earlier) = earlier
         {
             flag = Some(RuleFlag::Shadowed);
-            note = Some(format!(
-                "{} {} comes first and always wins",
-                earlier.layer.as_str(),
-                earlier.id
-            ));
+            note = Some(
+                Said::new("rules.flag.shadowed")
+                    .with("layer", earlier.layer.as_str())
+                    .with("id", &earlier.id),
+            );
         }
         views.push(RuleView {
             id: rule.id.clone(),
@@ -650,11 +647,11 @@ pub fn rules(locations: &Locations, snapshot: &Snapshot) -> Result<RulesReport, 
                 pattern: invalid.pattern.clone(),
                 target: invalid.target.clone(),
                 flag: Some(RuleFlag::Invalid),
-                note: Some(format!(
-                    "{} ({})",
-                    invalid.reason,
-                    origin_note(&invalid.origin)
-                )),
+                note: Some(
+                    Said::new("rules.flag.invalid")
+                        .with("reason", Said::verbatim(&invalid.reason))
+                        .with("origin", origin_note(&invalid.origin)),
+                ),
                 removable: invalid.layer == Layer::User,
             },
         );
@@ -665,11 +662,11 @@ pub fn rules(locations: &Locations, snapshot: &Snapshot) -> Result<RulesReport, 
         }
         _ => None,
     };
-    let mut problems: Vec<String> = set.blocked().into_iter().collect();
+    let mut problems: Vec<Said> = set.blocked().into_iter().collect();
     problems.extend(
         set.recommended_problems
             .iter()
-            .map(|problem| format!("your organization's recommended rules: {problem}")),
+            .map(|problem| Said::new("rules.problem.recommended").with("problem", problem)),
     );
     let settings = SettingsFile::new(locations.config_dir());
     problems.extend(
@@ -677,7 +674,7 @@ pub fn rules(locations: &Locations, snapshot: &Snapshot) -> Result<RulesReport, 
             .load()
             .ignored
             .into_iter()
-            .map(|ignored| format!("rules.toml: {ignored} (ignored)")),
+            .map(|ignored| Said::new("rules.problem.ignored").with("problem", ignored)),
     );
     let blocked = set.blocked().is_some();
     Ok(RulesReport {

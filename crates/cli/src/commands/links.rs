@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use tandem_api::policy::PolicyReport;
-use tandem_api::{Cancel, Error, Proof};
+use tandem_api::{Cancel, Error, Proof, Said};
 use tandem_linking::{HistoryEntry, Link, LinkState, ProfileRef, Status, UnlinkReason};
 use tandem_text::Escaped;
 
@@ -75,7 +75,7 @@ pub fn status(out: &mut Output, check_accounts: bool) -> Result<(), Error> {
     if check_accounts {
         tandem.check_accounts()?;
         for notice in tandem.status().notices.clone() {
-            out.notice(&notice);
+            out.notice(&notice.to_string());
         }
     }
     let status = tandem.status().clone();
@@ -104,7 +104,7 @@ pub fn history(out: &mut Output) -> Result<(), Error> {
                 human_time(entry.time),
                 event.as_str().unwrap_or_default(),
                 Escaped(&entry.work.to_string()),
-                Escaped(&entry.reason)
+                Escaped(&entry.reason.to_string())
             )?;
         }
         Ok(())
@@ -122,7 +122,7 @@ pub fn policy(out: &mut Output) -> Result<(), Error> {
 fn write_policy_report(out: &mut dyn Write, report: &PolicyReport) -> std::io::Result<()> {
     match &report.policy_reason {
         None => writeln!(out, "Linking is allowed by Tandem's policy.")?,
-        Some(reason) => writeln!(out, "Linking is off: {}.", Escaped(reason))?,
+        Some(reason) => writeln!(out, "Linking is off: {}.", Escaped(&reason.to_string()))?,
     }
     for (publisher, policy) in &report.browsers {
         if let Some(reason) = &policy.reason {
@@ -131,7 +131,7 @@ fn write_policy_report(out: &mut dyn Write, report: &PolicyReport) -> std::io::R
                 out,
                 "{}: linking is off: {}.",
                 publisher.as_str().unwrap_or_default(),
-                Escaped(reason)
+                Escaped(&reason.to_string())
             )?;
         }
     }
@@ -153,7 +153,7 @@ fn write_policy_report(out: &mut dyn Write, report: &PolicyReport) -> std::io::R
             out,
             "unreadable: {} {}",
             Escaped(&problem.source.location),
-            Escaped(&problem.reason)
+            Escaped(&problem.reason.to_string())
         )?;
     }
     Ok(())
@@ -186,12 +186,10 @@ fn write_policy(out: &mut dyn Write, status: &Status) -> std::io::Result<()> {
         return writeln!(
             out,
             "Linking is off for every profile: {}.",
-            Escaped(
-                status
-                    .policy_reason
-                    .as_deref()
-                    .unwrap_or("your organization turned it off")
-            )
+            Escaped(&status.policy_reason.as_ref().map_or(
+                "your organization turned it off".to_owned(),
+                Said::to_string
+            ))
         );
     }
     let off: Vec<_> = status
@@ -222,7 +220,12 @@ fn write_policy(out: &mut dyn Write, status: &Status) -> std::io::Result<()> {
             out,
             "    {}: {}.",
             browser.browser.spec().name,
-            Escaped(browser.reason.as_deref().unwrap_or("policy turned it off"))
+            Escaped(
+                &browser
+                    .reason
+                    .as_ref()
+                    .map_or("policy turned it off".to_owned(), Said::to_string)
+            )
         )?;
     }
     Ok(())
@@ -255,7 +258,7 @@ fn write_link(out: &mut dyn Write, link: &Link) -> std::io::Result<()> {
         )?;
     }
     if let Some(reason) = &link.reason {
-        writeln!(out, "    {}", Escaped(reason))?;
+        writeln!(out, "    {}", Escaped(&reason.to_string()))?;
     }
     Ok(())
 }

@@ -34,7 +34,7 @@ pub fn show_progress(out: &Output) -> impl Fn(Progress) + '_ {
 pub fn open(out: &Output) -> Result<tandem_api::Tandem, Error> {
     let tandem = tandem_api::Tandem::open(&locations()?)?;
     for notice in tandem.notices() {
-        out.notice(&notice);
+        out.notice(&notice.to_string());
     }
     Ok(tandem)
 }

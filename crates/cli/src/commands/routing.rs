@@ -4,8 +4,8 @@
 use std::ffi::OsString;
 
 use serde::Serialize;
-use tandem_api::Error;
 use tandem_api::routing::{self, LinkRouter, Route, RulesReport, Start};
+use tandem_api::{Error, Said};
 use tandem_text::Escaped;
 
 use crate::output::Output;
@@ -13,7 +13,7 @@ use crate::tables;
 
 fn link_text(url: &OsString) -> Result<&str, Error> {
     url.to_str().ok_or_else(|| Error::UrlRefused {
-        reason: "the link is not valid text (UTF-8)".into(),
+        reason: Said::new("refusal.not_utf8"),
     })
 }
 
@@ -38,7 +38,7 @@ fn write_route(out: &mut dyn std::io::Write, route: &Route) -> std::io::Result<(
         "{}{effective}\n  {}\n  because {}",
         Escaped(&route.url),
         Escaped(&whereto),
-        Escaped(&route.reason)
+        Escaped(&route.reason.to_string())
     )?;
     if let Some(argv) = &route.argv {
         let shown: Vec<String> = argv.iter().map(|arg| format!("{arg:?}")).collect();
@@ -99,7 +99,10 @@ fn write_rules(out: &mut dyn std::io::Write, report: &RulesReport) -> std::io::R
                 rule.layer.as_str().to_owned(),
                 rule.pattern.clone(),
                 rule.target.clone(),
-                format!("{flag}{}", rule.note.clone().unwrap_or_default()),
+                format!(
+                    "{flag}{}",
+                    rule.note.as_ref().map(Said::to_string).unwrap_or_default()
+                ),
             ]
         })
         .collect();
@@ -120,7 +123,7 @@ fn write_rules(out: &mut dyn std::io::Write, report: &RulesReport) -> std::io::R
         writeln!(out, "Wrapped links open as the link inside.")?;
     }
     for problem in &report.problems {
-        writeln!(out, "Note: {}", Escaped(problem))?;
+        writeln!(out, "Note: {}", Escaped(&problem.to_string()))?;
     }
     writeln!(out, "Your rules: {}", Escaped(&report.file))
 }

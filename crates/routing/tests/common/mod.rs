@@ -12,7 +12,7 @@ use tandem_profiles::launch::LaunchTarget;
 use tandem_profiles::{BrowserId, ProfileRef};
 use tandem_routing::admin::AdminRules;
 use tandem_routing::presets::{self, WorkDomains};
-use tandem_routing::{Facts, Outcome, Resolved, Router, RuleSet, Target};
+use tandem_routing::{Facts, Outcome, Resolved, Router, RuleSet, Said, Target};
 
 pub const MANAGED_TANDEM: &str = r#"{"RoutingRules": [
     {"pattern": "*.forced.example", "target": "work"},
@@ -112,17 +112,19 @@ impl Facts for Machine {
             Target::AccountDomain(domain) if domain == "fabrikam.com" => {
                 "edge:Profile 2".to_owned()
             }
-            Target::AccountDomain(_) => return Resolved::Missing("no such account".into()),
+            Target::AccountDomain(_) => {
+                return Resolved::Missing(Said::verbatim("no such account"));
+            }
             Target::Profile(profile) => profile.to_string(),
             Target::Ask | Target::NoPreference => unreachable!("the router decides these"),
         };
         if EXISTING.contains(&name.as_str()) {
             Resolved::Profile {
                 target: target(&name),
-                how: name,
+                how: Said::verbatim(name),
             }
         } else {
-            Resolved::Missing(format!("{name} is gone"))
+            Resolved::Missing(Said::verbatim(format!("{name} is gone")))
         }
     }
 }
