@@ -79,3 +79,31 @@ impl PolicyReport {
         }
     }
 }
+
+/// The JSON Schema of a Tandem policy file, generated from the declaration
+/// of every policy Tandem reads (`tandem policy --schema`).
+pub fn schema() -> serde_json::Value {
+    tandem_policy::declared::schema()
+}
+
+/// Writes the admin templates (ADMX/ADML, the macOS profile and manifest,
+/// the Linux examples, the schema and the reference page) into `folder`,
+/// which must not exist yet: an admin's edited copy is never overwritten.
+pub fn write_templates(folder: &std::path::Path) -> Result<Vec<String>, crate::Error> {
+    if std::fs::symlink_metadata(folder).is_ok() {
+        return Err(crate::Error::FileExists {
+            path: folder.display().to_string(),
+        });
+    }
+    tandem_policy::templates::write_all(folder)
+        .map(|paths| {
+            paths
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect()
+        })
+        .map_err(|error| crate::Error::WriteFailed {
+            path: folder.display().to_string(),
+            detail: error.to_string(),
+        })
+}

@@ -53,7 +53,7 @@ enum Command {
     },
     /// Show what your organization's policy says about linking, and where
     /// each value came from.
-    Policy,
+    Policy(PolicyArgs),
     /// Link a personal Microsoft account to a work profile.
     #[command(
         after_help = "The personal account is proven by --signin, or by --personal-profile \
@@ -100,6 +100,33 @@ output is seen by nobody."
     Handler { action: HandlerAction },
     /// Show every folder Tandem reads or writes on this machine.
     Paths,
+    /// Print the shell completions of `tandem`.
+    #[command(
+        after_help = "For example: tandem completions bash > ~/.local/share/bash-completion/completions/tandem"
+    )]
+    Completions { shell: CompletionShell },
+    /// Print the manual page of `tandem` (roff), as the packages install it.
+    #[command(hide = true)]
+    Manual,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+struct PolicyArgs {
+    /// Print the JSON Schema of a Tandem policy file instead.
+    #[arg(long)]
+    schema: bool,
+    /// Write the admin templates (ADMX/ADML, macOS profile and manifest,
+    /// Linux examples, reference) into this new folder instead.
+    #[arg(long, value_name = "FOLDER")]
+    templates: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -274,6 +301,40 @@ fn command_line_not_understood(error: &clap::Error) -> ExitCode {
     }
 }
 
+/// Completions from the CLI's own definition, so they never drift from it.
+fn completions(shell: CompletionShell) -> Vec<u8> {
+    use clap::CommandFactory;
+    let shell = match shell {
+        CompletionShell::Bash => clap_complete::Shell::Bash,
+        CompletionShell::Zsh => clap_complete::Shell::Zsh,
+        CompletionShell::Fish => clap_complete::Shell::Fish,
+    };
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "tandem", &mut script);
+    script
+}
+
+/// The manual page from the CLI's own definition.
+fn print_manual() -> Result<(), tandem_api::Error> {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(tandem_api::Error::internal)?;
+    print_raw(&page)
+}
+
+/// Generated text on stdout as it is (it is no data from outside).
+fn print_raw(bytes: &[u8]) -> Result<(), tandem_api::Error> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        // A reader that stopped early (`| head`) wanted no more.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(tandem_api::Error::internal),
+    }
+}
+
 fn run(command: Command, out: &mut Output) -> Result<(), tandem_api::Error> {
     use commands::{accounts, links, privacy, profiles, routing, setup};
     match command {
@@ -281,7 +342,13 @@ fn run(command: Command, out: &mut Output) -> Result<(), tandem_api::Error> {
         Command::Signin(args) => accounts::sign_in(out, &args),
         Command::Accounts => accounts::list(out),
         Command::Signout { account } => accounts::sign_out(out, &account),
-        Command::Policy => links::policy(out),
+        Command::Policy(args) => match (args.schema, args.templates) {
+            (true, _) => links::policy_schema(out),
+            (false, Some(folder)) => links::policy_templates(out, &folder),
+            (false, None) => links::policy(out),
+        },
+        Command::Completions { shell } => print_raw(&completions(shell)),
+        Command::Manual => print_manual(),
         Command::Link(args) => links::link(out, args),
         Command::Unlink(args) => links::unlink(out, args),
         Command::Status { check_accounts } => links::status(out, check_accounts),

@@ -406,3 +406,67 @@ fn errors_speak_the_apps_language_else_the_locale() {
         "{json}"
     );
 }
+
+#[test]
+fn completions_and_the_manual_come_from_the_command_line_definition() {
+    let home = tempfile::tempdir().unwrap();
+    for (shell, mark) in [
+        ("bash", "complete -F _tandem"),
+        ("zsh", "#compdef tandem"),
+        ("fish", "complete -c tandem"),
+    ] {
+        let output = tandem(home.path(), &["completions", shell], &[]);
+        assert!(output.status.success(), "{shell}");
+        let script = stdout(&output);
+        assert!(script.contains(mark), "{shell}: {script}");
+        for command in ["profiles", "link", "rules", "handler", "completions"] {
+            assert!(script.contains(command), "{shell} completes {command}");
+        }
+    }
+    let refused = tandem(home.path(), &["completions", "powershell-9"], &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    let manual = stdout(&tandem(home.path(), &["manual"], &[]));
+    assert!(manual.contains(".TH tandem 1"), "{manual}");
+    assert!(manual.contains("completions"), "the manual lists the commands");
+}
+
+#[test]
+fn policy_prints_its_schema_and_writes_the_templates_into_a_new_folder_only() {
+    let home = tempfile::tempdir().unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&stdout(&tandem(home.path(), &["policy", "--schema"], &[]))).unwrap();
+    for name in ["LinkingEnabled", "RoutingRules", "ClientId", "Authority"] {
+        assert!(schema["properties"][name].is_object(), "{name} in {schema}");
+    }
+    let folder = home.path().join("templates");
+    let written = tandem(
+        home.path(),
+        &["policy", "--templates", folder.to_str().unwrap()],
+        &[],
+    );
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    for file in [
+        "windows/tandem.admx",
+        "windows/en-US/tandem.adml",
+        "windows/nl-NL/tandem.adml",
+        "macos/tandem.mobileconfig",
+        "macos/dev.tandem.Tandem.plist",
+        "linux/managed/tandem.json",
+        "linux/recommended/tandem.json",
+        "policy.schema.json",
+        "policy.md",
+    ] {
+        assert!(folder.join(file).is_file(), "{file}");
+    }
+    // An admin's edited copy is never overwritten.
+    std::fs::write(folder.join("policy.md"), "edited").unwrap();
+    let again = tandem(
+        home.path(),
+        &["policy", "--templates", folder.to_str().unwrap(), "--json"],
+        &[],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "file_exists");
+    assert_eq!(std::fs::read_to_string(folder.join("policy.md")).unwrap(), "edited");
+}

@@ -1,6 +1,7 @@
 //! Which application Tandem signs in as, and with which authority. Sources,
 //! lowest first: the settings file, then `TANDEM_CLIENT_ID` and
-//! `TANDEM_AUTHORITY`, then Tandem's managed policy, which wins.
+//! `TANDEM_AUTHORITY`, then Tandem's policies `ClientId` and `Authority`
+//! (declared in `tandem_policy::declared`, read on every OS), which win.
 
 use std::path::PathBuf;
 
@@ -11,9 +12,6 @@ use crate::account::MicrosoftAccountKind;
 
 /// The scopes every sign-in asks for: identity, and a refresh token.
 pub const SCOPES: [&str; 3] = ["openid", "profile", "offline_access"];
-
-/// Where the managed policy lives (as the OS names it), under the system root.
-pub const MANAGED_POLICY: &str = "/etc/tandem/policies/managed/identity.json";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentitySettings {
@@ -56,11 +54,17 @@ impl IdentitySettings {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
         let settings_path = locations.config_dir().join("identity.json");
-        let policy_path = locations
-            .system_path(MANAGED_POLICY)
-            .unwrap_or_else(|_| PathBuf::from(MANAGED_POLICY));
         let settings = read(&settings_path)?;
-        let policy = read(&policy_path)?;
+        let policies = tandem_policy::PolicySet::read(locations);
+        let policy = |declared: tandem_policy::declared::Declared| {
+            policies
+                .get(tandem_policy::Publisher::Tandem, declared.name)
+                .and_then(|setting| setting.value.as_str().map(str::to_owned))
+        };
+        let policy = SettingsFile {
+            client_id: policy(tandem_policy::declared::CLIENT_ID),
+            authority: policy(tandem_policy::declared::AUTHORITY),
+        };
         let pick = |policy: Option<String>, env_var: &str, file: Option<String>| {
             policy
                 .or_else(|| env(env_var))
@@ -149,8 +153,10 @@ mod tests {
         );
 
         write(
-            locations.system_path(MANAGED_POLICY).unwrap(),
-            r#"{"client_id": "from-policy"}"#,
+            locations
+                .system_path("/etc/tandem/policies/managed/identity.json")
+                .unwrap(),
+            r#"{"ClientId": "from-policy"}"#,
         );
         assert_eq!(
             IdentitySettings::resolve(&locations, env)

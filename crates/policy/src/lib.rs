@@ -21,21 +21,23 @@
 //! - Edge's `LinkedAccountEnabled` governs links of that browser's profiles;
 //!   Tandem's `LinkingEnabled` is the global switch.
 
+pub mod declared;
 mod macos;
+pub mod templates;
 pub mod watch;
-mod windows;
+pub mod windows;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-pub use tandem_i18n::Said;
+pub use tandem_i18n::{Language, Said};
 use tandem_locations::{Locations, Platform};
 
 /// Tandem's own global switch.
-pub const TANDEM_LINKING: &str = "LinkingEnabled";
+pub const TANDEM_LINKING: &str = declared::LINKING_ENABLED.name;
 /// Tandem's rules for which profile opens a link.
-pub const TANDEM_ROUTING_RULES: &str = "RoutingRules";
+pub const TANDEM_ROUTING_RULES: &str = declared::ROUTING_RULES.name;
 /// Edge's list of sites and the profile each opens in.
 pub const EDGE_SITE_LIST: &str = "AutomaticProfileSwitchingSiteList";
 /// Edge's policy for linking a personal account to a work profile.
@@ -188,6 +190,43 @@ impl PolicySet {
         }
     }
 
+    /// What the Windows reader makes of one policy key's values (name,
+    /// registry type, bytes) at `level`, on any OS: for tools and tests
+    /// that hold the values an ADMX writes.
+    pub fn from_registry_values(
+        publisher: Publisher,
+        level: Level,
+        values: impl IntoIterator<Item = (String, u32, Vec<u8>)>,
+    ) -> Self {
+        let mut set = PolicySet::default();
+        windows::apply_key(
+            &mut set,
+            publisher,
+            level,
+            Scope::Machine,
+            windows::key_path(publisher, level),
+            values,
+        );
+        set
+    }
+
+    /// What the macOS reader makes of one managed-preferences property
+    /// list (XML or binary), on any OS.
+    pub fn from_plist(publisher: Publisher, bytes: &[u8]) -> Self {
+        let mut set = PolicySet::default();
+        let source = Source {
+            publisher,
+            level: Level::Managed,
+            scope: Scope::Machine,
+            location: "(property list)".into(),
+        };
+        match macos::parse(bytes) {
+            Ok(values) => set.apply(&source, values),
+            Err(reason) => set.problem(source, reason),
+        }
+        set
+    }
+
     /// The Linux JSON policy folders under the system root.
     pub fn read_linux(locations: &Locations) -> Self {
         let mut set = PolicySet::default();
@@ -325,7 +364,14 @@ impl PolicySet {
         }
     }
 
+    /// The effective value of a policy. Tandem reads only the policies of
+    /// its own it declares (`declared.rs`), so the templates admins are given
+    /// cover everything it obeys: reading another is a bug a test catches.
     pub fn get(&self, publisher: Publisher, name: &str) -> Option<&Setting> {
+        debug_assert!(
+            publisher != Publisher::Tandem || declared::find(name).is_some(),
+            "the policy {name} is read but not declared in declared.rs"
+        );
         self.settings.get(&publisher)?.get(name)
     }
 
@@ -336,7 +382,13 @@ impl PolicySet {
             Level::Managed => self
                 .get(publisher, name)
                 .filter(|setting| setting.source.level == Level::Managed),
-            Level::Recommended => self.recommended.get(&publisher)?.get(name),
+            Level::Recommended => {
+                debug_assert!(
+                    publisher != Publisher::Tandem || declared::find(name).is_some(),
+                    "the policy {name} is read but not declared in declared.rs"
+                );
+                self.recommended.get(&publisher)?.get(name)
+            }
         }
     }
 

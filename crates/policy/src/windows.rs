@@ -13,9 +13,9 @@
 use crate::{Level, PolicySet, Publisher, Scope, Source};
 
 /// Registry value types (`winnt.h`).
-pub(crate) const REG_SZ: u32 = 1;
+pub const REG_SZ: u32 = 1;
 pub(crate) const REG_EXPAND_SZ: u32 = 2;
-pub(crate) const REG_DWORD: u32 = 4;
+pub const REG_DWORD: u32 = 4;
 pub(crate) const REG_QWORD: u32 = 11;
 
 /// The policy key of `publisher` at `level`, under a hive.

@@ -119,6 +119,28 @@ pub fn policy(out: &mut Output) -> Result<(), Error> {
     out.show(&report, |text| write_policy_report(text, &report))
 }
 
+pub fn policy_schema(out: &mut Output) -> Result<(), Error> {
+    let schema = tandem_api::policy::schema();
+    // The schema is JSON either way: it is what admins' tools read.
+    out.show(&schema, |text| {
+        writeln!(
+            text,
+            "{}",
+            serde_json::to_string_pretty(&schema).unwrap_or_default()
+        )
+    })
+}
+
+pub fn policy_templates(out: &mut Output, folder: &std::path::Path) -> Result<(), Error> {
+    let written = tandem_api::policy::write_templates(folder)?;
+    out.show(&written, |text| {
+        for path in &written {
+            writeln!(text, "wrote {}", Escaped(path))?;
+        }
+        Ok(())
+    })
+}
+
 fn write_policy_report(out: &mut dyn Write, report: &PolicyReport) -> std::io::Result<()> {
     match &report.policy_reason {
         None => writeln!(out, "Linking is allowed by Tandem's policy.")?,
