@@ -1,6 +1,6 @@
 # The two commands that matter: `make run` opens Tandem, `make test` runs every
 # test. Both install whatever is missing first (see scripts/bootstrap).
-.PHONY: run test ui bindings e2e bench bundle clean
+.PHONY: run test ui bindings e2e bench bundle package-test clean
 
 run:
 	scripts/run
@@ -27,9 +27,13 @@ e2e: ui
 bench:
 	scripts/bench
 
-# Release bundles (.deb and .rpm) in target/release/bundle/.
+# The release: .deb, .rpm and the admin templates, with SHA256SUMS, in
+# target/release/dist/tandem-<version>/; `make package-test` installs them.
 bundle:
 	scripts/bundle
+
+package-test: bundle
+	scripts/package-test
 
 clean:
 	cargo clean

@@ -427,7 +427,10 @@ fn completions_and_the_manual_come_from_the_command_line_definition() {
     assert_eq!(refused.status.code(), Some(2));
     let manual = stdout(&tandem(home.path(), &["manual"], &[]));
     assert!(manual.contains(".TH tandem 1"), "{manual}");
-    assert!(manual.contains("completions"), "the manual lists the commands");
+    assert!(
+        manual.contains("completions"),
+        "the manual lists the commands"
+    );
 }
 
 #[test]
@@ -444,7 +447,11 @@ fn policy_prints_its_schema_and_writes_the_templates_into_a_new_folder_only() {
         &["policy", "--templates", folder.to_str().unwrap()],
         &[],
     );
-    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
     for file in [
         "windows/tandem.admx",
         "windows/en-US/tandem.adml",
@@ -468,5 +475,8 @@ fn policy_prints_its_schema_and_writes_the_templates_into_a_new_folder_only() {
     assert_eq!(again.status.code(), Some(1));
     let error: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(error["error"]["code"], "file_exists");
-    assert_eq!(std::fs::read_to_string(folder.join("policy.md")).unwrap(), "edited");
+    assert_eq!(
+        std::fs::read_to_string(folder.join("policy.md")).unwrap(),
+        "edited"
+    );
 }

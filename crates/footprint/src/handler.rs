@@ -274,6 +274,26 @@ pub fn desktop_entry(cli: &Path) -> Result<String, FootprintError> {
     ))
 }
 
+/// The line of the link-handler entry the packages install
+/// (`packaging/dev.tandem.Tandem.desktop`). That entry declares no
+/// `MimeType`, so installing it never makes Tandem a handler by itself: only
+/// `mimeapps.list`, written by `handler on`, names it.
+pub const PACKAGED_MARKER: &str = "X-Tandem-Packaged=true";
+
+/// The link-handler entry a package installed in a system data folder, if
+/// any: `handler on` then points at it rather than writing a per-user copy.
+pub fn packaged_entry(locations: &Locations) -> Option<PathBuf> {
+    locations
+        .desktop_entry_dirs()
+        .into_iter()
+        .skip(1)
+        .map(|dir| dir.join(desktop_id()))
+        .find(|path| {
+            matches!(shared::read(path), Ok(Some(text))
+                if text.lines().any(|line| line.trim() == PACKAGED_MARKER))
+        })
+}
+
 /// Whether the desktop entry at `path` is Tandem's, as Tandem wrote it: one
 /// the person edited since is theirs.
 fn entry_is_ours_unedited(path: &Path, registration: &Registration) -> bool {
@@ -306,12 +326,15 @@ pub fn register(locations: &Locations, cli: &Path) -> Result<(), FootprintError>
     if desktop_exists && !entry_is_ours_unedited(&desktop, &registration) {
         return Err(FootprintError::NotTandems(desktop));
     }
+    // The package's entry serves, unless a per-user copy (which would
+    // shadow it) is already there.
+    let packaged = !desktop_exists && packaged_entry(locations).is_some();
     if !registration.registered {
         registration = Registration {
             registered: true,
             created_list: before.is_none(),
             created_section: !list.has_section(),
-            created_applications_dir: !dir.exists(),
+            created_applications_dir: !packaged && !dir.exists(),
             ..Registration::default()
         };
     }
@@ -339,12 +362,14 @@ pub fn register(locations: &Locations, cli: &Path) -> Result<(), FootprintError>
             registration.ended_line = added.ended;
         }
     }
-    registration.desktop_entry = Some(entry.clone());
+    registration.desktop_entry = (!packaged).then(|| entry.clone());
     // The record first: if anything below fails, unregistering still knows
     // what to put back.
     record_file.save(&lock, &registration)?;
-    std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
-    shared::replace(&desktop, entry.as_bytes())?;
+    if !packaged {
+        std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
+        shared::replace(&desktop, entry.as_bytes())?;
+    }
     if let Some(parent) = list_path.parent() {
         std::fs::create_dir_all(parent).map_err(io_error("create", parent))?;
     }
@@ -665,6 +690,37 @@ mod tests {
             before.map(String::from_utf8_lossy)
         );
         assert!(!unregister(&locations).unwrap());
+    }
+
+    #[test]
+    fn the_packaged_entry_is_used_as_it_is_and_never_claims_links_by_itself() {
+        let packaged = include_str!("../../../packaging/dev.tandem.Tandem.desktop");
+        assert!(packaged.lines().any(|line| line == PACKAGED_MARKER));
+        assert!(
+            !packaged.contains("MimeType"),
+            "installing the package must not make Tandem a handler"
+        );
+        assert!(packaged.contains("Exec=/usr/bin/tandem open -- %u"));
+        assert!(
+            !packaged.contains(MARKER),
+            "uninstall removes only what Tandem wrote, not the package's files"
+        );
+        let (_root, locations) = machine();
+        let system = locations.desktop_entry_dirs()[1].join(desktop_id());
+        std::fs::create_dir_all(system.parent().unwrap()).unwrap();
+        std::fs::write(&system, packaged).unwrap();
+        assert_eq!(packaged_entry(&locations), Some(system.clone()));
+        write_list(&locations, LIST.as_bytes());
+        register(&locations, Path::new("/usr/bin/tandem")).unwrap();
+        assert!(is_registered(&locations));
+        assert!(
+            !locations.handler_desktop_file().exists(),
+            "no per-user copy beside the package's entry"
+        );
+        assert!(!locations.handler_desktop_file().parent().unwrap().exists());
+        assert!(unregister(&locations).unwrap());
+        assert_eq!(list_text(&locations).as_deref(), Some(LIST.as_bytes()));
+        assert_eq!(std::fs::read_to_string(&system).unwrap(), packaged);
     }
 
     #[test]
