@@ -100,6 +100,8 @@ pub enum Error {
     AccountAmbiguous { query: String },
     #[error("{path} already exists; choose another name, or say that it may be replaced")]
     FileExists { path: String },
+    #[error("{path} already exists; name a new folder (Tandem never writes into an existing one)")]
+    FolderExists { path: String },
     #[error("{path} is {kind}; Tandem writes only a regular file there")]
     NotARegularFile { path: String, kind: String },
     #[error("cannot write {path}: {detail}")]

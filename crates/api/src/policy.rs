@@ -23,6 +23,9 @@ pub struct SettingReport {
     pub scope: Scope,
     /// The file or registry key that holds it.
     pub source: String,
+    /// A name of Tandem's that Tandem does not know (a typo, or a policy
+    /// of a newer Tandem): it has no effect.
+    pub unknown: bool,
 }
 
 /// The effective policy.
@@ -52,6 +55,8 @@ impl PolicyReport {
                     level: setting.source.level,
                     scope: setting.source.scope,
                     source: setting.source.location.clone(),
+                    unknown: *publisher == Publisher::Tandem
+                        && tandem_policy::declared::find(name).is_none(),
                 })
             })
             .collect();
@@ -90,10 +95,11 @@ pub fn schema() -> serde_json::Value {
 /// the Linux examples, the schema and the reference page) into `folder`,
 /// which must not exist yet: an admin's edited copy is never overwritten.
 pub fn write_templates(folder: &std::path::Path) -> Result<Vec<String>, crate::Error> {
+    let exists = || crate::Error::FolderExists {
+        path: folder.display().to_string(),
+    };
     if std::fs::symlink_metadata(folder).is_ok() {
-        return Err(crate::Error::FileExists {
-            path: folder.display().to_string(),
-        });
+        return Err(exists());
     }
     tandem_policy::templates::write_all(folder)
         .map(|paths| {
@@ -102,8 +108,11 @@ pub fn write_templates(folder: &std::path::Path) -> Result<Vec<String>, crate::E
                 .map(|path| path.display().to_string())
                 .collect()
         })
-        .map_err(|error| crate::Error::WriteFailed {
-            path: folder.display().to_string(),
-            detail: error.to_string(),
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::DirectoryNotEmpty => exists(),
+            _ => crate::Error::WriteFailed {
+                path: folder.display().to_string(),
+                detail: error.to_string(),
+            },
         })
 }

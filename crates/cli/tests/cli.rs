@@ -474,7 +474,7 @@ fn policy_prints_its_schema_and_writes_the_templates_into_a_new_folder_only() {
     );
     assert_eq!(again.status.code(), Some(1));
     let error: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
-    assert_eq!(error["error"]["code"], "file_exists");
+    assert_eq!(error["error"]["code"], "folder_exists");
     assert_eq!(
         std::fs::read_to_string(folder.join("policy.md")).unwrap(),
         "edited"

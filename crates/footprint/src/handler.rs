@@ -282,16 +282,18 @@ pub const PACKAGED_MARKER: &str = "X-Tandem-Packaged=true";
 
 /// The link-handler entry a package installed in a system data folder, if
 /// any: `handler on` then points at it rather than writing a per-user copy.
+/// Only the first entry of that id counts, as the desktop takes the first:
+/// another one before the package's would shadow it.
 pub fn packaged_entry(locations: &Locations) -> Option<PathBuf> {
-    locations
+    let first = locations
         .desktop_entry_dirs()
         .into_iter()
         .skip(1)
         .map(|dir| dir.join(desktop_id()))
-        .find(|path| {
-            matches!(shared::read(path), Ok(Some(text))
-                if text.lines().any(|line| line.trim() == PACKAGED_MARKER))
-        })
+        .find(|path| std::fs::symlink_metadata(path).is_ok())?;
+    matches!(shared::read(&first), Ok(Some(text))
+        if text.lines().any(|line| line.trim() == PACKAGED_MARKER))
+    .then_some(first)
 }
 
 /// Whether the desktop entry at `path` is Tandem's, as Tandem wrote it: one

@@ -190,23 +190,28 @@ impl Said {
         self
     }
 
-    /// The sentence in `language`.
+    /// The sentence in `language`. A key no catalogue has (a history
+    /// entry written by a newer Tandem, say) shows as the key with its
+    /// parameters, which still says what happened; the keys the sources
+    /// name are checked by `tests/keys_in_use.rs`.
     pub fn in_language(&self, language: Language) -> String {
+        let part = |part: &Part| match part {
+            Part::Text(text) => text.clone(),
+            Part::Said(said) => said.in_language(language),
+        };
         let text = language.text(&self.key);
-        debug_assert!(
-            !text.is_empty(),
-            "the catalogues have no sentence {:?}",
-            self.key
-        );
         if text.is_empty() {
-            return self.key.clone();
+            if self.params.is_empty() {
+                return self.key.clone();
+            }
+            let params: Vec<String> = self
+                .params
+                .iter()
+                .map(|(name, value)| format!("{name}: {}", part(value)))
+                .collect();
+            return format!("{} ({})", self.key, params.join(", "));
         }
-        fill(text, |name| {
-            self.params.get(name).map(|part| match part {
-                Part::Text(text) => text.clone(),
-                Part::Said(said) => said.in_language(language),
-            })
-        })
+        fill(text, |name| self.params.get(name).map(part))
     }
 }
 
@@ -379,6 +384,12 @@ mod tests {
         let old: Said = serde_json::from_str(r#""policy turned it off""#).unwrap();
         assert_eq!(old.to_string(), "policy turned it off");
         assert_eq!(old.in_language(Language::Nl), "policy turned it off");
+        // A key from a newer Tandem still says what it can.
+        let newer = Said::new("link.reason.from_the_future").with("detail", "AADSTS1");
+        assert_eq!(
+            newer.in_language(Language::Nl),
+            "link.reason.from_the_future (detail: AADSTS1)"
+        );
     }
 
     #[test]

@@ -13,8 +13,11 @@ const PREFIXES: &[&str] = &[
 
 /// Literals that look like keys but name files or hosts.
 const NOT_KEYS: &[&str] = &[
-    ".json", ".toml", ".plist", ".com", ".desktop", ".list", ".lock", ".png", ".rs", ".txt",
+    ".json", ".toml", ".plist", ".com", ".desktop", ".list", ".lock", ".png", ".rs", ".txt", ".md",
 ];
+
+/// The key tests use for a sentence of a newer Tandem, absent on purpose.
+const FROM_A_NEWER_TANDEM: &str = "link.reason.from_the_future";
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -72,7 +75,7 @@ fn every_key_the_sources_name_is_in_the_catalogues() {
         let text = std::fs::read_to_string(file).unwrap_or_default();
         for key in key_literals(&text) {
             named += 1;
-            if !known.contains(&key.as_str()) {
+            if !known.contains(&key.as_str()) && key != FROM_A_NEWER_TANDEM {
                 missing.push(format!("{}: {key}", file.display()));
             }
         }

@@ -53,31 +53,56 @@ impl IdentitySettings {
         locations: &Locations,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
+        use tandem_policy::{Level, Publisher, declared};
         let settings_path = locations.config_dir().join("identity.json");
         let settings = read(&settings_path)?;
         let policies = tandem_policy::PolicySet::read(locations);
-        let policy = |declared: tandem_policy::declared::Declared| {
-            policies
-                .get(tandem_policy::Publisher::Tandem, declared.name)
-                .and_then(|setting| setting.value.as_str().map(str::to_owned))
+        // A managed source Tandem cannot read may hold the admin's value:
+        // signing in with another would be the admin's decision undone.
+        if let Some(problem) = policies
+            .problems_at(Publisher::Tandem, Level::Managed)
+            .next()
+        {
+            return Err(ConfigError::Invalid {
+                path: PathBuf::from(&problem.source.location),
+                reason: problem.reason.to_string(),
+            });
+        }
+        // The admin's value as text; any other type, or blank text, is
+        // refused rather than passed over for the person's own.
+        let policy = |declared: declared::Declared, level: Level| {
+            let Some(setting) = policies.get_at(Publisher::Tandem, declared.name, level) else {
+                return Ok(None);
+            };
+            match setting.value.as_str().map(str::trim) {
+                Some(text) if !text.is_empty() => Ok(Some(text.to_owned())),
+                _ => Err(ConfigError::Invalid {
+                    path: PathBuf::from(&setting.source.location),
+                    reason: format!("{} must be non-empty text", declared.name),
+                }),
+            }
         };
-        let policy = SettingsFile {
-            client_id: policy(tandem_policy::declared::CLIENT_ID),
-            authority: policy(tandem_policy::declared::AUTHORITY),
-        };
-        let pick = |policy: Option<String>, env_var: &str, file: Option<String>| {
-            policy
-                .or_else(|| env(env_var))
+        // Managed wins over everything; a recommended value only fills in
+        // what the person left unset.
+        let pick = |declared: declared::Declared, env_var: &str, file: Option<String>| {
+            let own = env(env_var)
                 .or(file)
                 .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
+                .filter(|value| !value.is_empty());
+            Ok::<_, ConfigError>(match policy(declared, Level::Managed)? {
+                Some(managed) => Some(managed),
+                None => match own {
+                    Some(own) => Some(own),
+                    None => policy(declared, Level::Recommended)?,
+                },
+            })
         };
-        let client_id = pick(policy.client_id, "TANDEM_CLIENT_ID", settings.client_id).ok_or(
+        let client_id = pick(declared::CLIENT_ID, "TANDEM_CLIENT_ID", settings.client_id)?.ok_or(
             ConfigError::ClientIdMissing {
                 settings: settings_path,
             },
         )?;
-        let authority = pick(policy.authority, "TANDEM_AUTHORITY", settings.authority)
+        let authority = pick(declared::AUTHORITY, "TANDEM_AUTHORITY", settings.authority)?
             .map(|value| value.trim_end_matches('/').to_owned());
         Ok(Self {
             client_id,
@@ -164,6 +189,50 @@ mod tests {
                 .client_id,
             "from-policy"
         );
+    }
+
+    #[test]
+    fn the_admins_value_wins_a_recommended_one_only_fills_in_and_a_bad_one_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        let policy = |level: &str, text: &str| {
+            let path = locations
+                .system_path(&format!("/etc/tandem/policies/{level}/p.json"))
+                .unwrap();
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let own = |var: &str| (var == "TANDEM_AUTHORITY").then(|| "http://127.0.0.1:9".to_owned());
+        policy(
+            "recommended",
+            r#"{"ClientId": "recommended-id", "Authority": "http://127.0.0.2:9"}"#,
+        );
+        let settings = IdentitySettings::resolve(&locations, own).unwrap();
+        assert_eq!(
+            settings.client_id, "recommended-id",
+            "fills in what is unset"
+        );
+        assert_eq!(
+            settings.authority.as_deref(),
+            Some("http://127.0.0.1:9"),
+            "the person's own value beats a recommended one"
+        );
+        for bad in [
+            r#"{"ClientId": 123}"#,
+            r#"{"ClientId": "  "}"#,
+            r#"{"ClientId": ["a"]}"#,
+            "{not json",
+        ] {
+            policy("managed", bad);
+            let env = |var: &str| (var == "TANDEM_CLIENT_ID").then(|| "own-id".to_owned());
+            assert!(
+                matches!(
+                    IdentitySettings::resolve(&locations, env),
+                    Err(ConfigError::Invalid { .. })
+                ),
+                "{bad} is refused, not passed over for the person's own id"
+            );
+        }
     }
 
     #[test]

@@ -488,15 +488,27 @@ pub fn all() -> Vec<(String, String)> {
     ]
 }
 
-/// Writes every template under `folder` (which must not exist yet: an
-/// admin's edited copy is never overwritten).
+/// Writes every template under `folder`, which must not exist yet: an
+/// admin's edited copy is never overwritten. They are written into a fresh
+/// folder only this user can enter, beside `folder`, which is then renamed:
+/// nobody can plant a link inside it while it is written, and a run killed
+/// half-way leaves no half-written `folder`.
 pub fn write_all(folder: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
-    std::fs::create_dir(folder)?;
+    let parent = match folder.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if std::fs::symlink_metadata(folder).is_ok() {
+        return Err(std::io::ErrorKind::AlreadyExists.into());
+    }
+    let private = tempfile::Builder::new()
+        .prefix(".tandem-templates-")
+        .tempdir_in(parent)?;
     let mut written = Vec::new();
     for (relative, contents) in all() {
-        let path = folder.join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+        let path = private.path().join(&relative);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
         }
         tandem_files::export::write_new(
             &path,
@@ -504,7 +516,20 @@ pub fn write_all(folder: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
             tandem_files::export::Existing::Keep,
         )
         .map_err(std::io::Error::other)?;
-        written.push(path);
+        written.push(folder.join(relative));
     }
+    // Readable by others, as templates are meant to be handed on; the
+    // files stay as the export wrote them.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o755))?;
+    }
+    // A folder that appeared meanwhile is not replaced (rename would take
+    // the place of an empty one, so look once more right before).
+    if std::fs::symlink_metadata(folder).is_ok() {
+        return Err(std::io::ErrorKind::AlreadyExists.into());
+    }
+    std::fs::rename(private.keep(), folder)?;
     Ok(written)
 }

@@ -44,7 +44,11 @@ export function fill(text: string, params: Record<string, unknown> = {}): string
 
 /** A sentence the core sent (a reason, a note), in the current language. */
 export function say(said: Said): string {
-  return t(said.key, said.params);
+  if (has(said.key)) return t(said.key, said.params);
+  // A key from a newer Tandem (an old window, a newer history file): the
+  // key and its parameters still say what happened.
+  const params = Object.entries(said.params).map(([name, value]) => `${name}: ${isSaid(value) ? say(value) : value}`);
+  return params.length ? `${said.key} (${params.join(", ")})` : said.key;
 }
 
 /** The `{name}`s the sentence `key` asks for. */

@@ -17,6 +17,10 @@ describe("sentences the core sends as keys", () => {
     expect(say(reason)).toBe("je regel github.com opent hem in het gekoppelde persoonlijke profiel, Home in Microsoft Edge");
   });
 
+  it("show a key from a newer Tandem with its parameters", () => {
+    expect(say(said("link.reason.from_the_future", { detail: "AADSTS1" }))).toBe("link.reason.from_the_future (detail: AADSTS1)");
+  });
+
   it("word an error's parameters too", () => {
     setLanguage("nl");
     const error = {

@@ -169,6 +169,13 @@ fn write_policy_report(out: &mut dyn Write, report: &PolicyReport) -> std::io::R
             level.as_str().unwrap_or_default(),
             Escaped(&setting.source)
         )?;
+        if setting.unknown {
+            writeln!(
+                out,
+                "  Tandem has no policy {}: it has no effect (docs/policy.md lists them)",
+                Escaped(&setting.name)
+            )?;
+        }
     }
     for problem in &report.problems {
         writeln!(
