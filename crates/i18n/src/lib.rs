@@ -123,12 +123,13 @@ impl Language {
 /// than as text: the core does not know which language the window that
 /// shows it speaks, and a window can switch language while it is open. A
 /// parameter is plain text (a name, a path, a pattern) or a sentence of its
-/// own. `Display` gives the English, for logs and the English CLI.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+/// own. `Display` gives the English, for logs and the English CLI. It is
+/// written as `{key, params, text}`: `text` is the English, for scripts
+/// (`tandem --json`) and people reading a file; readers ignore it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Said {
     pub key: String,
-    #[serde(default)]
     pub params: BTreeMap<String, Part>,
 }
 
@@ -152,6 +153,17 @@ enum StoredSaid {
         params: BTreeMap<String, Part>,
     },
     Plain(String),
+}
+
+impl Serialize for Said {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut said = serializer.serialize_struct("Said", 3)?;
+        said.serialize_field("key", &self.key)?;
+        said.serialize_field("params", &self.params)?;
+        said.serialize_field("text", &self.to_string())?;
+        said.end()
+    }
 }
 
 impl<'de> Deserialize<'de> for Said {
@@ -378,8 +390,12 @@ mod tests {
                     .replace("{reason}", Language::Nl.text("linking.off_by_organization"))
             )
         );
-        let json = serde_json::to_string(&said).unwrap();
-        assert_eq!(serde_json::from_str::<Said>(&json).unwrap(), said);
+        let json = serde_json::to_value(&said).unwrap();
+        assert_eq!(
+            json["text"], "Linking is off: your organization turned it off.",
+            "scripts get the English with the key"
+        );
+        assert_eq!(serde_json::from_value::<Said>(json).unwrap(), said);
         // What files written before keys hold.
         let old: Said = serde_json::from_str(r#""policy turned it off""#).unwrap();
         assert_eq!(old.to_string(), "policy turned it off");

@@ -369,7 +369,9 @@ export type Language = "en" | "nl";
  * than as text: the core does not know which language the window that
  * shows it speaks, and a window can switch language while it is open. A
  * parameter is plain text (a name, a path, a pattern) or a sentence of its
- * own. `Display` gives the English, for logs and the English CLI.
+ * own. `Display` gives the English, for logs and the English CLI. It is
+ * written as `{key, params, text}`: `text` is the English, for scripts
+ * (`tandem --json`) and people reading a file; readers ignore it.
  */
 export type Said = { key: string, params: { [key in string]: Part }, };
 
