@@ -465,6 +465,26 @@ fn policy_prints_its_schema_and_writes_the_templates_into_a_new_folder_only() {
     ] {
         assert!(folder.join(file).is_file(), "{file}");
     }
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&folder), 0o755);
+    assert_eq!(mode(&folder.join("windows/nl-NL")), 0o755);
+    assert_eq!(
+        mode(&folder.join("windows/tandem.admx")),
+        0o644,
+        "readable, to be handed on"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(home.path())
+        .unwrap()
+        .flatten()
+        .filter(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".tandem-templates-")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "the private folder became the folder");
     // An admin's edited copy is never overwritten.
     std::fs::write(folder.join("policy.md"), "edited").unwrap();
     let again = tandem(

@@ -85,10 +85,11 @@ impl IdentitySettings {
         // Managed wins over everything; a recommended value only fills in
         // what the person left unset.
         let pick = |declared: declared::Declared, env_var: &str, file: Option<String>| {
+            let blank = |value: &String| value.trim().is_empty();
             let own = env(env_var)
-                .or(file)
-                .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty());
+                .filter(|value| !blank(value))
+                .or(file.filter(|value| !blank(value)))
+                .map(|value| value.trim().to_owned());
             Ok::<_, ConfigError>(match policy(declared, Level::Managed)? {
                 Some(managed) => Some(managed),
                 None => match own {
@@ -202,11 +203,25 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         };
-        let own = |var: &str| (var == "TANDEM_AUTHORITY").then(|| "http://127.0.0.1:9".to_owned());
+        let own = |var: &str| match var {
+            "TANDEM_AUTHORITY" => Some("http://127.0.0.1:9".to_owned()),
+            // Set but blank: says nothing, so the settings file still counts.
+            _ => Some("  ".to_owned()),
+        };
+        write(
+            locations.config_dir().join("identity.json"),
+            r#"{"client_id": "own-file-id"}"#,
+        );
         policy(
             "recommended",
             r#"{"ClientId": "recommended-id", "Authority": "http://127.0.0.2:9"}"#,
         );
+        let settings = IdentitySettings::resolve(&locations, own).unwrap();
+        assert_eq!(
+            settings.client_id, "own-file-id",
+            "a blank variable does not hide the person's settings file"
+        );
+        std::fs::remove_file(locations.config_dir().join("identity.json")).unwrap();
         let settings = IdentitySettings::resolve(&locations, own).unwrap();
         assert_eq!(
             settings.client_id, "recommended-id",

@@ -488,6 +488,28 @@ pub fn all() -> Vec<(String, String)> {
     ]
 }
 
+/// Folders 0755 and files 0644 under `dir`, which only this process has
+/// written (it is not followed through links: there are none).
+fn readable_by_all(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                readable_by_all(&entry.path())?;
+            } else if kind.is_file() {
+                std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o644))?;
+            }
+        }
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
 /// Writes every template under `folder`, which must not exist yet: an
 /// admin's edited copy is never overwritten. They are written into a fresh
 /// folder only this user can enter, beside `folder`, which is then renamed:
@@ -501,9 +523,15 @@ pub fn write_all(folder: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
     if std::fs::symlink_metadata(folder).is_ok() {
         return Err(std::io::ErrorKind::AlreadyExists.into());
     }
-    let private = tempfile::Builder::new()
-        .prefix(".tandem-templates-")
-        .tempdir_in(parent)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tandem-templates-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Only this user may enter it while it is written, whatever the umask.
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    let private = builder.tempdir_in(parent)?;
     let mut written = Vec::new();
     for (relative, contents) in all() {
         let path = private.path().join(&relative);
@@ -518,18 +546,22 @@ pub fn write_all(folder: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
         .map_err(std::io::Error::other)?;
         written.push(folder.join(relative));
     }
-    // Readable by others, as templates are meant to be handed on; the
-    // files stay as the export wrote them.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(private.path(), std::fs::Permissions::from_mode(0o755))?;
-    }
+    // Readable by others once in place, as templates are meant to be handed on.
+    readable_by_all(private.path())?;
     // A folder that appeared meanwhile is not replaced (rename would take
     // the place of an empty one, so look once more right before).
     if std::fs::symlink_metadata(folder).is_ok() {
         return Err(std::io::ErrorKind::AlreadyExists.into());
     }
-    std::fs::rename(private.keep(), folder)?;
+    std::fs::rename(private.path(), folder).map_err(|error| {
+        // Something (a link, a file) took the name meanwhile.
+        if error.raw_os_error() == Some(20) {
+            std::io::ErrorKind::AlreadyExists.into()
+        } else {
+            error
+        }
+    })?;
+    // In place: nothing is left to clean up.
+    let _ = private.keep();
     Ok(written)
 }
