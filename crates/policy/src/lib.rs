@@ -447,9 +447,14 @@ impl PolicySet {
 pub(crate) const MAX_POLICY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The bytes of a policy file: only a regular file, never waited on, at most
-/// [`MAX_POLICY_BYTES`]. A file that is listed but gone by now is empty.
+/// [`MAX_POLICY_BYTES`]. A file that is listed but gone by now is empty;
+/// a link to nowhere is not nothing (it may stand for a file that holds a
+/// "no"), as for the folders.
 pub(crate) fn read_policy_file(path: &Path) -> Result<Vec<u8>, Said> {
     match tandem_files::read_regular(path, MAX_POLICY_BYTES) {
+        Ok(None) if std::fs::symlink_metadata(path).is_ok() => {
+            Err(Said::new("policy.problem.dangling_link"))
+        }
         Ok(bytes) => Ok(bytes.unwrap_or_else(|| b"{}".to_vec())),
         // Says itself what the file is instead ("is a named pipe …").
         Err(error) => Err(Said::verbatim(error.to_string())),
@@ -732,6 +737,25 @@ mod tests {
         let decision = PolicySet::read_linux(&locations).linking(Publisher::Tandem);
         assert!(!decision.allowed());
         assert!(decision.reason().unwrap().to_string().contains("managed"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_policy_file_that_is_a_link_to_nowhere_fails_closed() {
+        let (root, locations) = machine();
+        let dir = locations
+            .system_path("/etc/tandem/policies/managed")
+            .unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::os::unix::fs::symlink(root.path().join("unmounted.json"), dir.join("m.json")).unwrap();
+        let set = PolicySet::read_linux(&locations);
+        let decision = set.linking(Publisher::Tandem);
+        assert!(!decision.allowed());
+        let reason = decision.reason().unwrap().to_string();
+        assert!(
+            reason.contains("m.json is a link to a file that does not exist"),
+            "{reason}"
+        );
     }
 
     #[test]
