@@ -296,6 +296,24 @@ pub fn packaged_entry(locations: &Locations) -> Option<PathBuf> {
     .then_some(first)
 }
 
+/// Whether the desktop entry at `path` starts the program at `cli`.
+fn runs(path: &Path, cli: &Path) -> bool {
+    let Ok(Some(text)) = shared::read(path) else {
+        return false;
+    };
+    let Ok(argv) = DesktopEntry::parse(path, &text).command("https://example.invalid/") else {
+        return false;
+    };
+    argv.first().is_some_and(|program| {
+        let program = Path::new(program);
+        program == cli
+            || matches!(
+                (std::fs::canonicalize(program), std::fs::canonicalize(cli)),
+                (Ok(a), Ok(b)) if a == b
+            )
+    })
+}
+
 /// Whether the desktop entry at `path` is Tandem's, as Tandem wrote it: one
 /// the person edited since is theirs.
 fn entry_is_ours_unedited(path: &Path, registration: &Registration) -> bool {
@@ -328,9 +346,10 @@ pub fn register(locations: &Locations, cli: &Path) -> Result<(), FootprintError>
     if desktop_exists && !entry_is_ours_unedited(&desktop, &registration) {
         return Err(FootprintError::NotTandems(desktop));
     }
-    // The package's entry serves, unless a per-user copy (which would
-    // shadow it) is already there.
-    let packaged = !desktop_exists && packaged_entry(locations).is_some();
+    // The package's entry serves when it runs this very `tandem`, unless a
+    // per-user copy (which would shadow it) is already there.
+    let packaged =
+        !desktop_exists && packaged_entry(locations).is_some_and(|entry| runs(&entry, cli));
     if !registration.registered {
         registration = Registration {
             registered: true,
@@ -723,6 +742,16 @@ mod tests {
         assert!(unregister(&locations).unwrap());
         assert_eq!(list_text(&locations).as_deref(), Some(LIST.as_bytes()));
         assert_eq!(std::fs::read_to_string(&system).unwrap(), packaged);
+        // Another build's `tandem` gets its own entry: the package's would
+        // start the packaged one instead.
+        register(&locations, Path::new("/opt/other/tandem")).unwrap();
+        let own = std::fs::read_to_string(locations.handler_desktop_file()).unwrap();
+        assert!(
+            own.contains("Exec=\"/opt/other/tandem\" open -- %u"),
+            "{own}"
+        );
+        assert!(unregister(&locations).unwrap());
+        assert!(!locations.handler_desktop_file().exists());
     }
 
     #[test]
