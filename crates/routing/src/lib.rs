@@ -50,16 +50,13 @@ pub fn route(router: &Router, text: &str, facts: &dyn Facts) -> Result<Routed, R
         decision.reason = Said::new("route.reason.unwrap_stopped")
             .with("reason", decision.reason)
             .with("stopped", stopped.clone());
-    } else if unwrapped.was_wrapped() {
+    } else if let Some((first, rest)) = unwrapped.wrappers.split_first() {
         // "A inside B inside C", outermost first, as the wrappers were peeled.
-        let wrappers = unwrapped.wrappers.iter().skip(1).fold(
-            Said::verbatim(unwrapped.wrappers[0]),
-            |said, next| {
-                Said::new("route.reason.inside")
-                    .with("inner", said)
-                    .with("outer", *next)
-            },
-        );
+        let wrappers = rest.iter().fold(Said::verbatim(*first), |said, next| {
+            Said::new("route.reason.inside")
+                .with("inner", said)
+                .with("outer", *next)
+        });
         decision.reason = Said::new("route.reason.unwrapped")
             .with("reason", decision.reason)
             .with("wrappers", wrappers);
