@@ -196,7 +196,7 @@ pub async fn remove_all_data<R: Runtime>(app: AppHandle<R>) -> Reply<()> {
     let state = app.state::<AppState>();
     let locations = state.locations()?.clone();
     // The tray process would write its files again.
-    tandem_api::setup::stop_tray();
+    tandem_api::setup::stop_tray(&locations);
     state.pause();
     if let Err(error) = tandem_api::setup::uninstall(&locations, tandem_api::setup::Remover::TheApp)
     {

@@ -272,6 +272,7 @@ pub fn run() -> ExitCode {
         .setup(|app| {
             // GTK is up, and no web view exists yet.
             web_memory::before_first_webview();
+            app.state::<AppState>().announce_running();
             watch(app.handle());
             if OWN_TRAY {
                 tray::install(app.handle())?;

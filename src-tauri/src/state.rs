@@ -41,6 +41,8 @@ pub struct AppState {
     tray_actions: Mutex<Vec<Option<tandem_api::tray::TrayAction>>>,
     /// "Remove all Tandem data" was done: the process is quitting.
     removed: std::sync::atomic::AtomicBool,
+    /// Tells the uninstaller this app runs, while it does.
+    running: Mutex<Option<tandem_api::setup::Presence>>,
     pub confirmer: Confirmer,
 }
 
@@ -65,12 +67,24 @@ impl AppState {
             tray_actions: Mutex::new(Vec::new()),
             onboarding: Mutex::new(tandem_api::onboarding::Onboarding::new()),
             removed: std::sync::atomic::AtomicBool::new(false),
+            running: Mutex::new(None),
             confirmer: Confirmer::NativeDialog,
         }
     }
 
     pub fn locations(&self) -> Result<&Locations, Error> {
         self.locations.as_ref().map_err(Error::from)
+    }
+
+    /// Says, until the process ends, that the app runs for these folders.
+    pub fn announce_running(&self) {
+        let Ok(locations) = self.locations() else {
+            return;
+        };
+        match tandem_api::setup::announce_running(locations, tandem_api::setup::Program::App) {
+            Ok(presence) => *lock(&self.running) = Some(presence),
+            Err(error) => tracing::warn!("cannot say that the app runs: {error}"),
+        }
     }
 
     pub fn keep_watcher(&self, watcher: LinkWatcher) {

@@ -1,11 +1,13 @@
 // Linking in the real app's settings window: link, then an admin drops a
 // policy file in while the app runs, and the link goes, with the reason.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   artifactsDir,
+  cliBinary,
   endSession,
   fakeMachine,
   startSession,
@@ -95,6 +97,12 @@ describe("account linking", () => {
     const logs = path.join(machine.home, ".local/state/tandem");
     const webview = path.join(machine.home, ".local/share/dev.tandem.Tandem");
     assert.ok(existsSync(data) && existsSync(logs) && existsSync(webview), "the app has written its data and logs");
+    // The command line's uninstaller sees this app and its tray, through
+    // their own folders, and leaves them alone.
+    const uninstall = spawnSync(cliBinary, ["uninstall", "--yes"], { env: machine.env, encoding: "utf8", timeout: 20000 });
+    assert.notEqual(uninstall.status, 0, uninstall.stderr);
+    assert.match(uninstall.stderr, /app is running/);
+    assert.ok(existsSync(data) && existsSync(logs), "the refused uninstall removed nothing");
     await browser.$("#tab-privacy").click();
     // The page asking is not enough: Tandem's native dialog must be answered,
     // and Cancel there leaves everything as it was.

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub use tandem_files::Presence;
+pub use tandem_footprint::running::Program;
 use tandem_footprint::uninstall::Plan;
 use tandem_locations::Locations;
 
@@ -21,10 +23,17 @@ pub fn uninstall_plan(locations: &Locations) -> Plan {
     tandem_footprint::uninstall::plan(locations)
 }
 
+/// Says that `program` runs for these folders, for as long as the result
+/// lives: keep it for the life of the process. The uninstaller waits for it.
+pub fn announce_running(locations: &Locations, program: Program) -> Result<Presence, Error> {
+    Ok(tandem_footprint::running::announce(locations, program)?)
+}
+
 /// Stops the tray process (Linux) and waits, at most 10 s, for it to end:
 /// before the app removes all of Tandem's data, nothing else may write it.
-pub fn stop_tray() {
-    if !cfg!(target_os = "linux") || !tandem_footprint::uninstall::running(&["tandem-tray"]) {
+pub fn stop_tray(locations: &Locations) {
+    let tray_runs = || tandem_footprint::running::is_running(locations, Program::Tray);
+    if !cfg!(target_os = "linux") || !tray_runs() {
         return;
     }
     let stopped = std::process::Command::new(tray_executable())
@@ -38,21 +47,19 @@ pub fn stop_tray() {
         return;
     }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while tandem_footprint::uninstall::running(&["tandem-tray"])
-        && std::time::Instant::now() < deadline
-    {
+    while tray_runs() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
 
-/// Whether Tandem's app runs for this user (checked on Linux).
-pub fn app_is_running() -> bool {
-    tandem_footprint::uninstall::app_is_running()
+/// Whether Tandem's app or tray runs for these folders.
+pub fn app_is_running(locations: &Locations) -> bool {
+    tandem_footprint::uninstall::app_is_running(locations)
 }
 
 /// Removes everything Tandem left for this user, and nothing else.
 pub fn uninstall(locations: &Locations, remover: Remover) -> Result<Plan, Error> {
-    if remover == Remover::Cli && tandem_footprint::uninstall::app_is_running() {
+    if remover == Remover::Cli && app_is_running(locations) {
         return Err(Error::AppRunning);
     }
     Ok(tandem_footprint::uninstall::uninstall(locations)?)

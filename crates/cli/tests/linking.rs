@@ -351,17 +351,32 @@ fn uninstall_leaves_the_home_as_it_was() {
     let refused = machine.fails(&["uninstall"]);
     assert!(refused.contains("--yes"), "{refused}");
 
-    // A running app would write its files again: the uninstaller waits for
-    // it to quit. (Here, a process named like the app. Only this test
-    // uninstalls, so no other test can be refused by it.)
+    // A running app or tray would write its files again: the uninstaller
+    // waits for it to quit. It asks about this machine's folders, so a
+    // program merely named like the app, or another home's app, is none.
+    let locations = tandem_locations::Locations::under(machine.root.path());
     let bin = tempfile::tempdir().unwrap();
     let fake_app = bin.path().join("tandem-app");
     std::fs::copy("/bin/sleep", &fake_app).unwrap();
-    let mut app = Command::new(&fake_app).arg("30").spawn().unwrap();
+    let mut named_like_it = Command::new(&fake_app).arg("30").spawn().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other_home = tandem_footprint::running::announce(
+        &tandem_locations::Locations::under(elsewhere.path()),
+        tandem_footprint::running::Program::App,
+    )
+    .unwrap();
+    let tray =
+        tandem_footprint::running::announce(&locations, tandem_footprint::running::Program::Tray)
+            .unwrap();
     let refused = machine.fails(&["uninstall", "--yes"]);
-    let _ = app.kill();
-    let _ = app.wait();
     assert!(refused.contains("app is running"), "{refused}");
+    drop(tray);
+    let app =
+        tandem_footprint::running::announce(&locations, tandem_footprint::running::Program::App)
+            .unwrap();
+    let refused = machine.fails(&["uninstall", "--yes"]);
+    assert!(refused.contains("app is running"), "{refused}");
+    drop(app);
     let removed = machine.ok(&["uninstall", "--yes"]);
     assert!(
         removed.contains("keyring entry of the personal alice@outlook.test"),
@@ -400,6 +415,9 @@ fn uninstall_leaves_the_home_as_it_was() {
     );
     let again = machine.ok(&["uninstall", "--yes"]);
     assert!(again.contains("left nothing"), "{again}");
+    let _ = named_like_it.kill();
+    let _ = named_like_it.wait();
+    drop(other_home);
 }
 
 #[test]

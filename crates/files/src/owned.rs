@@ -98,6 +98,14 @@ pub struct DirLock {
     _file: std::fs::File,
 }
 
+/// Proof that this process runs, seen by others through
+/// [`OwnedDir::is_present`]. Ends when dropped, and when the process dies,
+/// however it dies: it is an OS lock, never a file's contents.
+#[derive(Debug)]
+pub struct Presence {
+    _file: std::fs::File,
+}
+
 thread_local! {
     /// The folders whose lock this thread holds: taking one again would wait
     /// for itself (OS locks belong to open files, not to threads).
@@ -297,29 +305,7 @@ impl OwnedDir {
         let root = self
             .base(true)?
             .ok_or_else(|| self.io("open", "")(std::io::ErrorKind::NotFound.into()))?;
-        let file = loop {
-            // Look before opening: opening a device can have effects.
-            let opened = match sys::probe(&root, LOCK_FILE) {
-                Err(sys::OpenError::NotOurs(kind)) => Err(sys::OpenError::NotOurs(kind)),
-                _ => sys::open_file(&root, LOCK_FILE, sys::Access::Lock),
-            };
-            match opened {
-                Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => break file,
-                // A link or a FIFO named like the lock: moving it aside
-                // writes nothing through it. Two processes may race here;
-                // whichever rename loses finds the new file next time round.
-                Ok(_) | Err(sys::OpenError::NotOurs(_)) => {
-                    let aside = format!("{LOCK_FILE}.corrupt-{}-{}", unix_now(), fastrand::u32(..));
-                    tracing::warn!(folder = %self.root.display(), "the lock file was not a file; set aside as {aside}");
-                    match sys::rename(&root, LOCK_FILE, &aside) {
-                        Ok(()) => {}
-                        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(error) => return Err(self.io("set aside", LOCK_FILE)(error)),
-                    }
-                }
-                Err(sys::OpenError::Io(error)) => return Err(self.io("open", LOCK_FILE)(error)),
-            }
-        };
+        let file = self.open_lockable(&root, LOCK_FILE, LOCK_FILE)?;
         let started = Instant::now();
         loop {
             match file.try_lock() {
@@ -345,6 +331,98 @@ impl OwnedDir {
         HELD.with(|held| held.borrow_mut().push(folder));
         self.sweep_temporaries(&root, "", 0);
         Ok(lock)
+    }
+
+    /// Opens (creating it) the file `name` of `dir` to lock it. A link or
+    /// a FIFO in its place is moved aside: that writes nothing through it.
+    fn open_lockable(
+        &self,
+        dir: &sys::Dir,
+        name: &str,
+        rel: &str,
+    ) -> Result<std::fs::File, OwnedError> {
+        loop {
+            // Look before opening: opening a device can have effects.
+            let opened = match sys::probe(dir, name) {
+                Err(sys::OpenError::NotOurs(kind)) => Err(sys::OpenError::NotOurs(kind)),
+                _ => sys::open_file(dir, name, sys::Access::Lock),
+            };
+            match opened {
+                Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => return Ok(file),
+                // Two processes may race here; whichever rename loses finds
+                // the new file next time round.
+                Ok(_) | Err(sys::OpenError::NotOurs(_)) => {
+                    let aside = format!("{name}.corrupt-{}-{}", unix_now(), fastrand::u32(..));
+                    tracing::warn!(file = %self.path_of(rel).display(), "not a file, where Tandem keeps a lock; set aside as {aside}");
+                    match sys::rename(dir, name, &aside) {
+                        Ok(()) => {}
+                        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(error) => return Err(self.io("set aside", rel)(error)),
+                    }
+                }
+                Err(sys::OpenError::Io(error)) => return Err(self.io("open", rel)(error)),
+            }
+        }
+    }
+
+    /// Says that this process runs, for as long as the returned [`Presence`]
+    /// lives, to whoever asks [`OwnedDir::is_present`] about `rel`. Any number
+    /// of processes may be present at once. Waits at most `wait`, for one
+    /// that is looking at that moment.
+    pub fn claim_presence(&self, rel: &str, wait: Duration) -> Result<Presence, OwnedError> {
+        let parts = split(rel)?;
+        let dir = self
+            .walk(&parts, true)?
+            .ok_or_else(|| self.io("open", rel)(std::io::ErrorKind::NotFound.into()))?;
+        let file = self.open_lockable(&dir, parts.name, rel)?;
+        let started = Instant::now();
+        loop {
+            match file.try_lock_shared() {
+                Ok(()) => return Ok(Presence { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(OwnedError::LockTimeout {
+                        path: self.path_of(rel),
+                        waited: wait,
+                    });
+                }
+                Err(std::fs::TryLockError::Error(error)) => {
+                    return Err(self.io("lock", rel)(error));
+                }
+            }
+        }
+    }
+
+    /// Whether a process holds a [`Presence`] at `rel`. Creates nothing and
+    /// never waits; what cannot be looked at counts as nobody.
+    pub fn is_present(&self, rel: &str) -> bool {
+        let Ok(parts) = split(rel) else {
+            return false;
+        };
+        let Ok(Some(dir)) = self.walk(&parts, false) else {
+            return false;
+        };
+        if sys::probe(&dir, parts.name).is_err() {
+            return false;
+        }
+        let Ok(file) = sys::open_file(&dir, parts.name, sys::Access::Read) else {
+            return false;
+        };
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            return false;
+        }
+        // Holding the lock alone for an instant: a holder starting now
+        // waits that instant (`claim_presence`).
+        match file.try_lock() {
+            Ok(()) => false,
+            Err(std::fs::TryLockError::WouldBlock) => true,
+            Err(std::fs::TryLockError::Error(error)) => {
+                tracing::warn!(file = %self.path_of(rel).display(), %error, "cannot tell whether a Tandem process holds it");
+                false
+            }
+        }
     }
 
     /// Removes `<name>.tmp-<pid>-<random>` files left by killed writers, in
@@ -980,6 +1058,53 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let owned = OwnedDir::new(dir.path().join("data"));
         (dir, owned)
+    }
+
+    #[test]
+    fn a_presence_is_seen_while_held_by_anyone_and_gone_when_dropped() {
+        let (_dir, owned) = owned();
+        assert!(!owned.is_present("running/app"));
+        assert!(!owned.root().exists(), "looking creates nothing");
+        let first = owned.claim_presence("running/app", LOCK_WAIT).unwrap();
+        let second = owned.claim_presence("running/app", LOCK_WAIT).unwrap();
+        assert!(owned.is_present("running/app"));
+        assert!(!owned.is_present("running/tray"));
+        drop(first);
+        assert!(owned.is_present("running/app"), "the second still runs");
+        drop(second);
+        assert!(!owned.is_present("running/app"));
+        // Looking left it claimable at once.
+        let again = owned.claim_presence("running/app", Duration::ZERO).unwrap();
+        assert!(owned.is_present("running/app"));
+        drop(again);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_presence_is_never_claimed_through_a_link_or_a_fifo() {
+        let (dir, owned) = owned();
+        std::fs::create_dir_all(owned.path_of("running")).unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::write(&elsewhere, "theirs").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, owned.path_of("running/app")).unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            owned.path_of("running/tray"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        // Neither counts as a process running, and looking does not wait.
+        assert!(!owned.is_present("running/app"));
+        assert!(!owned.is_present("running/tray"));
+        let app = owned.claim_presence("running/app", LOCK_WAIT).unwrap();
+        let tray = owned.claim_presence("running/tray", LOCK_WAIT).unwrap();
+        assert!(owned.is_present("running/app") && owned.is_present("running/tray"));
+        assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "theirs");
+        let names = owned.names_in("running").unwrap();
+        assert_eq!(names.len(), 4, "both were set aside: {names:?}");
+        drop((app, tray));
     }
 
     #[test]

@@ -6,10 +6,13 @@
 //!   the handler it replaced.
 //! - [`uninstall`]: removes all of it, Tandem's own folders and its keyring
 //!   entries, and nothing else.
+//! - [`running`]: whether Tandem's programs run for this user's folders,
+//!   which must not happen while they are removed.
 
 pub mod autostart;
 pub mod desktop_entry;
 pub mod handler;
+pub mod running;
 pub mod uninstall;
 
 #[derive(Debug, thiserror::Error)]

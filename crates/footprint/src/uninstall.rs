@@ -225,40 +225,11 @@ fn remove_empty_tandem_parents(dir: &std::path::Path) {
     }
 }
 
-/// Whether Tandem's app runs for this user (Linux; elsewhere `false`). A
-/// running app would write its state and logs again after an uninstall.
-pub fn app_is_running() -> bool {
-    running(&["tandem-app", "tandem-tray"])
-}
-
-/// Whether a process of this user runs one of `names` (checked on Linux).
-pub fn running(names: &[&str]) -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let Ok(me) = std::fs::metadata("/proc/self") else {
-            return false;
-        };
-        let Ok(entries) = std::fs::read_dir("/proc") else {
-            return false;
-        };
-        entries.filter_map(Result::ok).any(|entry| {
-            let path = entry.path();
-            std::fs::metadata(&path).is_ok_and(|m| m.uid() == me.uid())
-                && tandem_files::read_regular(&path.join("comm"), 64).is_ok_and(|comm| {
-                    comm.is_some_and(|comm| {
-                        names
-                            .iter()
-                            .any(|name| comm.trim_ascii_end() == name.as_bytes())
-                    })
-                })
-        })
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = names;
-        false
-    }
+/// Whether Tandem's app or tray runs for these folders: either would write
+/// its state and logs again after an uninstall.
+pub fn app_is_running(locations: &Locations) -> bool {
+    use crate::running::{Program, is_running};
+    is_running(locations, Program::App) || is_running(locations, Program::Tray)
 }
 
 #[cfg(test)]

@@ -82,6 +82,10 @@ pub fn main() -> ExitCode {
         version = env!("CARGO_PKG_VERSION"),
         "Tandem's tray starting"
     );
+    // Held until this process ends: the uninstaller waits for it.
+    let _running =
+        tandem_api::setup::announce_running(&locations, tandem_api::setup::Program::Tray)
+            .inspect_err(|error| tracing::warn!("cannot say that the tray runs: {error}"));
     run(&bus, &locations);
     tracing::info!("Tandem's tray quits");
     ExitCode::SUCCESS

@@ -217,6 +217,9 @@ fn one_tray_per_session_and_quit_from_the_command_line() {
     let host = TrayHost::start();
     let mut first = start_tray(&machine, &host, "en_GB.UTF-8", &app);
     host.item(Duration::from_secs(15)).unwrap();
+    // The uninstaller sees it, by its folders.
+    let locations = tandem_locations::Locations::under(machine.root.path());
+    assert!(tandem_api::setup::app_is_running(&locations));
     let mut second = start_tray(&machine, &host, "en_GB.UTF-8", &app);
     let status = second.child.wait().unwrap();
     assert!(status.success(), "a second tray exits at once, quietly");
@@ -237,6 +240,7 @@ fn one_tray_per_session_and_quit_from_the_command_line() {
         assert!(Instant::now() < deadline, "the tray did not quit");
         std::thread::sleep(Duration::from_millis(50));
     }
+    assert!(!tandem_api::setup::app_is_running(&locations));
 }
 
 /// Tandem waits in the tray almost all its life: this process must stay
