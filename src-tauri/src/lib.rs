@@ -260,6 +260,18 @@ pub fn run() -> ExitCode {
         return ExitCode::SUCCESS;
     }
 
+    // Tauri panics without a display; say what is missing instead.
+    #[cfg(target_os = "linux")]
+    if let Err(error) = gtk::init() {
+        tracing::error!("no display: {error}");
+        eprintln!(
+            "tandem-app: Tandem's windows need a graphical session, and none answered (DISPLAY \
+             and WAYLAND_DISPLAY are unset, or their display refused). Start Tandem from your \
+             desktop; the `tandem` command works without one."
+        );
+        return ExitCode::FAILURE;
+    }
+
     // Single instance comes first: a second launch must hand over before
     // anything else starts.
     let builder = tauri::Builder::default()
