@@ -255,6 +255,22 @@ pub fn parse(text: &str) -> UserSettings {
             origin: Origin::File { line },
             reason,
         };
+        // `pattern = 42` is not an empty pattern: say what is wrong with it.
+        if let Some(key) = ["id", "pattern", "target", "account", "note"]
+            .into_iter()
+            .find(|key| table.get(key).is_some_and(|item| item.as_str().is_none()))
+        {
+            settings.invalid.push(invalid(format!(
+                "{key} must be text in quotes, as in {key} = \"{}\"",
+                match key {
+                    "pattern" => "example.com",
+                    "target" => "work",
+                    "id" => "mine",
+                    _ => "…",
+                }
+            )));
+            continue;
+        }
         if !is_valid_id(&id) {
             settings.invalid.push(invalid(
                 "its id must be letters, digits, \"-\" or \"_\" (at most 64)".into(),
@@ -527,6 +543,22 @@ mod tests {
         assert_eq!(settings.rules[0].origin, Origin::File { line: 4 });
         let ids: Vec<_> = settings.invalid.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["u2", "mine"]);
+    }
+
+    #[test]
+    fn a_value_that_is_not_text_is_named_as_such() {
+        let settings = parse(
+            "version = 1\n[[rule]]\npattern = 42\ntarget = \"work\"\n\n[[rule]]\npattern = \"a.example\"\ntarget = [\"work\"]\n",
+        );
+        assert!(settings.rules.is_empty());
+        let reasons: Vec<_> = settings.invalid.iter().map(|i| i.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "pattern must be text in quotes, as in pattern = \"example.com\"",
+                "target must be text in quotes, as in target = \"work\"",
+            ]
+        );
     }
 
     #[test]
