@@ -157,6 +157,10 @@ pub enum Error {
          runs it"
     )]
     CommandMissing { path: String },
+    #[error(
+        "cannot write Tandem's output ({detail}); free some space, or send the output elsewhere"
+    )]
+    OutputFailed { detail: String },
     #[error("something went wrong inside Tandem ({detail}); the log folder has the details")]
     Internal { detail: String },
 }

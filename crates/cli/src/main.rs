@@ -331,7 +331,9 @@ fn print_raw(bytes: &[u8]) -> Result<(), tandem_api::Error> {
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         // A reader that stopped early (`| head`) wanted no more.
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(tandem_api::Error::internal),
+        other => other.map_err(|error| tandem_api::Error::OutputFailed {
+            detail: error.to_string(),
+        }),
     }
 }
 

@@ -51,7 +51,9 @@ impl Output {
                 self.closed = true;
                 Ok(())
             }
-            Err(error) => Err(Error::internal(format!("cannot write the output: {error}"))),
+            Err(error) => Err(Error::OutputFailed {
+                detail: error.to_string(),
+            }),
         }
     }
 

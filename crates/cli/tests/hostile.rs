@@ -864,3 +864,27 @@ fn a_reader_that_goes_away_is_not_an_error() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
+
+#[test]
+fn a_full_disk_under_the_output_is_told_as_such_not_as_a_bug() {
+    let machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    for args in [
+        &["profiles"][..],
+        &["profiles", "--json"],
+        &["completions", "bash"],
+    ] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
+            .args(args)
+            .env_clear()
+            .env("HOME", &machine.home)
+            .envs(machine.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("cannot write Tandem's output"), "{stderr}");
+        assert!(!stderr.contains("inside Tandem"), "{stderr}");
+    }
+}
