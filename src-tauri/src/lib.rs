@@ -285,6 +285,13 @@ pub fn run() -> ExitCode {
             // GTK is up, and no web view exists yet.
             web_memory::before_first_webview();
             app.state::<AppState>().announce_running();
+            // Before any wizard can start: a wizard killed last time may
+            // have left a sign-in it never linked.
+            if let Ok(locations) = app.state::<AppState>().locations()
+                && let Err(error) = tandem_api::onboarding::take_back_interrupted_sign_in(locations)
+            {
+                tracing::warn!("cannot take back an interrupted wizard's sign-in: {error}");
+            }
             watch(app.handle());
             if OWN_TRAY {
                 tray::install(app.handle())?;

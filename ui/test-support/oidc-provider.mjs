@@ -26,6 +26,7 @@ const users = new Map([
   ["erin", { tid: CONSUMER_TENANT, oid: "00000000-0000-0000-0000-00000000e417", name: "Erin Personal", preferred_username: "erin@outlook.test" }],
   ["frank", { tid: CONSUMER_TENANT, oid: "00000000-0000-0000-0000-00000000f4a7", name: "Frank Personal", preferred_username: "frank@outlook.test" }],
   ["grace", { tid: CONSUMER_TENANT, oid: "00000000-0000-0000-0000-000000009ace", name: "Grace Personal", preferred_username: "grace@outlook.test" }],
+  ["heidi", { tid: CONSUMER_TENANT, oid: "00000000-0000-0000-0000-000000004e1d", name: "Heidi Personal", preferred_username: "heidi@outlook.test" }],
 ]);
 const deleted = new Set();
 

@@ -4,6 +4,12 @@
 //! step leaves Tandem as it was: no link, no handler, no autostart, no
 //! keyring entry the wizard made. Finishing applies the choices in order
 //! and, if one fails, takes back the ones already applied.
+//!
+//! The sign-in is also written down (`personal/wizard-sign-in.json`) until
+//! it is linked or taken back: a wizard that never got to Cancel (the app
+//! was killed, the machine went down) leaves the record, and the app takes
+//! that sign-in back when it next starts
+//! ([`take_back_interrupted_sign_in`]).
 
 use std::time::Duration;
 
@@ -13,6 +19,8 @@ use tandem_linking::{Link, UnlinkReason};
 use tandem_locations::Locations;
 use tandem_microsoft::AccountKey;
 use tandem_profiles::ProfileRef;
+
+use tandem_store::{Document, LOCK_WAIT, OwnedDir, StateFile};
 
 use crate::accounts::{self, Method};
 use crate::{Cancel, Error, Progress, Proof, Tandem};
@@ -58,6 +66,75 @@ pub struct WizardDone {
     pub autostart: bool,
 }
 
+/// A sign-in a wizard made and has neither linked nor taken back yet.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct UnfinishedSignIn {
+    key: Option<AccountKey>,
+}
+
+impl Document for UnfinishedSignIn {
+    const SCHEMA: &'static str = "tandem.wizard-sign-in";
+    const VERSION: u32 = 1;
+}
+
+fn unfinished(locations: &Locations) -> (OwnedDir, StateFile<UnfinishedSignIn>) {
+    let dir = OwnedDir::new(locations.data_dir());
+    let file = StateFile::new(&dir, "personal/wizard-sign-in.json");
+    (dir, file)
+}
+
+fn write_down(locations: &Locations, key: Option<&AccountKey>) -> Result<(), Error> {
+    let (dir, file) = unfinished(locations);
+    let lock = dir.lock(LOCK_WAIT)?;
+    match key {
+        Some(key) => {
+            file.save(
+                &lock,
+                &UnfinishedSignIn {
+                    key: Some(key.clone()),
+                },
+            )?;
+        }
+        None => file.delete(&lock)?,
+    }
+    Ok(())
+}
+
+/// Takes back the sign-in of a wizard that ended without Cancel or Finish
+/// (a kill): its keyring entry goes, unless a link uses the account by now.
+/// Call it before any wizard starts. Whether an entry was removed.
+pub fn take_back_interrupted_sign_in(locations: &Locations) -> Result<bool, Error> {
+    let (_, file) = unfinished(locations);
+    let Some(UnfinishedSignIn { key: Some(key) }) = file.peek()? else {
+        return Ok(false);
+    };
+    let status = Tandem::open(locations)?.status().clone();
+    // While personal data is restricted the links do not say whose they
+    // are: keep the account rather than guess.
+    let linked = status.personal_data_restricted
+        || status.links.iter().any(|link| {
+            link.personal_account
+                .as_ref()
+                .and_then(|account| account.account_key.as_ref())
+                == Some(&key)
+        });
+    let mut taken_back = false;
+    if !linked {
+        let vault = Vault::new(locations);
+        match vault.find(key.as_str()) {
+            Ok(account) => {
+                vault.remove(&account)?;
+                taken_back = true;
+                tracing::info!("took back the sign-in of a wizard that was interrupted");
+            }
+            Err(tandem_identity::VaultError::NotFound(_)) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    write_down(locations, None)?;
+    Ok(taken_back)
+}
+
 /// A wizard under way.
 #[derive(Debug, Default)]
 pub struct Onboarding {
@@ -97,6 +174,7 @@ impl Onboarding {
             // chosen) goes now: only the last one is kept.
             self.forget_made(locations)?;
             self.made = Some(key.clone());
+            write_down(locations, Some(&key))?;
         }
         Ok(SignedInAccount {
             key,
@@ -116,6 +194,7 @@ impl Onboarding {
                     return Err(error.into());
                 }
             }
+            write_down(locations, None)?;
         }
         Ok(())
     }
@@ -160,7 +239,12 @@ impl Onboarding {
         }
         crate::settings::set_onboarded(locations, true)?;
         // The account is the link's now.
-        self.made = None;
+        if self.made.take().is_some()
+            && let Err(error) = write_down(locations, None)
+        {
+            // Harmless: the next start sees the link, and keeps the account.
+            tracing::warn!("cannot clear the wizard's sign-in record: {error}");
+        }
         Ok(WizardDone {
             link,
             link_handler: choices.link_handler || handler_was_on,

@@ -30,6 +30,7 @@ fn key_of(user: &str) -> String {
         "erin" => "00000000-0000-0000-0000-00000000e417",
         "frank" => "00000000-0000-0000-0000-00000000f4a7",
         "grace" => "00000000-0000-0000-0000-000000009ace",
+        "heidi" => "00000000-0000-0000-0000-000000004e1d",
         other => panic!("no key for {other}"),
     };
     format!("{oid}.{}", tandem_testkit::CONSUMER_TENANT_ID)
@@ -81,12 +82,29 @@ fn child() {
             // Still cancellable afterwards: the sign-in goes too.
             wizard.cancel(&locations).unwrap();
         }
+        "killed" => {
+            // Killed mid-wizard: neither Cancel nor Finish runs.
+            let _ = Command::new("kill")
+                .args(["-KILL", &std::process::id().to_string()])
+                .status();
+            std::thread::sleep(Duration::from_secs(30));
+            unreachable!("the kill did not arrive");
+        }
         other => panic!("unknown case {other}"),
     }
 }
 
 fn run_child(machine: &Machine, case: &str) {
-    let output = Command::new(std::env::current_exe().unwrap())
+    let output = child_output(machine, case);
+    assert!(
+        output.status.success(),
+        "{case}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn child_output(machine: &Machine, case: &str) -> std::process::Output {
+    Command::new(std::env::current_exe().unwrap())
         .args([
             "child",
             "--exact",
@@ -99,12 +117,7 @@ fn run_child(machine: &Machine, case: &str) {
         .env("HOME", &machine.home)
         .envs(machine.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{case}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .unwrap()
 }
 
 fn machine(op: &OidcProvider, user: &str) -> Machine {
@@ -139,6 +152,11 @@ fn cancelling_leaves_tandem_as_it_was() {
         !keyring_has(PERSONAL, &key_of("erin")),
         "the wizard's sign-in was taken back"
     );
+    let record = machine
+        .locations()
+        .data_dir()
+        .join("personal/wizard-sign-in.json");
+    assert!(!record.exists(), "and so was its record");
     assert!(
         tandem_api::accounts::list(&machine.locations())
             .unwrap()
@@ -170,6 +188,9 @@ fn finishing_links_with_the_sign_in_and_sets_up_the_handler_and_autostart() {
     assert!(tandem_api::setup::autostart_enabled(&locations));
     assert!(tandem_api::settings::load(&locations).onboarded);
     assert!(keyring_has(PERSONAL, &key));
+    // Finished: nothing for the next start to take back.
+    assert!(!tandem_api::onboarding::take_back_interrupted_sign_in(&locations).unwrap());
+    assert!(keyring_has(PERSONAL, &key));
     // The next test run's keyring starts clean.
     tandem_api::accounts::sign_out(&locations, &key).unwrap();
 }
@@ -186,4 +207,26 @@ fn a_step_that_fails_takes_back_the_steps_before_it() {
     run_child(&machine, "fail");
     nothing_set_up(&machine);
     assert!(!keyring_has(PERSONAL, &key_of("grace")));
+}
+
+#[test]
+fn a_wizard_killed_after_its_sign_in_has_it_taken_back_at_the_next_start() {
+    let op = OidcProvider::start();
+    let machine = machine(&op, "heidi");
+    let key = key_of("heidi");
+    let killed = child_output(&machine, "killed");
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&killed.status),
+        Some(9),
+        "{}",
+        String::from_utf8_lossy(&killed.stderr)
+    );
+    let locations = machine.locations();
+    assert!(keyring_has(PERSONAL, &key), "the kill left the sign-in");
+    // What the app does as it starts, before any wizard.
+    assert!(tandem_api::onboarding::take_back_interrupted_sign_in(&locations).unwrap());
+    assert!(!keyring_has(PERSONAL, &key));
+    assert!(tandem_api::accounts::list(&locations).unwrap().is_empty());
+    nothing_set_up(&machine);
+    assert!(!tandem_api::onboarding::take_back_interrupted_sign_in(&locations).unwrap());
 }
