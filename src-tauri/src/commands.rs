@@ -196,12 +196,14 @@ pub async fn remove_all_data<R: Runtime>(app: AppHandle<R>) -> Reply<()> {
     let state = app.state::<AppState>();
     let locations = state.locations()?.clone();
     // The tray process would write its files again.
-    tandem_api::setup::stop_tray(&locations);
+    tandem_api::setup::stop_tray(&locations)?;
     state.pause();
+    state.stop_announcing();
     if let Err(error) = tandem_api::setup::uninstall(&locations, tandem_api::setup::Remover::TheApp)
     {
         // Tandem keeps running, and keeps obeying policy, until it can finish.
         state.resume();
+        state.announce_running();
         return Err(error.into());
     }
     tracing::info!("all Tandem data removed; quitting");

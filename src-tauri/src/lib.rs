@@ -285,6 +285,15 @@ pub fn run() -> ExitCode {
             // GTK is up, and no web view exists yet.
             web_memory::before_first_webview();
             app.state::<AppState>().announce_running();
+            {
+                let app = app.handle().clone();
+                std::thread::spawn(move || {
+                    loop {
+                        std::thread::sleep(std::time::Duration::from_secs(2));
+                        app.state::<AppState>().renew_running();
+                    }
+                });
+            }
             // Before any wizard can start: a wizard killed last time may
             // have left a sign-in it never linked.
             if let Ok(locations) = app.state::<AppState>().locations()

@@ -42,8 +42,15 @@ pub struct AppState {
     /// "Remove all Tandem data" was done: the process is quitting.
     removed: std::sync::atomic::AtomicBool,
     /// Tells the uninstaller this app runs, while it does.
-    running: Mutex<Option<tandem_api::setup::Presence>>,
+    running: Mutex<Running>,
     pub confirmer: Confirmer,
+}
+
+/// The app's presence, while it is to be announced (`on`).
+#[derive(Debug, Default)]
+struct Running {
+    on: bool,
+    presence: Option<tandem_api::setup::Presence>,
 }
 
 /// More links than this waiting means something is sending links in a
@@ -67,7 +74,7 @@ impl AppState {
             tray_actions: Mutex::new(Vec::new()),
             onboarding: Mutex::new(tandem_api::onboarding::Onboarding::new()),
             removed: std::sync::atomic::AtomicBool::new(false),
-            running: Mutex::new(None),
+            running: Mutex::new(Running::default()),
             confirmer: Confirmer::NativeDialog,
         }
     }
@@ -76,15 +83,48 @@ impl AppState {
         self.locations.as_ref().map_err(Error::from)
     }
 
-    /// Says, until the process ends, that the app runs for these folders.
+    /// Says, until the process ends or [`AppState::stop_announcing`], that
+    /// the app runs for these folders. [`AppState::renew_running`] keeps
+    /// saying it.
     pub fn announce_running(&self) {
+        lock(&self.running).on = true;
+        self.renew_running();
+    }
+
+    /// Makes the app's presence again if its file went (a cleaner may
+    /// remove it), or if it could not be made before.
+    pub fn renew_running(&self) {
         let Ok(locations) = self.locations() else {
             return;
         };
-        match tandem_api::setup::announce_running(locations, tandem_api::setup::Program::App) {
-            Ok(presence) => *lock(&self.running) = Some(presence),
-            Err(error) => tracing::warn!("cannot say that the app runs: {error}"),
+        let mut running = lock(&self.running);
+        if !running.on {
+            return;
         }
+        match running.presence.as_mut() {
+            Some(presence) => {
+                if let Err(error) = presence.renew() {
+                    tracing::warn!("cannot say that the app runs: {error}");
+                }
+            }
+            None => {
+                match tandem_api::setup::announce_running(
+                    locations,
+                    tandem_api::setup::Program::App,
+                ) {
+                    Ok(presence) => running.presence = Some(presence),
+                    Err(error) => tracing::warn!("cannot say that the app runs: {error}"),
+                }
+            }
+        }
+    }
+
+    /// The app is about to remove all of Tandem's data, its own presence
+    /// file with it, which must not be made again.
+    pub fn stop_announcing(&self) {
+        let mut running = lock(&self.running);
+        running.on = false;
+        running.presence = None;
     }
 
     pub fn keep_watcher(&self, watcher: LinkWatcher) {

@@ -128,6 +128,17 @@ pub enum Error {
          first, or use \"Remove all Tandem data\" in the app"
     )]
     AppRunning,
+    #[error(
+        "cannot tell whether Tandem's app or tray is running ({path}: {detail}), so nothing was \
+         removed; quit Tandem from its tray menu and try again, or end the program that holds \
+         that file"
+    )]
+    RunningUnknown { path: String, detail: String },
+    #[error(
+        "Tandem's tray did not stop within 10 s, so nothing was removed; choose Quit in its menu, \
+         then try again"
+    )]
+    TrayStillRunning,
     #[error("this asks for confirmation, and there is no terminal to ask on: add --yes")]
     NeedsConfirmation,
     #[error("nothing was done: you chose Cancel")]

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 pub use tandem_files::Presence;
-pub use tandem_footprint::running::Program;
+pub use tandem_footprint::running::{Program, Running};
 use tandem_footprint::uninstall::Plan;
 use tandem_locations::Locations;
 
@@ -24,17 +24,38 @@ pub fn uninstall_plan(locations: &Locations) -> Plan {
 }
 
 /// Says that `program` runs for these folders, for as long as the result
-/// lives: keep it for the life of the process. The uninstaller waits for it.
+/// lives: keep it for the life of the process, and renew it now and then
+/// ([`Presence::renew`]). The uninstaller waits for it.
 pub fn announce_running(locations: &Locations, program: Program) -> Result<Presence, Error> {
     Ok(tandem_footprint::running::announce(locations, program)?)
 }
 
+/// Whether Tandem's app or tray runs for these folders.
+pub fn running(locations: &Locations) -> Running {
+    tandem_footprint::running::any(locations)
+}
+
+/// Refuses while Tandem's app or tray runs for these folders, or while
+/// that cannot be told: they would write their files again.
+pub fn ensure_not_running(locations: &Locations) -> Result<(), Error> {
+    match running(locations) {
+        Running::No => Ok(()),
+        Running::Yes(_) => Err(Error::AppRunning),
+        Running::Unknown { path, why } => Err(Error::RunningUnknown {
+            path: path.display().to_string(),
+            detail: why,
+        }),
+    }
+}
+
 /// Stops the tray process (Linux) and waits, at most 10 s, for it to end:
 /// before the app removes all of Tandem's data, nothing else may write it.
-pub fn stop_tray(locations: &Locations) {
-    let tray_runs = || tandem_footprint::running::is_running(locations, Program::Tray);
-    if !cfg!(target_os = "linux") || !tray_runs() {
-        return;
+/// The tray is asked even when none seems to run (that is harmless); one
+/// still there after the wait is an error, and nothing may be removed.
+pub fn stop_tray(locations: &Locations) -> Result<(), Error> {
+    use tandem_footprint::running::check;
+    if !cfg!(target_os = "linux") {
+        return Ok(());
     }
     let stopped = std::process::Command::new(tray_executable())
         .arg("--stop")
@@ -43,24 +64,30 @@ pub fn stop_tray(locations: &Locations) {
         .stderr(std::process::Stdio::null())
         .status();
     if let Err(error) = stopped {
-        tracing::warn!("cannot stop the tray: {error}");
-        return;
+        tracing::warn!("cannot ask the tray to stop: {error}");
     }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while tray_runs() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(50));
+    loop {
+        match check(locations, Program::Tray) {
+            Running::No => return Ok(()),
+            _ if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Running::Unknown { path, why } => {
+                return Err(Error::RunningUnknown {
+                    path: path.display().to_string(),
+                    detail: why,
+                });
+            }
+            Running::Yes(_) => return Err(Error::TrayStillRunning),
+        }
     }
-}
-
-/// Whether Tandem's app or tray runs for these folders.
-pub fn app_is_running(locations: &Locations) -> bool {
-    tandem_footprint::uninstall::app_is_running(locations)
 }
 
 /// Removes everything Tandem left for this user, and nothing else.
 pub fn uninstall(locations: &Locations, remover: Remover) -> Result<Plan, Error> {
-    if remover == Remover::Cli && app_is_running(locations) {
-        return Err(Error::AppRunning);
+    if remover == Remover::Cli {
+        ensure_not_running(locations)?;
     }
     Ok(tandem_footprint::uninstall::uninstall(locations)?)
 }

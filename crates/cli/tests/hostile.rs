@@ -888,3 +888,30 @@ fn a_full_disk_under_the_output_is_told_as_such_not_as_a_bug() {
         assert!(!stderr.contains("inside Tandem"), "{stderr}");
     }
 }
+
+#[test]
+fn uninstall_refuses_when_it_cannot_tell_whether_tandem_runs_and_says_where() {
+    let machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    machine.ok(&["profiles"]);
+    let locations = tandem_locations::Locations::under(machine.root.path());
+    // The app's presence file, held alone by a program that is not Tandem.
+    drop(
+        tandem_footprint::running::announce(&locations, tandem_footprint::running::Program::App)
+            .unwrap(),
+    );
+    let mark = locations.data_dir().join("tandem-app.running");
+    let squatter = std::fs::File::open(&mark).unwrap();
+    squatter.lock().unwrap();
+    let refused = machine.fails(&["uninstall", "--yes"]);
+    assert!(
+        refused.contains("cannot tell whether Tandem's app or tray is running"),
+        "{refused}"
+    );
+    assert!(refused.contains("tandem-app.running"), "{refused}");
+    assert!(locations.data_dir().exists(), "nothing was removed");
+    drop(squatter);
+    let removed = machine.ok(&["uninstall", "--yes"]);
+    assert!(removed.contains("Removed everything"), "{removed}");
+    assert!(!locations.data_dir().exists());
+}

@@ -21,7 +21,7 @@ pub mod owned;
 pub mod shared;
 
 pub use foreign::{ReadError, read_regular};
-pub use owned::{DirLock, LOCK_WAIT, OwnedDir, OwnedError, Presence};
+pub use owned::{DirLock, LOCK_WAIT, OwnedDir, OwnedError, Presence, Seen};
 
 /// A short description of what a path is, for messages: "a named pipe (FIFO)".
 pub fn describe(file_type: std::fs::FileType) -> &'static str {

@@ -99,11 +99,57 @@ pub struct DirLock {
 }
 
 /// Proof that this process runs, seen by others through
-/// [`OwnedDir::is_present`]. Ends when dropped, and when the process dies,
+/// [`OwnedDir::presence_at`]. Ends when dropped, and when the process dies,
 /// however it dies: it is an OS lock, never a file's contents.
 #[derive(Debug)]
 pub struct Presence {
-    _file: std::fs::File,
+    dir: OwnedDir,
+    rel: String,
+    file: std::fs::File,
+}
+
+/// What [`OwnedDir::presence_at`] saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    /// A process holds the presence.
+    Present,
+    /// Nobody does.
+    Absent,
+    /// It cannot be told: the file cannot be opened or locked, or something
+    /// holds it that is not a process announcing itself.
+    Unknown { path: PathBuf, why: String },
+}
+
+impl Presence {
+    /// Claims the presence again when its file is gone or was replaced (a
+    /// cleaner emptied the folder): a lock on a file without a name is
+    /// seen by nobody. Cheap when nothing changed; call it now and then.
+    pub fn renew(&mut self) -> Result<(), OwnedError> {
+        if self.still_named() {
+            return Ok(());
+        }
+        tracing::info!(file = %self.dir.path_of(&self.rel).display(), "the file that says this process runs went; made again");
+        *self = self.dir.claim_presence(&self.rel, Duration::from_secs(1))?;
+        Ok(())
+    }
+
+    fn still_named(&self) -> bool {
+        let Ok(parts) = split(&self.rel) else {
+            return false;
+        };
+        let Ok(Some(dir)) = self.dir.walk(&parts, false) else {
+            return false;
+        };
+        match (
+            sys::identity(&dir, parts.name),
+            sys::identity_of(&self.file),
+        ) {
+            (Some(named), Some(held)) => named == held,
+            // Where files have no identity to compare, trust the name.
+            (None, None) => true,
+            _ => false,
+        }
+    }
 }
 
 thread_local! {
@@ -366,9 +412,9 @@ impl OwnedDir {
     }
 
     /// Says that this process runs, for as long as the returned [`Presence`]
-    /// lives, to whoever asks [`OwnedDir::is_present`] about `rel`. Any number
-    /// of processes may be present at once. Waits at most `wait`, for one
-    /// that is looking at that moment.
+    /// lives, to whoever asks [`OwnedDir::presence_at`] about `rel`. Any
+    /// number of processes may be present at once. Waits at most `wait`
+    /// for one that is looking at that moment.
     pub fn claim_presence(&self, rel: &str, wait: Duration) -> Result<Presence, OwnedError> {
         let parts = split(rel)?;
         let dir = self
@@ -378,7 +424,13 @@ impl OwnedDir {
         let started = Instant::now();
         loop {
             match file.try_lock_shared() {
-                Ok(()) => return Ok(Presence { _file: file }),
+                Ok(()) => {
+                    return Ok(Presence {
+                        dir: self.clone(),
+                        rel: rel.to_owned(),
+                        file,
+                    });
+                }
                 Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
                     std::thread::sleep(Duration::from_millis(10));
                 }
@@ -395,34 +447,80 @@ impl OwnedDir {
         }
     }
 
-    /// Whether a process holds a [`Presence`] at `rel`. Creates nothing and
-    /// never waits; what cannot be looked at counts as nobody.
-    pub fn is_present(&self, rel: &str) -> bool {
-        let Ok(parts) = split(rel) else {
-            return false;
+    /// Whether a process holds a [`Presence`] at `rel`. Creates nothing but
+    /// `<rel>.look` beside a presence file, and waits at most a moment, for
+    /// another process that is looking too.
+    /// What cannot be looked at is [`Seen::Unknown`], never "nobody".
+    pub fn presence_at(&self, rel: &str) -> Seen {
+        let unknown = |why: String| Seen::Unknown {
+            path: self.path_of(rel),
+            why,
         };
-        let Ok(Some(dir)) = self.walk(&parts, false) else {
-            return false;
+        let parts = match split(rel) {
+            Ok(parts) => parts,
+            Err(error) => return unknown(error.to_string()),
         };
-        if sys::probe(&dir, parts.name).is_err() {
-            return false;
+        let dir = match self.walk(&parts, false) {
+            Ok(Some(dir)) => dir,
+            Ok(None) => return Seen::Absent,
+            Err(error) => return unknown(error.to_string()),
+        };
+        // Something else in the file's place: no process holds it there (a
+        // holder moves it aside when it claims, or renews).
+        if let Err(sys::OpenError::NotOurs(_)) = sys::probe(&dir, parts.name) {
+            return Seen::Absent;
         }
-        let Ok(file) = sys::open_file(&dir, parts.name, sys::Access::Read) else {
-            return false;
+        // Opened for writing, as a lock over NFS needs.
+        let file = match sys::open_file(&dir, parts.name, sys::Access::Rewrite) {
+            Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => file,
+            Ok(_) | Err(sys::OpenError::NotOurs(_)) => return Seen::Absent,
+            Err(sys::OpenError::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Seen::Absent;
+            }
+            Err(sys::OpenError::Io(error)) => return unknown(error.to_string()),
         };
-        if !file.metadata().is_ok_and(|m| m.is_file()) {
-            return false;
-        }
-        // Holding the lock alone for an instant: a holder starting now
-        // waits that instant (`claim_presence`).
-        match file.try_lock() {
-            Ok(()) => false,
-            Err(std::fs::TryLockError::WouldBlock) => true,
-            Err(std::fs::TryLockError::Error(error)) => {
-                tracing::warn!(file = %self.path_of(rel).display(), %error, "cannot tell whether a Tandem process holds it");
-                false
+        // One looker at a time: two looking at once would each take the
+        // other's exclusive lock for a holder's.
+        let look_name = format!("{}.look", parts.name);
+        let look_rel = format!("{rel}.look");
+        let look = match self.open_lockable(&dir, &look_name, &look_rel) {
+            Ok(look) => look,
+            Err(error) => return unknown(error.to_string()),
+        };
+        let started = Instant::now();
+        loop {
+            match look.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock)
+                    if started.elapsed() < Duration::from_secs(2) =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return unknown(format!("another program holds {look_rel} locked"));
+                }
+                Err(std::fs::TryLockError::Error(error)) => return unknown(error.to_string()),
             }
         }
+        // Alone, for an instant: nobody holds it. A holder starting now
+        // waits that instant (`claim_presence`).
+        let seen = match file.try_lock() {
+            Ok(()) => Seen::Absent,
+            // Holders share it, so a shared lock gets in; only a program
+            // that is not Tandem holds it alone.
+            Err(std::fs::TryLockError::WouldBlock) => match file.try_lock_shared() {
+                Ok(()) => Seen::Present,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    unknown("another program holds it locked".into())
+                }
+                Err(std::fs::TryLockError::Error(error)) => unknown(error.to_string()),
+            },
+            Err(std::fs::TryLockError::Error(error)) => unknown(error.to_string()),
+        };
+        // Let go of the file before the next looker may look.
+        drop(file);
+        drop(look);
+        seen
     }
 
     /// Removes `<name>.tmp-<pid>-<random>` files left by killed writers, in
@@ -859,6 +957,21 @@ mod sys {
             }
         }
 
+        /// Device and inode of what is named `name`, the name itself when
+        /// it is a link.
+        pub fn identity(dir: &Dir, name: &str) -> Option<(u64, u64)> {
+            let stat = rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+            // Narrower than u64 on some systems.
+            #[allow(clippy::unnecessary_cast)]
+            Some((stat.st_dev as u64, stat.st_ino as u64))
+        }
+
+        pub fn identity_of(file: &std::fs::File) -> Option<(u64, u64)> {
+            let stat = rustix::fs::fstat(file).ok()?;
+            #[allow(clippy::unnecessary_cast)]
+            Some((stat.st_dev as u64, stat.st_ino as u64))
+        }
+
         pub fn create_new(dir: &Dir, name: &str, mode: u32) -> std::io::Result<std::fs::File> {
             let fd = rustix::fs::openat(
                 dir,
@@ -990,6 +1103,14 @@ mod sys {
             }
         }
 
+        pub fn identity(_dir: &Dir, _name: &str) -> Option<(u64, u64)> {
+            None
+        }
+
+        pub fn identity_of(_file: &std::fs::File) -> Option<(u64, u64)> {
+            None
+        }
+
         pub fn create_new(dir: &Dir, name: &str, _mode: u32) -> std::io::Result<std::fs::File> {
             std::fs::OpenOptions::new()
                 .write(true)
@@ -1063,47 +1184,104 @@ mod tests {
     #[test]
     fn a_presence_is_seen_while_held_by_anyone_and_gone_when_dropped() {
         let (_dir, owned) = owned();
-        assert!(!owned.is_present("running/app"));
+        assert_eq!(owned.presence_at("app.running"), Seen::Absent);
         assert!(!owned.root().exists(), "looking creates nothing");
-        let first = owned.claim_presence("running/app", LOCK_WAIT).unwrap();
-        let second = owned.claim_presence("running/app", LOCK_WAIT).unwrap();
-        assert!(owned.is_present("running/app"));
-        assert!(!owned.is_present("running/tray"));
+        let first = owned.claim_presence("app.running", LOCK_WAIT).unwrap();
+        let second = owned.claim_presence("app.running", LOCK_WAIT).unwrap();
+        assert_eq!(owned.presence_at("app.running"), Seen::Present);
+        assert_eq!(owned.presence_at("tray.running"), Seen::Absent);
         drop(first);
-        assert!(owned.is_present("running/app"), "the second still runs");
+        assert_eq!(owned.presence_at("app.running"), Seen::Present);
         drop(second);
-        assert!(!owned.is_present("running/app"));
+        assert_eq!(owned.presence_at("app.running"), Seen::Absent);
         // Looking left it claimable at once.
-        let again = owned.claim_presence("running/app", Duration::ZERO).unwrap();
-        assert!(owned.is_present("running/app"));
+        let again = owned.claim_presence("app.running", Duration::ZERO).unwrap();
+        assert_eq!(owned.presence_at("app.running"), Seen::Present);
         drop(again);
+    }
+
+    #[test]
+    fn lookers_do_not_take_each_other_for_a_holder() {
+        let (_dir, owned) = owned();
+        drop(owned.claim_presence("app.running", LOCK_WAIT).unwrap());
+        let lookers: Vec<_> = (0..4)
+            .map(|_| {
+                let owned = owned.clone();
+                std::thread::spawn(move || {
+                    (0..200)
+                        .map(|_| owned.presence_at("app.running"))
+                        .filter(|seen| *seen != Seen::Absent)
+                        .count()
+                })
+            })
+            .collect();
+        let wrong: usize = lookers.into_iter().map(|l| l.join().unwrap()).sum();
+        assert_eq!(wrong, 0, "a looker was taken for a process running");
+    }
+
+    #[test]
+    fn a_presence_whose_file_went_is_made_again_by_renewing() {
+        let (_dir, owned) = owned();
+        let mut presence = owned.claim_presence("app.running", LOCK_WAIT).unwrap();
+        std::fs::remove_dir_all(owned.root()).unwrap();
+        assert_eq!(owned.presence_at("app.running"), Seen::Absent);
+        presence.renew().unwrap();
+        assert_eq!(owned.presence_at("app.running"), Seen::Present);
+        // Nothing changed: renewing is a look, and keeps the same file.
+        presence.renew().unwrap();
+        assert_eq!(owned.presence_at("app.running"), Seen::Present);
+        drop(presence);
+        assert_eq!(owned.presence_at("app.running"), Seen::Absent);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_held_by_another_program_or_unreadable_is_unknown_not_absent() {
+        let (_dir, owned) = owned();
+        drop(owned.claim_presence("app.running", LOCK_WAIT).unwrap());
+        let path = owned.path_of("app.running");
+        // A program that is not Tandem holds it alone.
+        let other = std::fs::File::open(&path).unwrap();
+        other.lock().unwrap();
+        assert!(matches!(
+            owned.presence_at("app.running"),
+            Seen::Unknown { .. }
+        ));
+        drop(other);
+        assert_eq!(owned.presence_at("app.running"), Seen::Absent);
     }
 
     #[cfg(unix)]
     #[test]
     fn a_presence_is_never_claimed_through_a_link_or_a_fifo() {
         let (dir, owned) = owned();
-        std::fs::create_dir_all(owned.path_of("running")).unwrap();
+        std::fs::create_dir_all(owned.root()).unwrap();
         let elsewhere = dir.path().join("elsewhere");
         std::fs::write(&elsewhere, "theirs").unwrap();
-        std::os::unix::fs::symlink(&elsewhere, owned.path_of("running/app")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, owned.path_of("app.running")).unwrap();
         rustix::fs::mknodat(
             rustix::fs::CWD,
-            owned.path_of("running/tray"),
+            owned.path_of("tray.running"),
             rustix::fs::FileType::Fifo,
             rustix::fs::Mode::from_raw_mode(0o600),
             0,
         )
         .unwrap();
         // Neither counts as a process running, and looking does not wait.
-        assert!(!owned.is_present("running/app"));
-        assert!(!owned.is_present("running/tray"));
-        let app = owned.claim_presence("running/app", LOCK_WAIT).unwrap();
-        let tray = owned.claim_presence("running/tray", LOCK_WAIT).unwrap();
-        assert!(owned.is_present("running/app") && owned.is_present("running/tray"));
+        assert_eq!(owned.presence_at("app.running"), Seen::Absent);
+        assert_eq!(owned.presence_at("tray.running"), Seen::Absent);
+        let app = owned.claim_presence("app.running", LOCK_WAIT).unwrap();
+        let tray = owned.claim_presence("tray.running", LOCK_WAIT).unwrap();
+        assert_eq!(owned.presence_at("app.running"), Seen::Present);
+        assert_eq!(owned.presence_at("tray.running"), Seen::Present);
         assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "theirs");
-        let names = owned.names_in("running").unwrap();
-        assert_eq!(names.len(), 4, "both were set aside: {names:?}");
+        let aside = owned
+            .names_in("")
+            .unwrap()
+            .into_iter()
+            .filter(|name| name.contains(".corrupt-"))
+            .count();
+        assert_eq!(aside, 2, "both were set aside");
         drop((app, tray));
     }
 

@@ -225,13 +225,6 @@ fn remove_empty_tandem_parents(dir: &std::path::Path) {
     }
 }
 
-/// Whether Tandem's app or tray runs for these folders: either would write
-/// its state and logs again after an uninstall.
-pub fn app_is_running(locations: &Locations) -> bool {
-    use crate::running::{Program, is_running};
-    is_running(locations, Program::App) || is_running(locations, Program::Tray)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

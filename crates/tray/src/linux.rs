@@ -82,10 +82,6 @@ pub fn main() -> ExitCode {
         version = env!("CARGO_PKG_VERSION"),
         "Tandem's tray starting"
     );
-    // Held until this process ends: the uninstaller waits for it.
-    let _running =
-        tandem_api::setup::announce_running(&locations, tandem_api::setup::Program::Tray)
-            .inspect_err(|error| tracing::warn!("cannot say that the tray runs: {error}"));
     run(&bus, &locations);
     tracing::info!("Tandem's tray quits");
     ExitCode::SUCCESS
@@ -105,6 +101,14 @@ fn ask_to_quit(bus: &Connection, method: &str) -> ExitCode {
 }
 
 fn run(bus: &Connection, locations: &Locations) {
+    // Held until this process ends, and renewed on every tick: the
+    // uninstaller waits for it.
+    let announce = || {
+        tandem_api::setup::announce_running(locations, tandem_api::setup::Program::Tray)
+            .inspect_err(|error| tracing::warn!("cannot say that the tray runs: {error}"))
+            .ok()
+    };
+    let mut running = announce();
     let (events, inbox) = mpsc::channel::<Event>();
     // `tandem-tray --quit`, and whoever else asks over the bus.
     {
@@ -161,6 +165,14 @@ fn run(bus: &Connection, locations: &Locations) {
     };
     let mut windows_too = true;
     loop {
+        match &mut running {
+            Some(presence) => {
+                if let Err(error) = presence.renew() {
+                    tracing::warn!("cannot say that the tray runs: {error}");
+                }
+            }
+            None => running = announce(),
+        }
         // The bus: `Quit`, and the end of the session.
         if let Err(error) = bus.process(Duration::ZERO) {
             tracing::info!("the session bus went away ({error})");

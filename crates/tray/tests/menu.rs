@@ -219,7 +219,10 @@ fn one_tray_per_session_and_quit_from_the_command_line() {
     host.item(Duration::from_secs(15)).unwrap();
     // The uninstaller sees it, by its folders.
     let locations = tandem_locations::Locations::under(machine.root.path());
-    assert!(tandem_api::setup::app_is_running(&locations));
+    assert_eq!(
+        tandem_api::setup::running(&locations),
+        tandem_api::setup::Running::Yes(tandem_api::setup::Program::Tray)
+    );
     let mut second = start_tray(&machine, &host, "en_GB.UTF-8", &app);
     let status = second.child.wait().unwrap();
     assert!(status.success(), "a second tray exits at once, quietly");
@@ -240,7 +243,10 @@ fn one_tray_per_session_and_quit_from_the_command_line() {
         assert!(Instant::now() < deadline, "the tray did not quit");
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(!tandem_api::setup::app_is_running(&locations));
+    assert_eq!(
+        tandem_api::setup::running(&locations),
+        tandem_api::setup::Running::No
+    );
 }
 
 /// Tandem waits in the tray almost all its life: this process must stay

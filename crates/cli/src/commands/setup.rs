@@ -18,9 +18,7 @@ struct Uninstalled {
 pub fn uninstall(out: &mut Output, yes: bool) -> Result<(), Error> {
     let locations = super::locations()?;
     // Before asking anything: a running app would write its files again.
-    if tandem_api::setup::app_is_running(&locations) {
-        return Err(Error::AppRunning);
-    }
+    tandem_api::setup::ensure_not_running(&locations)?;
     let plan = tandem_api::setup::uninstall_plan(&locations);
     if plan.is_empty() {
         let shown = Uninstalled {
