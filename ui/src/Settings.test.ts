@@ -58,12 +58,12 @@ describe("linking", () => {
         ...sampleStatus,
         linking_allowed: false,
         policy_reason: said("policy.reason.off", { name: "LinkingEnabled", location: "/etc/x.json" }),
-        links: [{ ...sampleLink, state: "work-account-unavailable", reason: said("link.reason.signed_out", { profile: "edge:Default" }) }],
+        links: [{ ...sampleLink, state: "work-account-unavailable", reason: said("link.reason.signed_out", { profile: said("profile.in_browser", { profile: "Work", browser: "Microsoft Edge" }) }) }],
       }),
     });
     expect(text(root, "#policy-banner")).toContain("LinkingEnabled is false");
     expect(root.querySelector<HTMLButtonElement>("button.unlink")!.disabled).toBe(false);
-    expect(text(root, "li.work")).toContain("signed out");
+    expect(text(root, "li.work")).toContain("the work profile “Work” in Microsoft Edge is signed out");
   });
 
   it("tells which browser's own policy keeps its profiles from linking", async () => {

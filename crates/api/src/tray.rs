@@ -268,7 +268,11 @@ pub fn notices(update: &Update, language: Language) -> Vec<(String, String)> {
             language.format(
                 "notice.unlinked_body",
                 &[
-                    ("work", &entry.work.to_string()),
+                    (
+                        "work",
+                        &tandem_linking::model::spoken_profile(&entry.work, None)
+                            .in_language(language),
+                    ),
                     ("reason", &entry.reason.in_language(language)),
                 ],
             ),
@@ -280,7 +284,11 @@ pub fn notices(update: &Update, language: Language) -> Vec<(String, String)> {
             language.format(
                 "notice.unavailable_body",
                 &[
-                    ("work", &entry.work.to_string()),
+                    (
+                        "work",
+                        &tandem_linking::model::spoken_profile(&entry.work, None)
+                            .in_language(language),
+                    ),
                     ("reason", &entry.reason.in_language(language)),
                 ],
             ),

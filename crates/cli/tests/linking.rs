@@ -114,7 +114,10 @@ fn policy_unlinks_refuses_and_fails_closed() {
     assert_eq!(status["linking_allowed"], true);
     assert_eq!(status["links"].as_array().unwrap().len(), 0);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("edge:Default was unlinked"), "{stderr}");
+    assert!(
+        stderr.contains("“Default” in Microsoft Edge was unlinked"),
+        "{stderr}"
+    );
     assert!(stderr.contains("LinkedAccountEnabled is false"), "{stderr}");
     let refused = machine.fails(&link);
     assert!(refused.contains("linking is off"), "{refused}");

@@ -33,7 +33,7 @@ use crate::engine::{self, Reconciled, WorkLink, World};
 use crate::machine::LinkEvent;
 use crate::model::{
     AccountKey, HistoryEntry, Link, LinkId, LinkState, PersonalAccount, PersonalProof, ProfileRef,
-    WorkAccount,
+    WorkAccount, spoken_profile,
 };
 use jiff::Timestamp;
 
@@ -419,7 +419,7 @@ impl LinkBook {
             });
             pages
                 .notices
-                .push(Said::new("link.notice.rebuilt").with("profile", work.to_string()));
+                .push(Said::new("link.notice.rebuilt").with("profile", spoken_profile(work, None)));
         }
         pages.work.lost = false;
         pages.dirty = true;
@@ -619,7 +619,7 @@ impl LinkBook {
                 if let Some(entry) = &removal.entry {
                     pages.notices.push(
                         Said::new("link.notice.unlinked")
-                            .with("profile", removal.link.work.to_string())
+                            .with("profile", spoken_profile(&removal.link.work, None))
                             .with("reason", entry.reason.clone()),
                     );
                 }

@@ -15,7 +15,9 @@ use tandem_policy::{Decision, PolicySet, Publisher, Said};
 use tandem_profiles::{AccountKind, BrowserId, Evidence, Snapshot};
 
 use crate::machine::{ForbiddenTransition, LinkEvent, transition};
-use crate::model::{AccountKey, HistoryEntry, LinkId, LinkState, ProfileRef, WorkAccount};
+use crate::model::{
+    AccountKey, HistoryEntry, LinkId, LinkState, ProfileRef, WorkAccount, spoken_profile,
+};
 use jiff::Timestamp;
 
 /// How long a link may wait in `linking` for its sign-in before it is
@@ -186,7 +188,7 @@ fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, Said)> {
             return Some((
                 LinkEvent::WorkAccountGone,
                 Said::new("link.reason.work_profile_deleted")
-                    .with("profile", link.work.to_string()),
+                    .with("profile", spoken_profile(&link.work, None)),
             ));
         }
         (None, [only]) => *only,
@@ -216,18 +218,21 @@ fn observe(link: &WorkLink, world: &World) -> Option<(LinkEvent, Said)> {
         AccountKind::Work | AccountKind::Personal | AccountKind::Google => {
             return Some((
                 LinkEvent::WorkAccountGone,
-                Said::new("link.reason.other_account").with("profile", link.work.to_string()),
+                Said::new("link.reason.other_account")
+                    .with("profile", spoken_profile(&link.work, Some(&profile.name))),
             ));
         }
         AccountKind::None => {
             return lost(
-                Said::new("link.reason.signed_out").with("profile", link.work.to_string()),
+                Said::new("link.reason.signed_out")
+                    .with("profile", spoken_profile(&link.work, Some(&profile.name))),
             );
         }
         // Tandem cannot tell who this is, so it does not act on it.
         AccountKind::Unknown => {
             return lost(
-                Said::new("link.reason.unknown_account").with("profile", link.work.to_string()),
+                Said::new("link.reason.unknown_account")
+                    .with("profile", spoken_profile(&link.work, Some(&profile.name))),
             );
         }
     }

@@ -175,3 +175,12 @@ mod tests {
         assert!(!ours.is_same_as(&theirs));
     }
 }
+
+/// A profile as people read it in a sentence: its name (the browser's, when
+/// known, else its folder) and its browser, as in “Work” in Microsoft Edge.
+/// The `edge:Default` form is for commands and rules.
+pub fn spoken_profile(profile: &ProfileRef, name: Option<&str>) -> tandem_policy::Said {
+    tandem_policy::Said::new("profile.in_browser")
+        .with("profile", name.unwrap_or(&profile.profile_dir))
+        .with("browser", profile.browser.spec().name)
+}
