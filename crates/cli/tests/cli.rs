@@ -499,4 +499,36 @@ fn policy_prints_its_schema_and_writes_the_templates_into_a_new_folder_only() {
         std::fs::read_to_string(folder.join("policy.md")).unwrap(),
         "edited"
     );
+    // Not into a folder where anyone may swap the private one for a link.
+    let open_to_all = home.path().join("shared");
+    std::fs::create_dir(&open_to_all).unwrap();
+    std::fs::set_permissions(&open_to_all, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let refused = tandem(
+        home.path(),
+        &[
+            "policy",
+            "--templates",
+            open_to_all.join("t").to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("choose a folder of your own"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert_eq!(std::fs::read_dir(&open_to_all).unwrap().count(), 0);
+    // /tmp's sticky bit keeps others from renaming what is not theirs.
+    std::fs::set_permissions(&open_to_all, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let sticky = tandem(
+        home.path(),
+        &[
+            "policy",
+            "--templates",
+            open_to_all.join("t").to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(sticky.status.success());
 }

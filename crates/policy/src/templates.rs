@@ -523,6 +523,24 @@ pub fn write_all(folder: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
     if std::fs::symlink_metadata(folder).is_ok() {
         return Err(std::io::ErrorKind::AlreadyExists.into());
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Anyone may rename entries of a folder everyone may write without
+        // the sticky bit (as /tmp has), and so swap the private folder for
+        // a link while the templates are written into it.
+        let mode = std::fs::metadata(parent)?.permissions().mode();
+        if mode & 0o002 != 0 && mode & 0o1000 == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "everyone may rename what is in {} (it is writable by all, without the \
+                     sticky bit); choose a folder of your own",
+                    parent.display()
+                ),
+            ));
+        }
+    }
     let mut builder = tempfile::Builder::new();
     builder.prefix(".tandem-templates-");
     #[cfg(unix)]
