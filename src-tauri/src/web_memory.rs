@@ -31,7 +31,7 @@ mod linux {
     /// - no DMA-BUF renderer, and a render device named up front: otherwise
     ///   this process opens an EGL display only to find the GPU's device
     ///   file for the web process (which still opens its own, and needs it).
-    fn without_gpu() -> Vec<(&'static str, String)> {
+    pub(super) fn without_gpu() -> Vec<(&'static str, String)> {
         let render_device = std::fs::read_dir("/dev/dri")
             .into_iter()
             .flatten()
@@ -71,8 +71,11 @@ mod linux {
             return;
         };
         use std::os::unix::process::CommandExt;
+        // Listed, so that the browsers Tandem starts get the person's own.
+        let added: Vec<&str> = missing.iter().map(|(name, _)| *name).collect();
         let error = std::process::Command::new(program)
             .args(std::env::args_os().skip(1))
+            .env(tandem_locations::ADDED_ENV, added.join(","))
             .envs(missing)
             .exec();
         // Only a failed exec returns: go on with the GPU, which costs memory only.
@@ -100,6 +103,19 @@ mod linux {
 
 #[cfg(target_os = "linux")]
 pub use linux::{before_first_webview, restart_without_gpu, tune};
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    #[test]
+    fn what_the_app_adds_is_taken_back_for_the_browsers_it_starts() {
+        for (name, _) in super::linux::without_gpu() {
+            assert!(
+                tandem_locations::ADDABLE_ENV.contains(&name),
+                "{name} would reach the browsers Tandem starts"
+            );
+        }
+    }
+}
 
 #[cfg(not(target_os = "linux"))]
 pub fn restart_without_gpu() {}

@@ -40,6 +40,11 @@ fn open_starts_the_browser_in_the_profile_the_rules_choose() {
     let (mut machine, edge, app) = machine();
     machine.set_env("XDG_ACTIVATION_TOKEN", "token-from-the-click");
     machine.set_env("DESKTOP_STARTUP_ID", "startup-1");
+    // Started by Tandem's app, which added GDK_GL to its own environment;
+    // the person set WEBKIT_DISABLE_COMPOSITING_MODE themselves.
+    machine.set_env("GDK_GL", "disable");
+    machine.set_env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    machine.set_env("TANDEM_ADDED_ENV", "GDK_GL,HOME");
     // No link yet: "personal" is the most recently used personal profile.
     machine.ok(&["open", "--", "https://outlook.live.com/mail/0/"]);
     let runs = edge.runs();
@@ -54,6 +59,14 @@ fn open_starts_the_browser_in_the_profile_the_rules_choose() {
     // The focus token reaches the browser, so its window comes forward.
     assert_eq!(runs[0].env["XDG_ACTIVATION_TOKEN"], "token-from-the-click");
     assert_eq!(runs[0].env["DESKTOP_STARTUP_ID"], "startup-1");
+    // The browser gets the person's environment, not what the app added.
+    assert!(!runs[0].env.contains_key("GDK_GL"), "{:?}", runs[0].env);
+    assert!(!runs[0].env.contains_key("TANDEM_ADDED_ENV"));
+    assert_eq!(runs[0].env["WEBKIT_DISABLE_COMPOSITING_MODE"], "1");
+    assert!(
+        runs[0].env.contains_key("HOME"),
+        "only what the app may add is taken back"
+    );
 
     // Linked: the work tenant's own hosts go to the linked work profile.
     machine.link_edge();

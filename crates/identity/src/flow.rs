@@ -528,7 +528,7 @@ pub fn open_in_browser(url: &str) -> Result<(), String> {
         let Some((program, args)) = words.split_first() else {
             continue;
         };
-        match std::process::Command::new(program)
+        match tandem_locations::as_the_person(&mut std::process::Command::new(program))
             .args(args)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())

@@ -241,7 +241,7 @@ pub fn launch(
 /// Starts a planned command and returns without waiting for it.
 pub fn spawn(plan: &LaunchPlan) -> Result<(), LaunchError> {
     tracing::info!(browser = %plan.browser, "opening profile");
-    let mut child = Command::new(&plan.program)
+    let mut child = tandem_locations::as_the_person(&mut Command::new(&plan.program))
         .args(&plan.args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -7,7 +7,15 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The variables each run records.
-pub const RECORDED_VARS: [&str; 2] = ["XDG_ACTIVATION_TOKEN", "DESKTOP_STARTUP_ID"];
+pub const RECORDED_VARS: [&str; 7] = [
+    "XDG_ACTIVATION_TOKEN",
+    "DESKTOP_STARTUP_ID",
+    "HOME",
+    "GDK_GL",
+    "WEBKIT_DISABLE_COMPOSITING_MODE",
+    "WEBKIT_WEB_RENDER_DEVICE_FILE",
+    "TANDEM_ADDED_ENV",
+];
 
 #[derive(Debug, Clone)]
 pub struct StandIn {

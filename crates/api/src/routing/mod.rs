@@ -284,6 +284,7 @@ fn run(planned: &Command, start: Start, name: &str) -> Result<(), Error> {
         detail: error.to_string(),
     };
     let mut command = std::process::Command::new(program);
+    tandem_locations::as_the_person(&mut command);
     command.args(args);
     command.envs(planned.env.iter().map(|(name, value)| (name, value)));
     #[cfg(unix)]
@@ -832,7 +833,7 @@ fn open_settings(page: &str) -> Result<HandlerOn, Error> {
         Platform::MacOs => vec!["open", page],
         _ => vec!["explorer.exe", page],
     };
-    std::process::Command::new(opener[0])
+    tandem_locations::as_the_person(&mut std::process::Command::new(opener[0]))
         .args(&opener[1..])
         .spawn()
         .map_err(|error| Error::LaunchFailed {
