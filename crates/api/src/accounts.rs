@@ -61,6 +61,9 @@ pub fn sign_in(
     };
     progress(Progress::Finishing);
     Vault::new(locations).store(&signed_in.account, &signed_in.tokens)?;
+    // Signed in to on purpose now: an interrupted wizard's record of the
+    // same account must not take it back later.
+    crate::onboarding::keep_signed_in(locations, &signed_in.account.key());
     if let Some(received) = signed_in.redirect_received {
         tracing::debug!(elapsed = ?received.elapsed(), "from the redirect to the tokens in the keyring");
     }

@@ -100,6 +100,21 @@ fn write_down(locations: &Locations, key: Option<&AccountKey>) -> Result<(), Err
     Ok(())
 }
 
+/// Forgets a killed wizard's record of `key`: the person signed in to that
+/// account again (`tandem signin`), so it is theirs to keep. A wizard then
+/// writes its own record anew.
+pub(crate) fn keep_signed_in(locations: &Locations, key: &AccountKey) {
+    let (_, file) = unfinished(locations);
+    if let Ok(Some(UnfinishedSignIn {
+        key: Some(recorded),
+    })) = file.peek()
+        && recorded == *key
+        && let Err(error) = write_down(locations, None)
+    {
+        tracing::warn!("cannot forget a wizard's record of an account signed in to since: {error}");
+    }
+}
+
 /// Takes back the sign-in of a wizard that ended without Cancel or Finish
 /// (a kill): its keyring entry goes, unless a link uses the account by now.
 /// Call it before any wizard starts. Whether an entry was removed.

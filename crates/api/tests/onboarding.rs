@@ -55,6 +55,19 @@ fn child() {
         return;
     };
     let locations = Locations::under(Path::new(&root));
+    if std::env::var(CASE).unwrap() == "signin" {
+        // As `tandem signin --personal` does.
+        tandem_api::accounts::sign_in(
+            &locations,
+            tandem_identity::MicrosoftAccountKind::Personal,
+            tandem_api::accounts::Method::Browser,
+            Duration::from_secs(60),
+            &Cancel::new(),
+            &|_| {},
+        )
+        .unwrap();
+        return;
+    }
     let mut wizard = Onboarding::new();
     let signed_in = wizard
         .sign_in(&locations, Duration::from_secs(60), &Cancel::new(), &|_| {})
@@ -229,4 +242,16 @@ fn a_wizard_killed_after_its_sign_in_has_it_taken_back_at_the_next_start() {
     assert!(tandem_api::accounts::list(&locations).unwrap().is_empty());
     nothing_set_up(&machine);
     assert!(!tandem_api::onboarding::take_back_interrupted_sign_in(&locations).unwrap());
+
+    // Killed again, but then the person signs in to that account on purpose
+    // (`tandem signin`) before the app starts: it is theirs to keep.
+    let killed = child_output(&machine, "killed");
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&killed.status),
+        Some(9)
+    );
+    run_child(&machine, "signin");
+    assert!(!tandem_api::onboarding::take_back_interrupted_sign_in(&locations).unwrap());
+    assert!(keyring_has(PERSONAL, &key));
+    tandem_api::accounts::sign_out(&locations, &key).unwrap();
 }
