@@ -264,11 +264,7 @@ pub fn run() -> ExitCode {
     #[cfg(target_os = "linux")]
     if let Err(error) = gtk::init() {
         tracing::error!("no display: {error}");
-        eprintln!(
-            "tandem-app: Tandem's windows need a graphical session, and none answered (DISPLAY \
-             and WAYLAND_DISPLAY are unset, or their display refused). Start Tandem from your \
-             desktop; the `tandem` command works without one."
-        );
+        eprintln!("tandem-app: {}", no_display());
         return ExitCode::FAILURE;
     }
 
@@ -416,4 +412,27 @@ fn init_logging(locations: Option<&Locations>) -> Option<LogGuard> {
 /// Lets tests reach the app's managed state the way commands do.
 pub fn state<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::State<'_, AppState> {
     app.state::<AppState>()
+}
+
+/// Why the windows cannot open, naming the display that refused.
+#[cfg(target_os = "linux")]
+fn no_display() -> String {
+    let named = ["WAYLAND_DISPLAY", "DISPLAY"]
+        .into_iter()
+        .filter_map(|name| std::env::var_os(name).map(|value| format!("{name}={value:?}")))
+        .collect::<Vec<_>>();
+    let what = if named.is_empty() {
+        "no display is set (DISPLAY and WAYLAND_DISPLAY are empty)".to_owned()
+    } else {
+        format!("the display refused the connection ({})", named.join(", "))
+    };
+    let quit = if std::env::args().any(|arg| arg == "--quit") {
+        " To quit a Tandem running on your desktop from here, run `tandem-tray --quit`."
+    } else {
+        ""
+    };
+    format!(
+        "Tandem's windows need a graphical session, and {what}. Start Tandem from your desktop; \
+         the `tandem` command works without one.{quit}"
+    )
 }

@@ -25,6 +25,10 @@ fn without_a_display_the_app_says_so_and_exits() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{display:?}: {stderr}");
         assert!(stderr.contains("need a graphical session"), "{stderr}");
+        match display {
+            None => assert!(stderr.contains("no display is set"), "{stderr}"),
+            Some(display) => assert!(stderr.contains(display), "{stderr}"),
+        }
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }

@@ -129,9 +129,13 @@ pub enum Error {
     )]
     AppRunning,
     #[error(
+        "Tandem's tray is running and would write its files again: choose Quit in its menu first"
+    )]
+    TrayRunning,
+    #[error(
         "cannot tell whether Tandem's app or tray is running ({path}: {detail}), so nothing was \
-         removed; quit Tandem from its tray menu and try again, or end the program that holds \
-         that file"
+         removed; quit Tandem from its tray menu and try again, or, if Tandem is not running, \
+         remove that file"
     )]
     RunningUnknown { path: String, detail: String },
     #[error(
@@ -169,7 +173,8 @@ pub enum Error {
     )]
     CommandMissing { path: String },
     #[error(
-        "cannot write Tandem's output ({detail}); free some space, or send the output elsewhere"
+        "Tandem did what was asked, but cannot write its output ({detail}); free some space, or \
+         send the output elsewhere"
     )]
     OutputFailed { detail: String },
     #[error("something went wrong inside Tandem ({detail}); the log folder has the details")]

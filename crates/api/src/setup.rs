@@ -40,7 +40,8 @@ pub fn running(locations: &Locations) -> Running {
 pub fn ensure_not_running(locations: &Locations) -> Result<(), Error> {
     match running(locations) {
         Running::No => Ok(()),
-        Running::Yes(_) => Err(Error::AppRunning),
+        Running::Yes(Program::App) => Err(Error::AppRunning),
+        Running::Yes(Program::Tray) => Err(Error::TrayRunning),
         Running::Unknown { path, why } => Err(Error::RunningUnknown {
             path: path.display().to_string(),
             detail: why,

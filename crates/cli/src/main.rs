@@ -293,10 +293,10 @@ fn command_line_not_understood(error: &clap::Error) -> ExitCode {
         error.kind(),
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     ) {
-        print!("{text}");
+        output::to_stdout(&text);
         ExitCode::SUCCESS
     } else {
-        eprint!("{text}");
+        output::to_stderr(&text);
         ExitCode::from(2)
     }
 }

@@ -94,7 +94,7 @@ impl Output {
 
     /// Something the person should know, on stderr, once.
     pub fn notice(&self, text: &str) {
-        eprintln!("tandem: {}", Escaped(text));
+        to_stderr(&format!("tandem: {}\n", Escaped(text)));
     }
 
     /// The exit status, with the error printed the way the output asks.
@@ -111,13 +111,16 @@ impl Output {
                 .and_then(|()| writeln!(self.stdout))
                 .and_then(|()| self.stdout.flush());
             if printed.is_err() {
-                eprintln!("tandem: {}", Escaped(&error.to_string()));
+                to_stderr(&format!("tandem: {}\n", Escaped(&error.to_string())));
             }
         } else {
             // People read it in their language; `--json` keeps the English
             // message beside the code for scripts.
             let language = tandem_api::settings::current_language();
-            eprintln!("tandem: {}", Escaped(&error.localized(language)));
+            to_stderr(&format!(
+                "tandem: {}\n",
+                Escaped(&error.localized(language))
+            ));
         }
         ExitCode::FAILURE
     }
@@ -130,7 +133,7 @@ pub fn confirm(question: &str) -> Result<bool, Error> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::NeedsConfirmation);
     }
-    eprint!("{} [y/N] ", Escaped(question));
+    to_stderr(&format!("{} [y/N] ", Escaped(question)));
     let mut answer = String::new();
     std::io::stdin()
         .lock()
@@ -142,4 +145,24 @@ pub fn confirm(question: &str) -> Result<bool, Error> {
 /// A UTC time for people: `2026-11-25 14:03 UTC`.
 pub fn human_time(time: jiff::Timestamp) -> String {
     time.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// Writes to stderr, and goes on when it cannot be written (full, closed):
+/// `eprint!` would panic, and the exit status already says what happened.
+pub fn to_stderr(text: &str) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_all(text.as_bytes())
+        .and_then(|()| stderr.flush());
+}
+
+/// Writes to stdout for clap's help and version, and goes on when it
+/// cannot be written.
+pub fn to_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }

@@ -884,8 +884,33 @@ fn a_full_disk_under_the_output_is_told_as_such_not_as_a_bug() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
-        assert!(stderr.contains("cannot write Tandem's output"), "{stderr}");
+        assert!(
+            stderr.contains("did what was asked, but cannot write its output"),
+            "{stderr}"
+        );
         assert!(!stderr.contains("inside Tandem"), "{stderr}");
+    }
+}
+
+#[test]
+fn help_errors_and_version_never_panic_when_their_stream_is_full() {
+    for (args, stdout_full, stderr_full, status) in [
+        (&["--help"][..], true, false, 0),
+        (&["--version"], true, false, 0),
+        (&["nonsense"], false, true, 2),
+        (&["paths"], true, true, 1),
+    ] {
+        let full = || std::fs::File::create("/dev/full").unwrap();
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"));
+        command.args(args).env_clear().env("HOME", "/nonexistent");
+        if stdout_full {
+            command.stdout(full());
+        }
+        if stderr_full {
+            command.stderr(full());
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(status), "{args:?}");
     }
 }
 

@@ -372,7 +372,7 @@ fn uninstall_leaves_the_home_as_it_was() {
         tandem_footprint::running::announce(&locations, tandem_footprint::running::Program::Tray)
             .unwrap();
     let refused = machine.fails(&["uninstall", "--yes"]);
-    assert!(refused.contains("app is running"), "{refused}");
+    assert!(refused.contains("tray is running"), "{refused}");
     drop(tray);
     let app =
         tandem_footprint::running::announce(&locations, tandem_footprint::running::Program::App)

@@ -128,6 +128,16 @@ impl Presence {
         if self.still_named() {
             return Ok(());
         }
+        // Its folder's parent went too (the home removed, a drive
+        // unmounted): making that again is not this process's to do.
+        if self
+            .dir
+            .root
+            .parent()
+            .is_some_and(|parent| !parent.is_dir())
+        {
+            return Err(self.dir.io("open", "")(std::io::ErrorKind::NotFound.into()));
+        }
         tracing::info!(file = %self.dir.path_of(&self.rel).display(), "the file that says this process runs went; made again");
         *self = self.dir.claim_presence(&self.rel, Duration::from_secs(1))?;
         Ok(())
@@ -387,28 +397,40 @@ impl OwnedDir {
         name: &str,
         rel: &str,
     ) -> Result<std::fs::File, OwnedError> {
-        loop {
+        // A few rounds: what keeps coming back (a policy refusing every new
+        // file) is an error, not a reason to fill the folder.
+        for _ in 0..3 {
             // Look before opening: opening a device can have effects.
             let opened = match sys::probe(dir, name) {
                 Err(sys::OpenError::NotOurs(kind)) => Err(sys::OpenError::NotOurs(kind)),
                 _ => sys::open_file(dir, name, sys::Access::Lock),
             };
-            match opened {
+            let why = match opened {
                 Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => return Ok(file),
-                // Two processes may race here; whichever rename loses finds
-                // the new file next time round.
-                Ok(_) | Err(sys::OpenError::NotOurs(_)) => {
-                    let aside = format!("{name}.corrupt-{}-{}", unix_now(), fastrand::u32(..));
-                    tracing::warn!(file = %self.path_of(rel).display(), "not a file, where Tandem keeps a lock; set aside as {aside}");
-                    match sys::rename(dir, name, &aside) {
-                        Ok(()) => {}
-                        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(error) => return Err(self.io("set aside", rel)(error)),
-                    }
+                Ok(_) => "not a file",
+                Err(sys::OpenError::NotOurs(_)) => "not a file",
+                // Left by a run as root, say: the folder is this user's, so
+                // they may move it aside.
+                Err(sys::OpenError::Io(error))
+                    if error.kind() == std::io::ErrorKind::PermissionDenied =>
+                {
+                    "a file this user may not open"
                 }
                 Err(sys::OpenError::Io(error)) => return Err(self.io("open", rel)(error)),
+            };
+            // Two processes may race here; whichever rename loses finds the
+            // new file next time round.
+            let aside = format!("{name}.corrupt-{}-{}", unix_now(), fastrand::u32(..));
+            tracing::warn!(file = %self.path_of(rel).display(), "{why}, where Tandem keeps a lock; set aside as {aside}");
+            match sys::rename(dir, name, &aside) {
+                Ok(()) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(self.io("set aside", rel)(error)),
             }
         }
+        Err(self.io("open", rel)(std::io::Error::other(
+            "it was set aside three times and came back unusable each time",
+        )))
     }
 
     /// Says that this process runs, for as long as the returned [`Presence`]

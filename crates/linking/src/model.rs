@@ -155,6 +155,15 @@ pub struct HistoryEntry {
     pub reason: Said,
 }
 
+/// A profile as people read it in a sentence: its name (the browser's, when
+/// known, else its folder) and its browser, as in “Work” in Microsoft Edge.
+/// The `edge:Default` form is for commands and rules.
+pub fn spoken_profile(profile: &ProfileRef, name: Option<&str>) -> tandem_policy::Said {
+    tandem_policy::Said::new("profile.in_browser")
+        .with("profile", name.unwrap_or(&profile.profile_dir))
+        .with("browser", profile.browser.spec().name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,13 +183,4 @@ mod tests {
         theirs.tenant_id = Some("t2".into());
         assert!(!ours.is_same_as(&theirs));
     }
-}
-
-/// A profile as people read it in a sentence: its name (the browser's, when
-/// known, else its folder) and its browser, as in “Work” in Microsoft Edge.
-/// The `edge:Default` form is for commands and rules.
-pub fn spoken_profile(profile: &ProfileRef, name: Option<&str>) -> tandem_policy::Said {
-    tandem_policy::Said::new("profile.in_browser")
-        .with("profile", name.unwrap_or(&profile.profile_dir))
-        .with("browser", profile.browser.spec().name)
 }

@@ -435,6 +435,35 @@ fn native_log_dir(home: &Path, project: &directories::ProjectDirs) -> PathBuf {
     }
 }
 
+/// What Tandem's app adds to its own environment before WebKit starts (to
+/// keep it off the GPU) is listed in this variable, so that the programs it
+/// starts for the person (browsers, the sign-in page's opener) get the
+/// environment the person had.
+pub const ADDED_ENV: &str = "TANDEM_ADDED_ENV";
+
+/// The variables the app may add; nothing else listed in [`ADDED_ENV`] is
+/// ever removed.
+pub const ADDABLE_ENV: [&str; 4] = [
+    "WEBKIT_DISABLE_COMPOSITING_MODE",
+    "GDK_GL",
+    "WEBKIT_DISABLE_DMABUF_RENDERER",
+    "WEBKIT_WEB_RENDER_DEVICE_FILE",
+];
+
+/// Gives `command` the person's own environment: without what Tandem's app
+/// added to its own (see [`ADDED_ENV`]).
+pub fn as_the_person(command: &mut std::process::Command) -> &mut std::process::Command {
+    if let Some(added) = std::env::var_os(ADDED_ENV) {
+        for name in added.to_string_lossy().split(',') {
+            if ADDABLE_ENV.contains(&name) {
+                command.env_remove(name);
+            }
+        }
+        command.env_remove(ADDED_ENV);
+    }
+    command
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,33 +572,4 @@ mod tests {
         assert_eq!(json["log_dir"], "/m/home/user/.local/state/tandem/logs");
         assert_eq!(json["system_root"], "/m");
     }
-}
-
-/// What Tandem's app adds to its own environment before WebKit starts (to
-/// keep it off the GPU) is listed in this variable, so that the programs it
-/// starts for the person (browsers, the sign-in page's opener) get the
-/// environment the person had.
-pub const ADDED_ENV: &str = "TANDEM_ADDED_ENV";
-
-/// The variables the app may add; nothing else listed in [`ADDED_ENV`] is
-/// ever removed.
-pub const ADDABLE_ENV: [&str; 4] = [
-    "WEBKIT_DISABLE_COMPOSITING_MODE",
-    "GDK_GL",
-    "WEBKIT_DISABLE_DMABUF_RENDERER",
-    "WEBKIT_WEB_RENDER_DEVICE_FILE",
-];
-
-/// Gives `command` the person's own environment: without what Tandem's app
-/// added to its own (see [`ADDED_ENV`]).
-pub fn as_the_person(command: &mut std::process::Command) -> &mut std::process::Command {
-    if let Some(added) = std::env::var_os(ADDED_ENV) {
-        for name in added.to_string_lossy().split(',') {
-            if ADDABLE_ENV.contains(&name) {
-                command.env_remove(name);
-            }
-        }
-        command.env_remove(ADDED_ENV);
-    }
-    command
 }

@@ -36,6 +36,13 @@ enum Event {
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let locations = Locations::from_env();
+    let asks_another = args.iter().any(|arg| arg == "--quit" || arg == "--stop");
+    // Before anything is written (the log, the data folder): an uninstall
+    // that looks now sees this tray.
+    let running = match &locations {
+        Ok(locations) if !asks_another => Presence::claim(locations),
+        _ => Presence::default(),
+    };
     let _log = tandem_logging::init(&tandem_logging::LogOptions {
         default_filter: "info".into(),
         file: locations
@@ -49,6 +56,7 @@ pub fn main() -> ExitCode {
     let bus = match Connection::new_session() {
         Ok(bus) => bus,
         Err(error) => {
+            tracing::error!("no session bus ({error}); Tandem needs one for its tray");
             eprintln!("tandem-tray: no session bus ({error}); Tandem needs one for its tray");
             return ExitCode::FAILURE;
         }
@@ -82,7 +90,7 @@ pub fn main() -> ExitCode {
         version = env!("CARGO_PKG_VERSION"),
         "Tandem's tray starting"
     );
-    run(&bus, &locations);
+    run(&bus, &locations, running);
     tracing::info!("Tandem's tray quits");
     ExitCode::SUCCESS
 }
@@ -100,15 +108,7 @@ fn ask_to_quit(bus: &Connection, method: &str) -> ExitCode {
     }
 }
 
-fn run(bus: &Connection, locations: &Locations) {
-    // Held until this process ends, and renewed on every tick: the
-    // uninstaller waits for it.
-    let announce = || {
-        tandem_api::setup::announce_running(locations, tandem_api::setup::Program::Tray)
-            .inspect_err(|error| tracing::warn!("cannot say that the tray runs: {error}"))
-            .ok()
-    };
-    let mut running = announce();
+fn run(bus: &Connection, locations: &Locations, mut running: Presence) {
     let (events, inbox) = mpsc::channel::<Event>();
     // `tandem-tray --quit`, and whoever else asks over the bus.
     {
@@ -165,14 +165,7 @@ fn run(bus: &Connection, locations: &Locations) {
     };
     let mut windows_too = true;
     loop {
-        match &mut running {
-            Some(presence) => {
-                if let Err(error) = presence.renew() {
-                    tracing::warn!("cannot say that the tray runs: {error}");
-                }
-            }
-            None => running = announce(),
-        }
+        running.keep(locations);
         // The bus: `Quit`, and the end of the session.
         if let Err(error) = bus.process(Duration::ZERO) {
             tracing::info!("the session bus went away ({error})");
@@ -419,5 +412,63 @@ mod tests {
     #[test]
     fn underscores_are_shown_as_underscores() {
         assert_eq!(label("my_profile"), "my__profile");
+    }
+}
+
+/// The tray's presence, which the uninstaller looks for: claimed at start,
+/// renewed on every tick, and retried (quietly) while it cannot be made.
+#[derive(Default)]
+struct Presence {
+    held: Option<tandem_api::setup::Presence>,
+    /// The last failure was told; when the next try is due.
+    failing_since: Option<std::time::Instant>,
+}
+
+impl Presence {
+    /// How often a presence that cannot be made is tried again.
+    const RETRY: Duration = Duration::from_secs(30);
+
+    fn claim(locations: &Locations) -> Self {
+        let mut presence = Self::default();
+        presence.try_claim(locations);
+        presence
+    }
+
+    fn try_claim(&mut self, locations: &Locations) {
+        match tandem_api::setup::announce_running(locations, tandem_api::setup::Program::Tray) {
+            Ok(held) => {
+                self.held = Some(held);
+                self.failing_since = None;
+            }
+            Err(error) => self.failed(&error),
+        }
+    }
+
+    fn failed(&mut self, error: &dyn std::fmt::Display) {
+        // Told once, not on every tick: the log would grow by megabytes.
+        if self.failing_since.is_none() {
+            tracing::warn!(
+                "cannot say that the tray runs ({error}); `tandem uninstall` cannot see it, \
+                 trying again every {} s",
+                Self::RETRY.as_secs()
+            );
+        }
+        self.failing_since = Some(std::time::Instant::now());
+    }
+
+    /// Renews the presence, or tries to make it when that is due.
+    fn keep(&mut self, locations: &Locations) {
+        if let Some(since) = self.failing_since
+            && since.elapsed() < Self::RETRY
+        {
+            return;
+        }
+        match &mut self.held {
+            Some(held) => match held.renew() {
+                Ok(()) => self.failing_since = None,
+                Err(error) => self.failed(&error),
+            },
+            None => self.try_claim(locations),
+        }
     }
 }
