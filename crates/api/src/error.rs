@@ -152,7 +152,7 @@ pub enum Error {
     #[error("this link was not opened: {reason}")]
     UrlRefused { reason: Said },
     #[error("this rule cannot be used: {detail}")]
-    RuleInvalid { detail: String },
+    RuleInvalid { detail: Said },
     #[error("there is no rule {id} of yours; `tandem rules list` shows the ids")]
     RuleNotFound { id: String },
     #[error(

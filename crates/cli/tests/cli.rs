@@ -408,6 +408,28 @@ fn errors_speak_the_apps_language_else_the_locale() {
 }
 
 #[test]
+fn a_rule_that_cannot_be_used_is_explained_in_the_persons_language() {
+    let mut machine = support::Machine::new();
+    machine.set_lang("nl_NL.UTF-8");
+    let said = machine.fails(&["rules", "add", "exa*mple.com", "work"]);
+    assert_eq!(
+        said.trim(),
+        "tandem: Deze regel kan niet worden gebruikt: patroon: \"*\" mag alleen een host \
+         beginnen, zoals in *.example.com"
+    );
+    let said = machine.fails(&["rules", "add", "example.com", "edge:../x"]);
+    assert!(said.contains("is geen profielmap van Microsoft Edge"), "{said}");
+    // A rule of the person's own file that cannot be used says why, in Dutch.
+    let rules = machine.locations().config_dir().join("rules.toml");
+    std::fs::create_dir_all(rules.parent().unwrap()).unwrap();
+    std::fs::write(&rules, "version = 1\n[[rule]]\npattern = 42\ntarget = \"work\"\n").unwrap();
+    let listed = machine.json(&["rules", "list", "--json"]);
+    let note = &listed["rules"][0]["note"];
+    assert_eq!(note["key"], "rules.flag.invalid", "{listed}");
+    assert_eq!(note["params"]["reason"]["key"], "rule.invalid.not_text");
+}
+
+#[test]
 fn completions_and_the_manual_come_from_the_command_line_definition() {
     let home = tempfile::tempdir().unwrap();
     for (shell, mark) in [

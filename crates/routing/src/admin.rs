@@ -13,7 +13,7 @@
 //! do not decide (see `Router::decide`).
 
 use serde_json::Value;
-use tandem_policy::{EDGE_SITE_LIST, Level, PolicySet, Publisher, TANDEM_ROUTING_RULES};
+use tandem_policy::{EDGE_SITE_LIST, Level, PolicySet, Publisher, Said, TANDEM_ROUTING_RULES};
 
 use crate::pattern::Pattern;
 use crate::rules::{Invalid, Layer, Origin, Rule};
@@ -45,20 +45,22 @@ fn text_fields(
     item: &Value,
     first: &str,
     second: &str,
-) -> Result<(String, String), (String, String, String)> {
+) -> Result<(String, String), (String, String, Said)> {
     let text = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_owned);
     match (text(first), text(second)) {
         (Some(a), Some(b)) => Ok((a, b)),
         (a, b) => Err((
             a.unwrap_or_default(),
             b.unwrap_or_default(),
-            format!("each entry must be an object with \"{first}\" and \"{second}\" as text"),
+            Said::new("rule.invalid.fields")
+                .with("first", first)
+                .with("second", second),
         )),
     }
 }
 
 /// Edge names a site by host; a pasted link or a `*.` prefix is accepted.
-fn site_pattern(site: &str) -> Result<Pattern, String> {
+fn site_pattern(site: &str) -> Result<Pattern, Said> {
     let site = site.trim();
     let host = url::Url::parse(site)
         .ok()
@@ -67,8 +69,8 @@ fn site_pattern(site: &str) -> Result<Pattern, String> {
         .unwrap_or_else(|| site.to_owned());
     match Pattern::parse(&host) {
         Ok(pattern @ Pattern::Host { path: None, .. }) => Ok(pattern),
-        Ok(_) => Err("a site is a host name, without a path".into()),
-        Err(error) => Err(error.to_string()),
+        Ok(_) => Err(Said::new("rule.invalid.site_path")),
+        Err(error) => Err(error.said()),
     }
 }
 
@@ -96,8 +98,10 @@ impl AdminRules {
                 prefix,
                 |item| text_fields(item, "pattern", "target"),
                 |pattern, target| {
-                    let pattern = Pattern::parse(pattern).map_err(|e| format!("pattern: {e}"))?;
-                    let target = Target::parse(target).map_err(|e| format!("target: {e}"))?;
+                    let pattern = Pattern::parse(pattern)
+                        .map_err(|e| Said::new("rule.invalid.pattern").with("problem", e.said()))?;
+                    let target = Target::parse(target)
+                        .map_err(|e| Said::new("rule.invalid.target").with("problem", e.said()))?;
                     Ok((pattern, target))
                 },
             );
@@ -110,9 +114,10 @@ impl AdminRules {
                 &format!("edge-{prefix}"),
                 |item| text_fields(item, "site", "profile"),
                 |site, profile| {
-                    let pattern = site_pattern(site).map_err(|e| format!("site: {e}"))?;
-                    let target =
-                        Target::parse_edge(profile).map_err(|e| format!("profile: {e}"))?;
+                    let pattern = site_pattern(site)
+                        .map_err(|e| Said::new("rule.invalid.site").with("problem", e))?;
+                    let target = Target::parse_edge(profile)
+                        .map_err(|e| Said::new("rule.invalid.profile").with("problem", e.said()))?;
                     Ok((pattern, target))
                 },
             );
@@ -127,8 +132,8 @@ impl AdminRules {
         policy: &'static str,
         layer: Layer,
         prefix: &str,
-        fields: impl Fn(&Value) -> Result<(String, String), (String, String, String)>,
-        read: impl Fn(&str, &str) -> Result<(Pattern, Target), String>,
+        fields: impl Fn(&Value) -> Result<(String, String), (String, String, Said)>,
+        read: impl Fn(&str, &str) -> Result<(Pattern, Target), Said>,
     ) {
         let origin = Origin::Policy {
             policy,

@@ -44,6 +44,8 @@ pub enum PatternError {
     TooLong,
     #[error("{0:?} is not a host Tandem can match: {1}")]
     BadHost(String, String),
+    #[error("{0:?} is not a host Tandem can match: a host has no empty parts between its dots")]
+    EmptyLabel(String),
     #[error(
         "{0:?} names a user or password; write only the host, as in example.com or *.example.com"
     )]
@@ -56,6 +58,34 @@ pub enum PatternError {
     Wildcard,
     #[error("the regular expression does not compile: {0}")]
     BadRegex(String),
+}
+
+impl PatternError {
+    /// The problem, to be worded in the person's language.
+    pub fn said(&self) -> crate::Said {
+        use crate::Said;
+        match self {
+            PatternError::Empty => Said::new("rule.pattern.empty"),
+            PatternError::TooLong => {
+                Said::new("rule.pattern.too_long").with("max", MAX_PATTERN_BYTES.to_string())
+            }
+            PatternError::BadHost(host, detail) => Said::new("rule.pattern.bad_host")
+                .with("host", host.as_str())
+                .with("detail", Said::verbatim(detail.as_str())),
+            PatternError::EmptyLabel(host) => {
+                Said::new("rule.pattern.empty_label").with("host", host.as_str())
+            }
+            PatternError::UserInfo(host) => {
+                Said::new("rule.pattern.user_info").with("host", host.as_str())
+            }
+            PatternError::QueryInPath => Said::new("rule.pattern.query"),
+            PatternError::Scheme => Said::new("rule.pattern.scheme"),
+            PatternError::Wildcard => Said::new("rule.pattern.wildcard"),
+            PatternError::BadRegex(detail) => {
+                Said::new("rule.pattern.bad_regex").with("detail", Said::verbatim(detail.as_str()))
+            }
+        }
+    }
 }
 
 impl Pattern {
@@ -107,10 +137,7 @@ impl Pattern {
             .map_err(|error| PatternError::BadHost(authority.to_owned(), error.to_string()))?;
         let host = host_of(&parsed);
         if host.is_empty() || host.split('.').any(str::is_empty) {
-            return Err(PatternError::BadHost(
-                authority.to_owned(),
-                "a host has no empty parts between its dots".into(),
-            ));
+            return Err(PatternError::EmptyLabel(authority.to_owned()));
         }
         // Written as `:443`, a port is the https default, which a link names
         // by leaving it out.

@@ -79,11 +79,8 @@ impl RuleSet {
                         pattern: rule.pattern.to_string(),
                         target: rule.target.to_string(),
                         origin: rule.origin,
-                        reason: format!(
-                            "Tandem applies at most {MAX_REGEX_RULES} regular expressions, \
-                             which every link may have to try; write host rules, which cost \
-                             nothing"
-                        ),
+                        reason: crate::Said::new("rule.invalid.too_many_regex")
+                            .with("max", MAX_REGEX_RULES.to_string()),
                     });
                     continue;
                 }

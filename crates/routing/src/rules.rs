@@ -70,7 +70,7 @@ pub struct Invalid {
     pub pattern: String,
     pub target: String,
     pub origin: Origin,
-    pub reason: String,
+    pub reason: crate::Said,
 }
 
 /// Which rule decided, as `tandem route` shows it.

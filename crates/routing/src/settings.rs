@@ -15,6 +15,7 @@ use tandem_files::{DirLock, OwnedDir, OwnedError};
 use tandem_profiles::ProfileRef;
 use toml_edit::{DocumentMut, Item, Table, value};
 
+use crate::Said;
 use crate::pattern::Pattern;
 use crate::rules::{Invalid, Layer, Origin, Rule};
 use crate::target::Target;
@@ -247,7 +248,7 @@ pub fn parse(text: &str) -> UserSettings {
         };
         let pattern_text = field("pattern").unwrap_or_default();
         let target_text = field("target").unwrap_or_default();
-        let invalid = |reason: String| Invalid {
+        let invalid = |reason: Said| Invalid {
             id: id.clone(),
             layer: Layer::User,
             pattern: pattern_text.clone(),
@@ -260,40 +261,44 @@ pub fn parse(text: &str) -> UserSettings {
             .into_iter()
             .find(|key| table.get(key).is_some_and(|item| item.as_str().is_none()))
         {
-            settings.invalid.push(invalid(format!(
-                "{key} must be text in quotes, as in {key} = \"{}\"",
-                match key {
-                    "pattern" => "example.com",
-                    "target" => "work",
-                    "id" => "mine",
-                    _ => "…",
-                }
-            )));
-            continue;
-        }
-        if !is_valid_id(&id) {
+            let example = match key {
+                "pattern" => "example.com",
+                "target" => "work",
+                "id" => "mine",
+                _ => "…",
+            };
             settings.invalid.push(invalid(
-                "its id must be letters, digits, \"-\" or \"_\" (at most 64)".into(),
+                Said::new("rule.invalid.not_text")
+                    .with("key", key)
+                    .with("example", example),
             ));
             continue;
         }
+        if !is_valid_id(&id) {
+            settings.invalid.push(invalid(Said::new("rule.invalid.id")));
+            continue;
+        }
         if !ids.insert(id.clone()) {
-            settings
-                .invalid
-                .push(invalid(format!("the id {id} is used by an earlier rule")));
+            settings.invalid.push(invalid(
+                Said::new("rule.invalid.id_taken").with("id", id.as_str()),
+            ));
             continue;
         }
         let pattern = match Pattern::parse(&pattern_text) {
             Ok(pattern) => pattern,
             Err(error) => {
-                settings.invalid.push(invalid(format!("pattern: {error}")));
+                settings.invalid.push(invalid(
+                    Said::new("rule.invalid.pattern").with("problem", error.said()),
+                ));
                 continue;
             }
         };
         let target = match Target::parse(&target_text) {
             Ok(target) => target,
             Err(error) => {
-                settings.invalid.push(invalid(format!("target: {error}")));
+                settings.invalid.push(invalid(
+                    Said::new("rule.invalid.target").with("problem", error.said()),
+                ));
                 continue;
             }
         };
@@ -551,7 +556,11 @@ mod tests {
             "version = 1\n[[rule]]\npattern = 42\ntarget = \"work\"\n\n[[rule]]\npattern = \"a.example\"\ntarget = [\"work\"]\n",
         );
         assert!(settings.rules.is_empty());
-        let reasons: Vec<_> = settings.invalid.iter().map(|i| i.reason.as_str()).collect();
+        let reasons: Vec<_> = settings
+            .invalid
+            .iter()
+            .map(|i| i.reason.to_string())
+            .collect();
         assert_eq!(
             reasons,
             [

@@ -30,7 +30,33 @@ pub enum TargetError {
     )]
     Unknown(String),
     #[error("{0}")]
-    Profile(String),
+    Profile(tandem_profiles::ProfileRefError),
+    #[error(
+        "{dir:?} is not a profile folder of {browser}: write its folder name, as `tandem profiles` \
+         shows it"
+    )]
+    NotAFolder { dir: String, browser: &'static str },
+}
+
+impl TargetError {
+    /// The problem, to be worded in the person's language.
+    pub fn said(&self) -> crate::Said {
+        use crate::Said;
+        match self {
+            TargetError::Unknown(target) => {
+                Said::new("rule.target.unknown").with("target", target.as_str())
+            }
+            TargetError::Profile(tandem_profiles::ProfileRefError::Shape(text)) => {
+                Said::new("rule.target.shape").with("target", text.as_str())
+            }
+            TargetError::Profile(tandem_profiles::ProfileRefError::UnknownBrowser(browser)) => {
+                Said::new("rule.target.unknown_browser").with("browser", browser.as_str())
+            }
+            TargetError::NotAFolder { dir, browser } => Said::new("rule.target.not_a_folder")
+                .with("folder", dir.as_str())
+                .with("browser", *browser),
+        }
+    }
 }
 
 fn domain_of(text: &str) -> Option<String> {
@@ -63,7 +89,7 @@ impl Target {
         }
         let profile = trimmed
             .parse::<ProfileRef>()
-            .map_err(|error| TargetError::Profile(error.to_string()))?;
+            .map_err(TargetError::Profile)?;
         let dir = profile.profile_dir.as_str();
         let plain_folder = !dir.is_empty()
             && dir.trim() == dir
@@ -76,10 +102,10 @@ impl Target {
             _ => plain_folder,
         };
         if !valid {
-            return Err(TargetError::Profile(format!(
-                "{dir:?} is not a profile folder of {}: write its folder name, as `tandem profiles` shows it",
-                profile.browser.spec().name
-            )));
+            return Err(TargetError::NotAFolder {
+                dir: dir.to_owned(),
+                browser: profile.browser.spec().name,
+            });
         }
         Ok(Target::Profile(profile))
     }

@@ -476,7 +476,7 @@ pub fn open_picked(
     let remembered = if remember {
         let pattern =
             Pattern::parse(&unwrapped.effective().site()).map_err(|error| Error::RuleInvalid {
-                detail: error.to_string(),
+                detail: error.said(),
             })?;
         Some(add_parsed_rule(
             locations,
@@ -650,7 +650,7 @@ pub fn rules(locations: &Locations, snapshot: &Snapshot) -> Result<RulesReport, 
                 flag: Some(RuleFlag::Invalid),
                 note: Some(
                     Said::new("rules.flag.invalid")
-                        .with("reason", Said::verbatim(&invalid.reason))
+                        .with("reason", invalid.reason.clone())
                         .with("origin", origin_note(&invalid.origin)),
                 ),
                 removable: invalid.layer == Layer::User,
@@ -724,10 +724,10 @@ pub fn add_rule(
     snapshot: &Snapshot,
 ) -> Result<RuleView, Error> {
     let pattern = Pattern::parse(pattern).map_err(|error| Error::RuleInvalid {
-        detail: format!("pattern: {error}"),
+        detail: Said::new("rule.invalid.pattern").with("problem", error.said()),
     })?;
     let target = Target::parse(target).map_err(|error| Error::RuleInvalid {
-        detail: format!("target: {error}"),
+        detail: Said::new("rule.invalid.target").with("problem", error.said()),
     })?;
     let profile = match &target {
         Target::Profile(profile) => Some(
@@ -776,7 +776,9 @@ pub fn set_fallback(
     fallback: &str,
     snapshot: &Snapshot,
 ) -> Result<(), Error> {
-    let fallback = Fallback::parse(fallback).map_err(|detail| Error::RuleInvalid { detail })?;
+    let fallback = Fallback::parse(fallback).map_err(|detail| Error::RuleInvalid {
+        detail: Said::verbatim(detail),
+    })?;
     if let Fallback::Profile(profile) = &fallback
         && !snapshot
             .profiles
@@ -893,7 +895,7 @@ impl From<SettingsError> for Error {
             },
             SettingsError::NoSuchRule(id) => Error::RuleNotFound { id },
             error @ SettingsError::Full { .. } => Error::RuleInvalid {
-                detail: error.to_string(),
+                detail: Said::verbatim(error.to_string()),
             },
             SettingsError::NotYours { id, layer } => Error::RuleNotYours {
                 id,
