@@ -418,11 +418,18 @@ fn a_rule_that_cannot_be_used_is_explained_in_the_persons_language() {
          beginnen, zoals in *.example.com"
     );
     let said = machine.fails(&["rules", "add", "example.com", "edge:../x"]);
-    assert!(said.contains("is geen profielmap van Microsoft Edge"), "{said}");
+    assert!(
+        said.contains("is geen profielmap van Microsoft Edge"),
+        "{said}"
+    );
     // A rule of the person's own file that cannot be used says why, in Dutch.
     let rules = machine.locations().config_dir().join("rules.toml");
     std::fs::create_dir_all(rules.parent().unwrap()).unwrap();
-    std::fs::write(&rules, "version = 1\n[[rule]]\npattern = 42\ntarget = \"work\"\n").unwrap();
+    std::fs::write(
+        &rules,
+        "version = 1\n[[rule]]\npattern = 42\ntarget = \"work\"\n",
+    )
+    .unwrap();
     let listed = machine.json(&["rules", "list", "--json"]);
     let note = &listed["rules"][0]["note"];
     assert_eq!(note["key"], "rules.flag.invalid", "{listed}");
