@@ -18,10 +18,25 @@ pub enum Method {
     DeviceCode,
 }
 
+/// Signs in, as the person asked (`tandem signin`, linking): the account
+/// is theirs to keep, even if a killed wizard had signed in to it before.
+pub fn sign_in(
+    locations: &Locations,
+    kind: MicrosoftAccountKind,
+    method: Method,
+    timeout: Duration,
+    cancel: &Cancel,
+    progress: &dyn Fn(Progress),
+) -> Result<Account, Error> {
+    let account = sign_in_only(locations, kind, method, timeout, cancel, progress)?;
+    crate::onboarding::keep_signed_in(locations, &account.key());
+    Ok(account)
+}
+
 /// Signs in to a Microsoft account of `kind`; its tokens go to the keyring
 /// only. Reports its steps to `progress`; stops on `cancel` or after
 /// `timeout`.
-pub fn sign_in(
+pub(crate) fn sign_in_only(
     locations: &Locations,
     kind: MicrosoftAccountKind,
     method: Method,
@@ -61,9 +76,6 @@ pub fn sign_in(
     };
     progress(Progress::Finishing);
     Vault::new(locations).store(&signed_in.account, &signed_in.tokens)?;
-    // Signed in to on purpose now: an interrupted wizard's record of the
-    // same account must not take it back later.
-    crate::onboarding::keep_signed_in(locations, &signed_in.account.key());
     if let Some(received) = signed_in.redirect_received {
         tracing::debug!(elapsed = ?received.elapsed(), "from the redirect to the tokens in the keyring");
     }

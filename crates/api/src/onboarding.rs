@@ -104,15 +104,27 @@ fn write_down(locations: &Locations, key: Option<&AccountKey>) -> Result<(), Err
 /// account again (`tandem signin`), so it is theirs to keep. A wizard then
 /// writes its own record anew.
 pub(crate) fn keep_signed_in(locations: &Locations, key: &AccountKey) {
-    let (_, file) = unfinished(locations);
-    if let Ok(Some(UnfinishedSignIn {
-        key: Some(recorded),
-    })) = file.peek()
-        && recorded == *key
-        && let Err(error) = write_down(locations, None)
-    {
+    if !still_recorded(locations, key) {
+        return;
+    }
+    let (dir, file) = unfinished(locations);
+    let forgotten = dir.lock(LOCK_WAIT).map_err(Error::from).and_then(|lock| {
+        // Again under the lock: a record written meanwhile names whom it names.
+        if file.load(&lock)?.value.key.as_ref() == Some(key) {
+            file.delete(&lock)?;
+        }
+        Ok(())
+    });
+    if let Err(error) = forgotten {
         tracing::warn!("cannot forget a wizard's record of an account signed in to since: {error}");
     }
+}
+
+/// Whether the record still names `key`: a sign-in to it on purpose since
+/// (`tandem signin`) cleared it, and then the account is the person's.
+fn still_recorded(locations: &Locations, key: &AccountKey) -> bool {
+    let (_, file) = unfinished(locations);
+    matches!(file.peek(), Ok(Some(UnfinishedSignIn { key: Some(recorded) })) if recorded == *key)
 }
 
 /// Takes back the sign-in of a wizard that ended without Cancel or Finish
@@ -175,7 +187,9 @@ impl Onboarding {
             .iter()
             .map(tandem_identity::Account::key)
             .collect();
-        let account = accounts::sign_in(
+        // Not `accounts::sign_in`: the wizard's own sign-in is the one to
+        // take back if it is cancelled or killed.
+        let account = accounts::sign_in_only(
             locations,
             MicrosoftAccountKind::Personal,
             Method::Browser,
@@ -200,6 +214,10 @@ impl Onboarding {
 
     fn forget_made(&mut self, locations: &Locations) -> Result<(), Error> {
         if let Some(key) = self.made.take() {
+            if !still_recorded(locations, &key) {
+                tracing::debug!("the wizard's sign-in was made again on purpose since; kept");
+                return Ok(());
+            }
             let vault = Vault::new(locations);
             match vault.find(key.as_str()) {
                 Ok(account) => vault.remove(&account)?,

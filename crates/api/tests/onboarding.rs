@@ -95,6 +95,21 @@ fn child() {
             // Still cancellable afterwards: the sign-in goes too.
             wizard.cancel(&locations).unwrap();
         }
+        "signin_then_cancel" => {
+            // The person signs in to the same account on purpose meanwhile
+            // (`tandem signin`): then it is theirs, and Cancel keeps it.
+            tandem_api::accounts::sign_in(
+                &locations,
+                tandem_identity::MicrosoftAccountKind::Personal,
+                tandem_api::accounts::Method::Browser,
+                Duration::from_secs(60),
+                &Cancel::new(),
+                &|_| {},
+            )
+            .unwrap();
+            wizard.cancel(&locations).unwrap();
+            assert!(keyring_has(PERSONAL, &key), "a deliberate sign-in is kept");
+        }
         "killed" => {
             // Killed mid-wizard: neither Cancel nor Finish runs.
             let _ = Command::new("kill")
@@ -252,6 +267,10 @@ fn a_wizard_killed_after_its_sign_in_has_it_taken_back_at_the_next_start() {
     );
     run_child(&machine, "signin");
     assert!(!tandem_api::onboarding::take_back_interrupted_sign_in(&locations).unwrap());
+    assert!(keyring_has(PERSONAL, &key));
+    tandem_api::accounts::sign_out(&locations, &key).unwrap();
+
+    run_child(&machine, "signin_then_cancel");
     assert!(keyring_has(PERSONAL, &key));
     tandem_api::accounts::sign_out(&locations, &key).unwrap();
 }
