@@ -263,28 +263,10 @@ pub fn run() -> ExitCode {
     // Tauri panics without a display; say what is missing instead. (Not by
     // starting GTK here: that costs 40–80 ms on every start, measured.)
     #[cfg(target_os = "linux")]
-    {
-        let set = |name| std::env::var_os(name).is_some_and(|value| !value.is_empty());
-        if !set("DISPLAY") && !set("WAYLAND_DISPLAY") {
-            tracing::error!("no display");
-            eprintln!("tandem-app: {}", no_display());
-            return ExitCode::FAILURE;
-        }
-        // One that is set but refuses: tao panics with this message.
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let payload = info.payload();
-            let text = payload
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| payload.downcast_ref::<&str>().copied());
-            if text.is_some_and(|text| text.contains("Failed to initialize gtk backend")) {
-                tracing::error!("the display refused");
-                eprintln!("tandem-app: {}", no_display());
-                std::process::exit(1);
-            }
-            previous(info);
-        }));
+    if !display::may_have_one() {
+        tracing::error!("no display");
+        display::tell(&display::missing());
+        return ExitCode::FAILURE;
     }
 
     // Single instance comes first: a second launch must hand over before
@@ -333,11 +315,18 @@ pub fn run() -> ExitCode {
             show_what_args_ask(app.handle(), &args);
             Ok(())
         });
-    let app = match wire(builder, AppState::new(locations))
-        .build(tauri::generate_context!("../tauri.conf.json"))
-    {
-        Ok(app) => app,
-        Err(error) => {
+    let built = display::unless_refused(|| {
+        wire(builder, AppState::new(locations))
+            .build(tauri::generate_context!("../tauri.conf.json"))
+    });
+    let app = match built {
+        Ok(Ok(app)) => app,
+        Err(refused) => {
+            tracing::error!("the display refused: {refused}");
+            display::tell(&display::missing());
+            return ExitCode::FAILURE;
+        }
+        Ok(Err(error)) => {
             tracing::error!("Tandem cannot start: {error}");
             eprintln!("Tandem cannot start: {error}");
             return ExitCode::FAILURE;
@@ -433,25 +422,84 @@ pub fn state<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::State<'_, AppState
     app.state::<AppState>()
 }
 
-/// Why the windows cannot open, naming the display that refused.
-#[cfg(target_os = "linux")]
-fn no_display() -> String {
-    let named = ["WAYLAND_DISPLAY", "DISPLAY"]
-        .into_iter()
-        .filter_map(|name| std::env::var_os(name).map(|value| format!("{name}={value:?}")))
-        .collect::<Vec<_>>();
-    let what = if named.is_empty() {
-        "no display is set (DISPLAY and WAYLAND_DISPLAY are empty)".to_owned()
-    } else {
-        format!("the display refused the connection ({})", named.join(", "))
-    };
-    let quit = if std::env::args().any(|arg| arg == "--quit") {
-        " To quit a Tandem running on your desktop from here, run `tandem-tray --quit`."
-    } else {
-        ""
-    };
-    format!(
-        "Tandem's windows need a graphical session, and {what}. Start Tandem from your desktop; \
-         the `tandem` command works without one.{quit}"
-    )
+/// Whether there is a display to open the windows on, found without
+/// starting GTK first.
+mod display {
+    /// What GTK itself would try: `WAYLAND_DISPLAY` (else `wayland-0` in
+    /// the runtime folder) or `DISPLAY`.
+    #[cfg(target_os = "linux")]
+    pub fn may_have_one() -> bool {
+        set("DISPLAY")
+            || set("WAYLAND_DISPLAY")
+            || std::env::var_os("XDG_RUNTIME_DIR")
+                .is_some_and(|dir| std::path::Path::new(&dir).join("wayland-0").exists())
+    }
+
+    fn set(name: &str) -> bool {
+        std::env::var_os(name).is_some_and(|value| !value.is_empty())
+    }
+
+    /// The panic tao raises when GTK finds no display.
+    const REFUSED: &str = "Failed to initialize gtk backend";
+
+    /// Runs `build`; a display that refuses (tao panics) comes back as
+    /// `Err` with tao's words, quietly, and any other panic goes on as it
+    /// was. The panic hook is the one before, once `build` returns.
+    pub fn unless_refused<T>(build: impl FnOnce() -> T) -> Result<T, String> {
+        use std::sync::Arc;
+        let previous: Arc<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync> =
+            Arc::from(std::panic::take_hook());
+        let during = Arc::clone(&previous);
+        std::panic::set_hook(Box::new(move |info| {
+            if !text_of(info.payload()).is_some_and(|text| text.contains(REFUSED)) {
+                during(info);
+            }
+        }));
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(build));
+        let _ = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| previous(info)));
+        match built {
+            Ok(value) => Ok(value),
+            Err(payload) => match text_of(payload.as_ref()) {
+                Some(text) if text.contains(REFUSED) => Err(text.to_owned()),
+                _ => std::panic::resume_unwind(payload),
+            },
+        }
+    }
+
+    fn text_of(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+        payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+    }
+
+    /// Why the windows cannot open, naming the display that refused.
+    pub fn missing() -> String {
+        let named = ["WAYLAND_DISPLAY", "DISPLAY"]
+            .into_iter()
+            .filter(|name| set(name))
+            .filter_map(|name| std::env::var_os(name).map(|value| format!("{name}={value:?}")))
+            .collect::<Vec<_>>();
+        let what = if named.is_empty() {
+            "no display is set (DISPLAY and WAYLAND_DISPLAY are empty)".to_owned()
+        } else {
+            format!("the display refused the connection ({})", named.join(", "))
+        };
+        let quit = if std::env::args().any(|arg| arg == "--quit") {
+            " To quit a Tandem running on your desktop from here, run `tandem-tray --quit`."
+        } else {
+            ""
+        };
+        format!(
+            "Tandem's windows need a graphical session, and {what}. Start Tandem from your \
+             desktop; the `tandem` command works without one.{quit}"
+        )
+    }
+
+    /// On stderr, without panicking when it cannot be written.
+    pub fn tell(text: &str) {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "tandem-app: {text}");
+    }
 }

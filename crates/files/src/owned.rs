@@ -397,8 +397,8 @@ impl OwnedDir {
         name: &str,
         rel: &str,
     ) -> Result<std::fs::File, OwnedError> {
-        // A few rounds: what keeps coming back (a policy refusing every new
-        // file) is an error, not a reason to fill the folder.
+        // A few rounds: what keeps coming back is an error, not a reason to
+        // fill the folder.
         for _ in 0..3 {
             // Look before opening: opening a device can have effects.
             let opened = match sys::probe(dir, name) {
@@ -409,13 +409,9 @@ impl OwnedDir {
                 Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => return Ok(file),
                 Ok(_) => "not a file",
                 Err(sys::OpenError::NotOurs(_)) => "not a file",
-                // Left by a run as root, say: the folder is this user's, so
-                // they may move it aside.
-                Err(sys::OpenError::Io(error))
-                    if error.kind() == std::io::ErrorKind::PermissionDenied =>
-                {
-                    "a file this user may not open"
-                }
+                // A file this user may not open (left by a run as root) is
+                // not moved aside: that run may still hold its lock, and a
+                // new file would let two hold it. The error names it.
                 Err(sys::OpenError::Io(error)) => return Err(self.io("open", rel)(error)),
             };
             // Two processes may race here; whichever rename loses finds the
