@@ -51,6 +51,8 @@ pub struct AppState {
 struct Running {
     on: bool,
     presence: Option<tandem_api::setup::Presence>,
+    /// A failure to make it was logged, and has not been fixed since.
+    told: bool,
 }
 
 /// More links than this waiting means something is sending links in a
@@ -101,21 +103,37 @@ impl AppState {
         if !running.on {
             return;
         }
-        match running.presence.as_mut() {
-            Some(presence) => {
-                if let Err(error) = presence.renew() {
-                    tracing::warn!("cannot say that the app runs: {error}");
-                }
+        let failed = match running.presence.as_mut() {
+            Some(presence) => presence.renew().err().map(|error| error.to_string()),
+            // Not where the data folder's parent went (a removed home).
+            None if locations
+                .data_dir()
+                .parent()
+                .is_some_and(|parent| !parent.is_dir()) =>
+            {
+                None
             }
             None => {
                 match tandem_api::setup::announce_running(
                     locations,
                     tandem_api::setup::Program::App,
                 ) {
-                    Ok(presence) => running.presence = Some(presence),
-                    Err(error) => tracing::warn!("cannot say that the app runs: {error}"),
+                    Ok(presence) => {
+                        running.presence = Some(presence);
+                        None
+                    }
+                    Err(error) => Some(error.to_string()),
                 }
             }
+        };
+        // Told once, not every 2 s.
+        match failed {
+            Some(error) if !running.told => {
+                tracing::warn!("cannot say that the app runs ({error}); trying again");
+                running.told = true;
+            }
+            Some(_) => {}
+            None => running.told = false,
         }
     }
 

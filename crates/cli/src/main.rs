@@ -293,8 +293,11 @@ fn command_line_not_understood(error: &clap::Error) -> ExitCode {
         error.kind(),
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     ) {
-        output::to_stdout(&text);
-        ExitCode::SUCCESS
+        if output::to_stdout(&text) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
     } else {
         output::to_stderr(&text);
         ExitCode::from(2)

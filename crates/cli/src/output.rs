@@ -157,12 +157,16 @@ pub fn to_stderr(text: &str) {
         .and_then(|()| stderr.flush());
 }
 
-/// Writes to stdout for clap's help and version, and goes on when it
-/// cannot be written.
-pub fn to_stdout(text: &str) {
+/// Writes to stdout for clap's help and version: whether it was written
+/// (a reader that stopped early, `| head`, counts as written).
+pub fn to_stdout(text: &str) -> bool {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout
+    match stdout
         .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => true,
+        Err(error) => error.kind() == std::io::ErrorKind::BrokenPipe,
+    }
 }

@@ -895,8 +895,8 @@ fn a_full_disk_under_the_output_is_told_as_such_not_as_a_bug() {
 #[test]
 fn help_errors_and_version_never_panic_when_their_stream_is_full() {
     for (args, stdout_full, stderr_full, status) in [
-        (&["--help"][..], true, false, 0),
-        (&["--version"], true, false, 0),
+        (&["--help"][..], true, false, 1),
+        (&["--version"], true, false, 1),
         (&["nonsense"], false, true, 2),
         (&["paths"], true, true, 1),
     ] {

@@ -39,7 +39,7 @@ pub fn main() -> ExitCode {
     let asks_another = args.iter().any(|arg| arg == "--quit" || arg == "--stop");
     // Before anything is written (the log, the data folder): an uninstall
     // that looks now sees this tray.
-    let running = match &locations {
+    let mut running = match &locations {
         Ok(locations) if !asks_another => Presence::claim(locations),
         _ => Presence::default(),
     };
@@ -53,6 +53,7 @@ pub fn main() -> ExitCode {
                 program: "tandem-tray".into(),
             }),
     });
+    running.tell_first_failure();
     let bus = match Connection::new_session() {
         Ok(bus) => bus,
         Err(error) => {
@@ -422,16 +423,36 @@ struct Presence {
     held: Option<tandem_api::setup::Presence>,
     /// The last failure was told; when the next try is due.
     failing_since: Option<std::time::Instant>,
+    /// A failure before the log was set up, to tell once it is.
+    untold: Option<String>,
 }
 
 impl Presence {
     /// How often a presence that cannot be made is tried again.
     const RETRY: Duration = Duration::from_secs(30);
 
+    /// The first claim, before the log is set up: a failure is kept for
+    /// [`Presence::tell_first_failure`].
     fn claim(locations: &Locations) -> Self {
         let mut presence = Self::default();
-        presence.try_claim(locations);
+        match tandem_api::setup::announce_running(locations, tandem_api::setup::Program::Tray) {
+            Ok(held) => presence.held = Some(held),
+            Err(error) => {
+                presence.untold = Some(error.to_string());
+                presence.failing_since = Some(std::time::Instant::now());
+            }
+        }
         presence
+    }
+
+    fn tell_first_failure(&mut self) {
+        if let Some(error) = self.untold.take() {
+            tracing::warn!(
+                "cannot say that the tray runs ({error}); `tandem uninstall` cannot see it, \
+                 trying again every {} s",
+                Self::RETRY.as_secs()
+            );
+        }
     }
 
     fn try_claim(&mut self, locations: &Locations) {
@@ -468,6 +489,12 @@ impl Presence {
                 Ok(()) => self.failing_since = None,
                 Err(error) => self.failed(&error),
             },
+            // Not where the data folder's parent went (a removed home):
+            // making that again is not the tray's to do.
+            None if locations
+                .data_dir()
+                .parent()
+                .is_some_and(|parent| !parent.is_dir()) => {}
             None => self.try_claim(locations),
         }
     }
