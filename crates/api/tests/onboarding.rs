@@ -57,15 +57,7 @@ fn child() {
     let locations = Locations::under(Path::new(&root));
     if std::env::var(CASE).unwrap() == "signin" {
         // As `tandem signin --personal` does.
-        tandem_api::accounts::sign_in(
-            &locations,
-            tandem_identity::MicrosoftAccountKind::Personal,
-            tandem_api::accounts::Method::Browser,
-            Duration::from_secs(60),
-            &Cancel::new(),
-            &|_| {},
-        )
-        .unwrap();
+        sign_in_on_purpose(&locations);
         return;
     }
     let mut wizard = Onboarding::new();
@@ -98,15 +90,7 @@ fn child() {
         "signin_then_cancel" => {
             // The person signs in to the same account on purpose meanwhile
             // (`tandem signin`): then it is theirs, and Cancel keeps it.
-            tandem_api::accounts::sign_in(
-                &locations,
-                tandem_identity::MicrosoftAccountKind::Personal,
-                tandem_api::accounts::Method::Browser,
-                Duration::from_secs(60),
-                &Cancel::new(),
-                &|_| {},
-            )
-            .unwrap();
+            sign_in_on_purpose(&locations);
             wizard.cancel(&locations).unwrap();
             assert!(keyring_has(PERSONAL, &key), "a deliberate sign-in is kept");
         }
@@ -120,6 +104,19 @@ fn child() {
         }
         other => panic!("unknown case {other}"),
     }
+}
+
+/// As `tandem signin --personal` does.
+fn sign_in_on_purpose(locations: &Locations) {
+    tandem_api::accounts::sign_in(
+        locations,
+        tandem_identity::MicrosoftAccountKind::Personal,
+        tandem_api::accounts::Method::Browser,
+        Duration::from_secs(60),
+        &Cancel::new(),
+        &|_| {},
+    )
+    .unwrap();
 }
 
 fn run_child(machine: &Machine, case: &str) {

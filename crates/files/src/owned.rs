@@ -108,6 +108,13 @@ pub struct Presence {
     file: std::fs::File,
 }
 
+/// How a lock is held: by one process alone, or by any number at once.
+#[derive(Debug, Clone, Copy)]
+enum Share {
+    Alone,
+    Shared,
+}
+
 /// What [`OwnedDir::presence_at`] saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seen {
@@ -362,24 +369,7 @@ impl OwnedDir {
             .base(true)?
             .ok_or_else(|| self.io("open", "")(std::io::ErrorKind::NotFound.into()))?;
         let file = self.open_lockable(&root, LOCK_FILE, LOCK_FILE)?;
-        let started = Instant::now();
-        loop {
-            match file.try_lock() {
-                Ok(()) => break,
-                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    return Err(OwnedError::LockTimeout {
-                        path: self.path_of(LOCK_FILE),
-                        waited: wait,
-                    });
-                }
-                Err(std::fs::TryLockError::Error(error)) => {
-                    return Err(self.io("lock", LOCK_FILE)(error));
-                }
-            }
-        }
+        self.lock_within(&file, Share::Alone, wait, LOCK_FILE)?;
         let lock = DirLock {
             root: folder.clone(),
             _file: file,
@@ -439,16 +429,31 @@ impl OwnedDir {
             .walk(&parts, true)?
             .ok_or_else(|| self.io("open", rel)(std::io::ErrorKind::NotFound.into()))?;
         let file = self.open_lockable(&dir, parts.name, rel)?;
+        self.lock_within(&file, Share::Shared, wait, rel)?;
+        Ok(Presence {
+            dir: self.clone(),
+            rel: rel.to_owned(),
+            file,
+        })
+    }
+
+    /// Locks `file` (the one at `rel`), waiting at most `wait` for others
+    /// to let go.
+    fn lock_within(
+        &self,
+        file: &std::fs::File,
+        share: Share,
+        wait: Duration,
+        rel: &str,
+    ) -> Result<(), OwnedError> {
         let started = Instant::now();
         loop {
-            match file.try_lock_shared() {
-                Ok(()) => {
-                    return Ok(Presence {
-                        dir: self.clone(),
-                        rel: rel.to_owned(),
-                        file,
-                    });
-                }
+            let tried = match share {
+                Share::Alone => file.try_lock(),
+                Share::Shared => file.try_lock_shared(),
+            };
+            match tried {
+                Ok(()) => return Ok(()),
                 Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
                     std::thread::sleep(Duration::from_millis(10));
                 }
