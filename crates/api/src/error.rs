@@ -153,6 +153,8 @@ pub enum Error {
     UrlRefused { reason: Said },
     #[error("this rule cannot be used: {detail}")]
     RuleInvalid { detail: Said },
+    #[error("this cannot be where links go when no rule matches: {detail}")]
+    FallbackInvalid { detail: Said },
     #[error("there is no rule {id} of yours; `tandem rules list` shows the ids")]
     RuleNotFound { id: String },
     #[error(

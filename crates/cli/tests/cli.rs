@@ -422,6 +422,12 @@ fn a_rule_that_cannot_be_used_is_explained_in_the_persons_language() {
         said.contains("is geen profielmap van Microsoft Edge"),
         "{said}"
     );
+    // Where links go when no rule matches is no rule, and says so.
+    let said = machine.fails(&["rules", "fallback", "bogus"]);
+    assert!(
+        said.contains("Hier kunnen links niet heen als geen regel past: „bogus” is geen keuze"),
+        "{said}"
+    );
     // A rule of the person's own file that cannot be used says why, in Dutch.
     let rules = machine.locations().config_dir().join("rules.toml");
     std::fs::create_dir_all(rules.parent().unwrap()).unwrap();

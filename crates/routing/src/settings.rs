@@ -19,6 +19,7 @@ use crate::Said;
 use crate::pattern::Pattern;
 use crate::rules::{Invalid, Layer, Origin, Rule};
 use crate::target::Target;
+use crate::target::TargetError;
 
 pub const RULES_FILE: &str = "rules.toml";
 /// The schema version this Tandem writes and reads.
@@ -80,14 +81,14 @@ pub enum Fallback {
 }
 
 impl Fallback {
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, TargetError> {
         match text.trim() {
             "ask" => Ok(Fallback::Ask),
             "as-before" | "default" => Ok(Fallback::AsBefore),
             other => other
                 .parse::<ProfileRef>()
                 .map(Fallback::Profile)
-                .map_err(|error| error.to_string()),
+                .map_err(TargetError::Profile),
         }
     }
 }

@@ -32,7 +32,7 @@ use tandem_routing::admin::AdminRules;
 use tandem_routing::presets::{self, WorkDomains};
 use tandem_routing::{
     Fallback, Layer, Outcome, Pattern, Routed, Router, RuleRef, RuleSet, Said, SettingsError,
-    SettingsFile, Target, Verdict, WebLink,
+    SettingsFile, Target, TargetError, Verdict, WebLink,
 };
 
 use facts::MachineFacts;
@@ -776,8 +776,13 @@ pub fn set_fallback(
     fallback: &str,
     snapshot: &Snapshot,
 ) -> Result<(), Error> {
-    let fallback = Fallback::parse(fallback).map_err(|detail| Error::RuleInvalid {
-        detail: Said::verbatim(detail),
+    let fallback = Fallback::parse(fallback).map_err(|error| Error::FallbackInvalid {
+        detail: match error {
+            TargetError::Profile(tandem_profiles::ProfileRefError::Shape(value)) => {
+                Said::new("rule.fallback.unknown").with("value", value)
+            }
+            other => other.said(),
+        },
     })?;
     if let Fallback::Profile(profile) = &fallback
         && !snapshot
