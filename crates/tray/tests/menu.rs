@@ -156,7 +156,7 @@ fn the_menu_groups_the_profiles_and_its_items_do_what_they_say() {
         find(menu, "Account linking").toggle == Some(false)
     });
     assert_eq!(find(&menu, "Account linking").toggle, Some(false));
-    host.click(&item, find(&menu, "Quit").id);
+    host.click_to_quit(&item, find(&menu, "Quit").id);
     let deadline = Instant::now() + Duration::from_secs(10);
     while tray.child.try_wait().unwrap().is_none() {
         assert!(Instant::now() < deadline, "the tray did not quit");
