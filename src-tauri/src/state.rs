@@ -41,18 +41,10 @@ pub struct AppState {
     tray_actions: Mutex<Vec<Option<tandem_api::tray::TrayAction>>>,
     /// "Remove all Tandem data" was done: the process is quitting.
     removed: std::sync::atomic::AtomicBool,
-    /// Tells the uninstaller this app runs, while it does.
-    running: Mutex<Running>,
+    /// Tells the uninstaller this app runs, while it does; `None` before
+    /// it starts and once it removed all of Tandem's data.
+    running: Mutex<Option<tandem_api::setup::Announced>>,
     pub confirmer: Confirmer,
-}
-
-/// The app's presence, while it is to be announced (`on`).
-#[derive(Debug, Default)]
-struct Running {
-    on: bool,
-    presence: Option<tandem_api::setup::Presence>,
-    /// A failure to make it was logged, and has not been fixed since.
-    told: bool,
 }
 
 /// More links than this waiting means something is sending links in a
@@ -76,7 +68,7 @@ impl AppState {
             tray_actions: Mutex::new(Vec::new()),
             onboarding: Mutex::new(tandem_api::onboarding::Onboarding::new()),
             removed: std::sync::atomic::AtomicBool::new(false),
-            running: Mutex::new(Running::default()),
+            running: Mutex::new(None),
             confirmer: Confirmer::NativeDialog,
         }
     }
@@ -89,60 +81,26 @@ impl AppState {
     /// the app runs for these folders. [`AppState::renew_running`] keeps
     /// saying it.
     pub fn announce_running(&self) {
-        lock(&self.running).on = true;
-        self.renew_running();
+        if let Ok(locations) = self.locations() {
+            *lock(&self.running) = Some(tandem_api::setup::announce_running(
+                locations,
+                tandem_api::setup::Program::App,
+            ));
+        }
     }
 
     /// Makes the app's presence again if its file went (a cleaner may
     /// remove it), or if it could not be made before.
     pub fn renew_running(&self) {
-        let Ok(locations) = self.locations() else {
-            return;
-        };
-        let mut running = lock(&self.running);
-        if !running.on {
-            return;
-        }
-        let failed = match running.presence.as_mut() {
-            Some(presence) => presence.renew().err().map(|error| error.to_string()),
-            // Not where the data folder's parent went (a removed home).
-            None if locations
-                .data_dir()
-                .parent()
-                .is_some_and(|parent| !parent.is_dir()) =>
-            {
-                None
-            }
-            None => {
-                match tandem_api::setup::announce_running(
-                    locations,
-                    tandem_api::setup::Program::App,
-                ) {
-                    Ok(presence) => {
-                        running.presence = Some(presence);
-                        None
-                    }
-                    Err(error) => Some(error.to_string()),
-                }
-            }
-        };
-        // Told once, not every 2 s.
-        match failed {
-            Some(error) if !running.told => {
-                tracing::warn!("cannot say that the app runs ({error}); trying again");
-                running.told = true;
-            }
-            Some(_) => {}
-            None => running.told = false,
+        if let (Ok(locations), Some(running)) = (self.locations(), &mut *lock(&self.running)) {
+            running.keep(locations);
         }
     }
 
     /// The app is about to remove all of Tandem's data, its own presence
     /// file with it, which must not be made again.
     pub fn stop_announcing(&self) {
-        let mut running = lock(&self.running);
-        running.on = false;
-        running.presence = None;
+        *lock(&self.running) = None;
     }
 
     pub fn keep_watcher(&self, watcher: LinkWatcher) {

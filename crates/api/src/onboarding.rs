@@ -135,7 +135,8 @@ pub fn take_back_interrupted_sign_in(locations: &Locations) -> Result<bool, Erro
     let Some(UnfinishedSignIn { key: Some(key) }) = file.peek()? else {
         return Ok(false);
     };
-    let status = Tandem::open(locations)?.status().clone();
+    let tandem = Tandem::open(locations)?;
+    let status = tandem.status();
     // While personal data is restricted the links do not say whose they
     // are: keep the account rather than guess.
     let linked = status.personal_data_restricted
@@ -145,21 +146,26 @@ pub fn take_back_interrupted_sign_in(locations: &Locations) -> Result<bool, Erro
                 .and_then(|account| account.account_key.as_ref())
                 == Some(&key)
         });
-    let mut taken_back = false;
-    if !linked {
-        let vault = Vault::new(locations);
-        match vault.find(key.as_str()) {
-            Ok(account) => {
-                vault.remove(&account)?;
-                taken_back = true;
-                tracing::info!("took back the sign-in of a wizard that was interrupted");
-            }
-            Err(tandem_identity::VaultError::NotFound(_)) => {}
-            Err(error) => return Err(error.into()),
-        }
+    let taken_back = !linked && remove_account(locations, &key)?;
+    if taken_back {
+        tracing::info!("took back the sign-in of a wizard that was interrupted");
     }
     write_down(locations, None)?;
     Ok(taken_back)
+}
+
+/// Removes the account `key` from the keyring and the account index:
+/// whether it was there.
+fn remove_account(locations: &Locations, key: &AccountKey) -> Result<bool, Error> {
+    let vault = Vault::new(locations);
+    match vault.find(key.as_str()) {
+        Ok(account) => {
+            vault.remove(&account)?;
+            Ok(true)
+        }
+        Err(tandem_identity::VaultError::NotFound(_)) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// A wizard under way.
@@ -218,14 +224,9 @@ impl Onboarding {
                 tracing::debug!("the wizard's sign-in was made again on purpose since; kept");
                 return Ok(());
             }
-            let vault = Vault::new(locations);
-            match vault.find(key.as_str()) {
-                Ok(account) => vault.remove(&account)?,
-                Err(tandem_identity::VaultError::NotFound(_)) => {}
-                Err(error) => {
-                    self.made = Some(key);
-                    return Err(error.into());
-                }
+            if let Err(error) = remove_account(locations, &key) {
+                self.made = Some(key);
+                return Err(error);
             }
             write_down(locations, None)?;
         }

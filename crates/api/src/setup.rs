@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 
-pub use tandem_files::Presence;
-pub use tandem_footprint::running::{Program, Running};
+pub use tandem_footprint::running::{Announced, Program, Running};
 use tandem_footprint::uninstall::Plan;
 use tandem_locations::Locations;
 
@@ -24,10 +23,10 @@ pub fn uninstall_plan(locations: &Locations) -> Plan {
 }
 
 /// Says that `program` runs for these folders, for as long as the result
-/// lives: keep it for the life of the process, and renew it now and then
-/// ([`Presence::renew`]). The uninstaller waits for it.
-pub fn announce_running(locations: &Locations, program: Program) -> Result<Presence, Error> {
-    Ok(tandem_footprint::running::announce(locations, program)?)
+/// lives; keep it for the life of the process and call
+/// [`Announced::keep`] now and then. The uninstaller waits for it.
+pub fn announce_running(locations: &Locations, program: Program) -> Announced {
+    Announced::claim(locations, program)
 }
 
 /// Whether Tandem's app or tray runs for these folders.
@@ -42,10 +41,14 @@ pub fn ensure_not_running(locations: &Locations) -> Result<(), Error> {
         Running::No => Ok(()),
         Running::Yes(Program::App) => Err(Error::AppRunning),
         Running::Yes(Program::Tray) => Err(Error::TrayRunning),
-        Running::Unknown { path, why } => Err(Error::RunningUnknown {
-            path: path.display().to_string(),
-            detail: why,
-        }),
+        Running::Unknown { path, why } => Err(cannot_tell(&path, why)),
+    }
+}
+
+fn cannot_tell(path: &std::path::Path, why: String) -> Error {
+    Error::RunningUnknown {
+        path: path.display().to_string(),
+        detail: why,
     }
 }
 
@@ -74,12 +77,7 @@ pub fn stop_tray(locations: &Locations) -> Result<(), Error> {
             _ if std::time::Instant::now() < deadline => {
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
-            Running::Unknown { path, why } => {
-                return Err(Error::RunningUnknown {
-                    path: path.display().to_string(),
-                    detail: why,
-                });
-            }
+            Running::Unknown { path, why } => return Err(cannot_tell(&path, why)),
             Running::Yes(_) => return Err(Error::TrayStillRunning),
         }
     }

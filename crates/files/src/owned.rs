@@ -510,20 +510,9 @@ impl OwnedDir {
             Ok(look) => look,
             Err(error) => return unknown(error.to_string()),
         };
-        let started = Instant::now();
-        loop {
-            match look.try_lock() {
-                Ok(()) => break,
-                Err(std::fs::TryLockError::WouldBlock)
-                    if started.elapsed() < Duration::from_secs(2) =>
-                {
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    return unknown(format!("another program holds {look_rel} locked"));
-                }
-                Err(std::fs::TryLockError::Error(error)) => return unknown(error.to_string()),
-            }
+        if let Err(error) = self.lock_within(&look, Share::Alone, Duration::from_secs(2), &look_rel)
+        {
+            return unknown(error.to_string());
         }
         // Alone, for an instant: nobody holds it. A holder starting now
         // waits that instant (`claim_presence`).

@@ -39,9 +39,12 @@ pub fn main() -> ExitCode {
     let asks_another = args.iter().any(|arg| arg == "--quit" || arg == "--stop");
     // Before anything is written (the log, the data folder): an uninstall
     // that looks now sees this tray.
-    let mut running = match &locations {
-        Ok(locations) if !asks_another => Presence::claim(locations),
-        _ => Presence::default(),
+    let running = match &locations {
+        Ok(locations) if !asks_another => Some(tandem_api::setup::announce_running(
+            locations,
+            tandem_api::setup::Program::Tray,
+        )),
+        _ => None,
     };
     let _log = tandem_logging::init(&tandem_logging::LogOptions {
         default_filter: "info".into(),
@@ -53,7 +56,6 @@ pub fn main() -> ExitCode {
                 program: "tandem-tray".into(),
             }),
     });
-    running.tell_first_failure();
     let bus = match Connection::new_session() {
         Ok(bus) => bus,
         Err(error) => {
@@ -91,6 +93,11 @@ pub fn main() -> ExitCode {
         version = env!("CARGO_PKG_VERSION"),
         "Tandem's tray starting"
     );
+    // Always there: without locations, or asked to quit or stop, this
+    // process returned above.
+    let Some(running) = running else {
+        return ExitCode::FAILURE;
+    };
     run(&bus, &locations, running);
     tracing::info!("Tandem's tray quits");
     ExitCode::SUCCESS
@@ -109,7 +116,7 @@ fn ask_to_quit(bus: &Connection, method: &str) -> ExitCode {
     }
 }
 
-fn run(bus: &Connection, locations: &Locations, mut running: Presence) {
+fn run(bus: &Connection, locations: &Locations, mut running: tandem_api::setup::Announced) {
     let (events, inbox) = mpsc::channel::<Event>();
     // `tandem-tray --quit`, and whoever else asks over the bus.
     {
@@ -413,89 +420,5 @@ mod tests {
     #[test]
     fn underscores_are_shown_as_underscores() {
         assert_eq!(label("my_profile"), "my__profile");
-    }
-}
-
-/// The tray's presence, which the uninstaller looks for: claimed at start,
-/// renewed on every tick, and retried (quietly) while it cannot be made.
-#[derive(Default)]
-struct Presence {
-    held: Option<tandem_api::setup::Presence>,
-    /// The last failure was told; when the next try is due.
-    failing_since: Option<std::time::Instant>,
-    /// A failure before the log was set up, to tell once it is.
-    untold: Option<String>,
-}
-
-impl Presence {
-    /// How often a presence that cannot be made is tried again.
-    const RETRY: Duration = Duration::from_secs(30);
-
-    /// The first claim, before the log is set up: a failure is kept for
-    /// [`Presence::tell_first_failure`].
-    fn claim(locations: &Locations) -> Self {
-        let mut presence = Self::default();
-        match tandem_api::setup::announce_running(locations, tandem_api::setup::Program::Tray) {
-            Ok(held) => presence.held = Some(held),
-            Err(error) => {
-                presence.untold = Some(error.to_string());
-                presence.failing_since = Some(std::time::Instant::now());
-            }
-        }
-        presence
-    }
-
-    fn tell_first_failure(&mut self) {
-        if let Some(error) = self.untold.take() {
-            tracing::warn!(
-                "cannot say that the tray runs ({error}); `tandem uninstall` cannot see it, \
-                 trying again every {} s",
-                Self::RETRY.as_secs()
-            );
-        }
-    }
-
-    fn try_claim(&mut self, locations: &Locations) {
-        match tandem_api::setup::announce_running(locations, tandem_api::setup::Program::Tray) {
-            Ok(held) => {
-                self.held = Some(held);
-                self.failing_since = None;
-            }
-            Err(error) => self.failed(&error),
-        }
-    }
-
-    fn failed(&mut self, error: &dyn std::fmt::Display) {
-        // Told once, not on every tick: the log would grow by megabytes.
-        if self.failing_since.is_none() {
-            tracing::warn!(
-                "cannot say that the tray runs ({error}); `tandem uninstall` cannot see it, \
-                 trying again every {} s",
-                Self::RETRY.as_secs()
-            );
-        }
-        self.failing_since = Some(std::time::Instant::now());
-    }
-
-    /// Renews the presence, or tries to make it when that is due.
-    fn keep(&mut self, locations: &Locations) {
-        if let Some(since) = self.failing_since
-            && since.elapsed() < Self::RETRY
-        {
-            return;
-        }
-        match &mut self.held {
-            Some(held) => match held.renew() {
-                Ok(()) => self.failing_since = None,
-                Err(error) => self.failed(&error),
-            },
-            // Not where the data folder's parent went (a removed home):
-            // making that again is not the tray's to do.
-            None if locations
-                .data_dir()
-                .parent()
-                .is_some_and(|parent| !parent.is_dir()) => {}
-            None => self.try_claim(locations),
-        }
     }
 }
