@@ -145,6 +145,10 @@ pub enum Error {
     TrayStillRunning,
     #[error("this asks for confirmation, and there is no terminal to ask on: add --yes")]
     NeedsConfirmation,
+    #[error(
+        "{path} already exists, and there is no terminal to ask on: add --overwrite to replace it"
+    )]
+    OverwriteNeeded { path: String },
     #[error("nothing was done: you chose Cancel")]
     Declined,
     #[error("Tandem is still reading the browser profiles; try again in a moment")]

@@ -7,10 +7,13 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use tandem_api::Error;
+use tandem_i18n::Language;
 use tandem_text::{Escaped, TerminalWriter};
 
 pub struct Output {
     json: bool,
+    /// The app's language setting, else the OS locale: what people read.
+    language: Language,
     stdout: TerminalWriter<std::io::Stdout>,
     /// The reader went away (`tandem profiles | head`): not a failure.
     closed: bool,
@@ -32,9 +35,10 @@ struct Failure<'a> {
 }
 
 impl Output {
-    pub fn new(json: bool) -> Self {
+    pub fn new(json: bool, language: Language) -> Self {
         Self {
             json,
+            language,
             stdout: TerminalWriter::new(std::io::stdout()),
             closed: false,
         }
@@ -42,6 +46,10 @@ impl Output {
 
     pub fn json(&self) -> bool {
         self.json
+    }
+
+    pub fn language(&self) -> Language {
+        self.language
     }
 
     fn written(&mut self, result: std::io::Result<()>) -> Result<(), Error> {
@@ -116,30 +124,56 @@ impl Output {
         } else {
             // People read it in their language; `--json` keeps the English
             // message beside the code for scripts.
-            let language = tandem_api::settings::current_language();
             to_stderr(&format!(
                 "tandem: {}\n",
-                Escaped(&error.localized(language))
+                Escaped(&error.localized(self.language))
             ));
         }
         ExitCode::FAILURE
     }
 }
 
-/// Asks a yes/no question on the terminal; refuses without one, so scripts
-/// must say `--yes`.
-pub fn confirm(question: &str) -> Result<bool, Error> {
+/// The catalogue's sentence `key` in `language`, each `{name}` filled with
+/// its value escaped for the terminal (values come from browser files,
+/// policies and paths).
+pub fn say(language: Language, key: &str, params: &[(&str, &str)]) -> String {
+    let escaped: Vec<(&str, String)> = params
+        .iter()
+        .map(|(name, value)| (*name, Escaped(value).to_string()))
+        .collect();
+    let pairs: Vec<(&str, &str)> = escaped
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    language.format(key, &pairs)
+}
+
+/// Asks a yes/no question on the terminal, in the person's language;
+/// refuses without a terminal, so scripts must say `--yes`.
+pub fn confirm(language: Language, question: &str) -> Result<bool, Error> {
     use std::io::{BufRead, IsTerminal};
     if !std::io::stdin().is_terminal() {
         return Err(Error::NeedsConfirmation);
     }
-    to_stderr(&format!("{} [y/N] ", Escaped(question)));
+    to_stderr(&format!(
+        "{} {} ",
+        Escaped(question),
+        language.text("cli.confirm.choices")
+    ));
     let mut answer = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
         .map_err(|error| Error::internal(format!("cannot read the answer: {error}")))?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+    Ok(is_yes(&answer))
+}
+
+/// Yes in either language: `y`, `yes`, `j`, `ja`, in any case.
+fn is_yes(answer: &str) -> bool {
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "j" | "ja"
+    )
 }
 
 /// A UTC time for people: `2026-11-25 14:03 UTC`.
@@ -168,5 +202,30 @@ pub fn to_stdout(text: &str) -> bool {
     {
         Ok(()) => true,
         Err(error) => error.kind() == std::io::ErrorKind::BrokenPipe,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yes_is_understood_in_english_and_dutch_and_nothing_else_is_yes() {
+        for answer in ["y", "Y\n", " yes ", "j", "JA\n"] {
+            assert!(is_yes(answer), "{answer:?}");
+        }
+        for answer in ["", "\n", "n", "nee", "no", "yess", "jaa", "y es"] {
+            assert!(!is_yes(answer), "{answer:?}");
+        }
+    }
+
+    #[test]
+    fn a_sentence_escapes_its_values_but_not_its_own_words() {
+        let said = say(
+            Language::Nl,
+            "cli.unlinked",
+            &[("work", "edge:\u{1b}[2JDefault")],
+        );
+        assert_eq!(said, "edge:\\u{1b}[2JDefault is ontkoppeld.");
     }
 }

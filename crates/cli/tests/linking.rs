@@ -472,3 +472,97 @@ fn an_odd_profile_is_told_once_per_command() {
         );
     }
 }
+
+/// Issue 12: the CLI follows the app's language setting when one is set,
+/// else the locale, for what it prints on success too, not only errors.
+#[test]
+fn the_cli_speaks_the_apps_language_else_the_locale() {
+    let mut machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    machine.set_lang("nl_NL.UTF-8");
+
+    let profiles = machine.ok(&["profiles"]);
+    let header = profiles.lines().next().unwrap();
+    assert!(
+        header.starts_with("BROWSER") && header.contains("PROFIEL") && header.contains("SOORT"),
+        "{profiles}"
+    );
+    assert!(
+        profiles.contains("werk") && profiles.contains("persoonlijk"),
+        "{profiles}"
+    );
+    assert!(
+        profiles.contains("* het profiel dat de browser standaard opent"),
+        "{profiles}"
+    );
+
+    assert!(
+        machine.ok(&["status"]).contains("Er is niets gekoppeld."),
+        "the empty status is Dutch"
+    );
+    machine.link_edge();
+    let status = machine.ok(&["status"]);
+    assert!(
+        status.contains("edge:Default (bob@contoso.test) ⇄ alice@outlook.test: gekoppeld sinds"),
+        "{status}"
+    );
+    assert!(
+        status.contains("persoonlijke links openen in edge:Profile 1"),
+        "{status}"
+    );
+    assert!(
+        status.contains("Koppelen is toegestaan voor elk profiel."),
+        "{status}"
+    );
+    assert_eq!(
+        machine.ok(&["unlink", "--work", "edge:Default"]).trim(),
+        "edge:Default is ontkoppeld."
+    );
+    let history = machine.ok(&["history"]);
+    assert!(history.starts_with("TIJD"), "{history}");
+    assert!(history.contains("Door jou ontkoppeld"), "{history}");
+    assert!(history.contains("op jouw verzoek"), "{history}");
+
+    let paths = machine.ok(&["paths"]);
+    assert!(
+        paths.starts_with("MAP") && paths.contains("thuismap"),
+        "{paths}"
+    );
+    let rules = machine.ok(&["rules", "list"]);
+    assert!(rules.contains("Als geen regel past:"), "{rules}");
+    assert!(
+        rules.contains("LAAG") && rules.contains("ingebouwd"),
+        "{rules}"
+    );
+    assert_eq!(
+        machine.ok(&["handler", "status"]).trim(),
+        "Tandem opent geen weblinks."
+    );
+    assert_eq!(
+        machine.ok(&["autostart", "off"]).trim(),
+        "Tandem start niet wanneer je je aanmeldt."
+    );
+    // The words are Dutch; what came from outside is still escaped.
+    assert!(
+        !status.contains(" since ") && !history.contains("Unlinked"),
+        "{status}{history}"
+    );
+
+    // The app's choice wins over the locale, both ways.
+    tandem_api::settings::set_language(&machine.locations(), Some(tandem_i18n::Language::En))
+        .unwrap();
+    assert!(
+        machine.ok(&["status"]).contains("Nothing is linked."),
+        "the app's English wins over a Dutch locale"
+    );
+    machine.set_lang("en_GB.UTF-8");
+    tandem_api::settings::set_language(&machine.locations(), Some(tandem_i18n::Language::Nl))
+        .unwrap();
+    assert!(
+        machine.ok(&["status"]).contains("Er is niets gekoppeld."),
+        "the app's Dutch wins over an English locale"
+    );
+    // Scripts read the same JSON whatever the language.
+    let json = machine.json(&["status", "--json"]);
+    assert_eq!(json["links"], serde_json::json!([]));
+}

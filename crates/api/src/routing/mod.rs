@@ -30,8 +30,9 @@ use tandem_profiles::launch::{self, LaunchTarget};
 use tandem_profiles::{BrowserId, ProfileRef, Snapshot};
 use tandem_routing::admin::AdminRules;
 use tandem_routing::presets::{self, WorkDomains};
+pub use tandem_routing::Layer;
 use tandem_routing::{
-    Fallback, Layer, Outcome, Pattern, Routed, Router, RuleRef, RuleSet, Said, SettingsError,
+    Fallback, Outcome, Pattern, Routed, Router, RuleRef, RuleSet, Said, SettingsError,
     SettingsFile, Target, TargetError, Verdict, WebLink,
 };
 

@@ -5,20 +5,28 @@ use std::time::Duration;
 use serde::Serialize;
 use tandem_api::accounts::Method;
 use tandem_api::{Cancel, Error};
+use tandem_i18n::Language;
 use tandem_identity::{Account, MicrosoftAccountKind};
-use tandem_text::Escaped;
 
-use crate::output::Output;
+use crate::output::{Output, say};
 use crate::{SigninArgs, tables};
 
+/// Who the account is, for a sentence: `say` escapes it.
 fn describe(account: &Account) -> String {
     let who = account
         .username
         .clone()
         .unwrap_or_else(|| account.key().to_string());
     match &account.name {
-        Some(name) => format!("{} ({})", Escaped(&who), Escaped(name)),
-        None => Escaped(&who).to_string(),
+        Some(name) => format!("{who} ({name})"),
+        None => who,
+    }
+}
+
+fn kind_word(language: Language, kind: MicrosoftAccountKind) -> &'static str {
+    match kind {
+        MicrosoftAccountKind::Work => language.text("cli.kind.work"),
+        MicrosoftAccountKind::Personal => language.text("cli.kind.personal"),
     }
 }
 
@@ -41,12 +49,16 @@ pub fn sign_in(out: &mut Output, args: &SigninArgs) -> Result<(), Error> {
         &Cancel::new(),
         &super::show_progress(out),
     )?;
+    let language = out.language();
+    let key = match account.kind {
+        MicrosoftAccountKind::Work => "cli.signed_in.work",
+        MicrosoftAccountKind::Personal => "cli.signed_in.personal",
+    };
     out.show(&account, |text| {
         writeln!(
             text,
-            "Signed in to the {} account {}.",
-            account.kind.as_str(),
-            describe(&account)
+            "{}",
+            say(language, key, &[("account", &describe(&account))])
         )
     })
 }
@@ -60,19 +72,17 @@ pub fn list(out: &mut Output) -> Result<(), Error> {
     let accounts = Accounts {
         accounts: tandem_api::accounts::list(&super::locations()?)?,
     };
+    let language = out.language();
     out.show(&accounts, |text| {
         if accounts.accounts.is_empty() {
-            return writeln!(
-                text,
-                "No accounts. Sign in with `tandem signin --personal` or `--work`."
-            );
+            return writeln!(text, "{}", language.text("cli.accounts.none"));
         }
         let rows: Vec<Vec<String>> = accounts
             .accounts
             .iter()
             .map(|account| {
                 vec![
-                    account.kind.as_str().to_owned(),
+                    kind_word(language, account.kind).to_owned(),
                     account.username.clone().unwrap_or_else(|| "-".into()),
                     account.name.clone().unwrap_or_default(),
                 ]
@@ -81,19 +91,33 @@ pub fn list(out: &mut Output) -> Result<(), Error> {
         writeln!(
             text,
             "{}",
-            tables::render(&["KIND", "ACCOUNT", "NAME"], &rows)
+            tables::render(
+                &[
+                    language.text("cli.column.kind"),
+                    language.text("cli.column.account"),
+                    language.text("cli.column.name"),
+                ],
+                &rows
+            )
         )
     })
 }
 
 pub fn sign_out(out: &mut Output, query: &str) -> Result<(), Error> {
     let account = tandem_api::accounts::sign_out(&super::locations()?, query)?;
+    let language = out.language();
     out.show(&account, |text| {
         writeln!(
             text,
-            "Signed out {} ({}).",
-            describe(&account),
-            account.kind.as_str()
+            "{}",
+            say(
+                language,
+                "cli.signed_out",
+                &[
+                    ("account", &describe(&account)),
+                    ("kind", kind_word(language, account.kind)),
+                ],
+            )
         )
     })
 }

@@ -7,11 +7,12 @@ use std::time::Duration;
 use serde::Serialize;
 use tandem_api::policy::PolicyReport;
 use tandem_api::{Cancel, Error, Proof, Said};
+use tandem_i18n::Language;
 use tandem_linking::{HistoryEntry, Link, LinkState, ProfileRef, Status, UnlinkReason};
 use tandem_text::Escaped;
 
-use crate::output::{Output, human_time};
-use crate::{LinkArgs, UnlinkArgs};
+use crate::output::{Output, human_time, say};
+use crate::{LinkArgs, UnlinkArgs, tables};
 
 pub fn link(out: &mut Output, args: LinkArgs) -> Result<(), Error> {
     let mut tandem = super::open(out)?;
@@ -29,9 +30,10 @@ pub fn link(out: &mut Output, args: LinkArgs) -> Result<(), Error> {
         &super::show_progress(out),
         &Cancel::new(),
     )?;
+    let language = out.language();
     out.show(&linked, |text| {
-        writeln!(text, "Linked.")?;
-        write_link(text, &linked)
+        writeln!(text, "{}", language.text("cli.linked"))?;
+        write_link(text, &linked, language)
     })
 }
 
@@ -58,15 +60,14 @@ pub fn unlink(out: &mut Output, args: UnlinkArgs) -> Result<(), Error> {
         was: unlinked.was,
         recorded: unlinked.entry,
     };
+    let language = out.language();
     out.show(&shown, |text| {
-        let work = Escaped(&shown.work.to_string()).to_string();
-        match shown.was {
-            LinkState::Linking => writeln!(
-                text,
-                "Cancelled the link of {work}, which was still waiting for its sign-in; it was never linked."
-            ),
-            _ => writeln!(text, "Unlinked {work}."),
-        }
+        let key = match shown.was {
+            LinkState::Linking => "cli.link_cancelled",
+            _ => "cli.unlinked",
+        };
+        let work = shown.work.to_string();
+        writeln!(text, "{}", say(language, key, &[("work", &work)]))
     })
 }
 
@@ -75,11 +76,12 @@ pub fn status(out: &mut Output, check_accounts: bool) -> Result<(), Error> {
     if check_accounts {
         tandem.check_accounts()?;
         for notice in tandem.status().notices.clone() {
-            out.notice(&notice.to_string());
+            out.notice(&notice.in_language(out.language()));
         }
     }
     let status = tandem.status().clone();
-    out.show(&status, |text| write_status(text, &status))
+    let language = out.language();
+    out.show(&status, |text| write_status(text, &status, language))
 }
 
 #[derive(Serialize)]
@@ -92,22 +94,33 @@ pub fn history(out: &mut Output) -> Result<(), Error> {
     let history = History {
         history: tandem.history()?,
     };
+    let language = out.language();
     out.show(&history, |text| {
         if history.history.is_empty() {
-            return writeln!(text, "No link events yet.");
+            return writeln!(text, "{}", language.text("cli.history.none"));
         }
-        for entry in &history.history {
-            let event = serde_json::to_value(entry.event).unwrap_or_default();
-            writeln!(
-                text,
-                "{}  {:<26} {}: {}",
-                human_time(entry.time),
-                event.as_str().unwrap_or_default(),
-                Escaped(&entry.work.to_string()),
-                Escaped(&entry.reason.to_string())
-            )?;
-        }
-        Ok(())
+        let rows: Vec<Vec<String>> = history
+            .history
+            .iter()
+            .map(|entry| {
+                let event = serde_json::to_value(entry.event).unwrap_or_default();
+                let event = event.as_str().unwrap_or_default();
+                vec![
+                    human_time(entry.time),
+                    Said::new(&format!("history_event.{event}")).in_language(language),
+                    entry.work.to_string(),
+                    entry.reason.in_language(language),
+                ]
+            })
+            .collect();
+        let headers = [
+            "cli.column.time",
+            "cli.column.event",
+            "cli.column.profile",
+            "cli.column.reason",
+        ]
+        .map(|column| language.text(column));
+        writeln!(text, "{}", tables::render(&headers, &rows))
     })
 }
 
@@ -116,7 +129,8 @@ pub fn policy(out: &mut Output) -> Result<(), Error> {
     // removed the links it forbids when this answers.
     let tandem = super::open(out)?;
     let report = tandem.policy();
-    out.show(&report, |text| write_policy_report(text, &report))
+    let language = out.language();
+    out.show(&report, |text| write_policy_report(text, &report, language))
 }
 
 pub fn policy_schema(out: &mut Output) -> Result<(), Error> {
@@ -133,27 +147,46 @@ pub fn policy_schema(out: &mut Output) -> Result<(), Error> {
 
 pub fn policy_templates(out: &mut Output, folder: &std::path::Path) -> Result<(), Error> {
     let written = tandem_api::policy::write_templates(folder)?;
+    let language = out.language();
     out.show(&written, |text| {
         for path in &written {
-            writeln!(text, "wrote {}", Escaped(path))?;
+            writeln!(text, "{}", say(language, "cli.wrote", &[("path", path)]))?;
         }
         Ok(())
     })
 }
 
-fn write_policy_report(out: &mut dyn Write, report: &PolicyReport) -> std::io::Result<()> {
+fn write_policy_report(
+    out: &mut dyn Write,
+    report: &PolicyReport,
+    language: Language,
+) -> std::io::Result<()> {
     match &report.policy_reason {
-        None => writeln!(out, "Linking is allowed by Tandem's policy.")?,
-        Some(reason) => writeln!(out, "Linking is off: {}.", Escaped(&reason.to_string()))?,
+        None => writeln!(out, "{}", language.text("cli.policy.allowed"))?,
+        Some(reason) => writeln!(
+            out,
+            "{}",
+            say(
+                language,
+                "cli.policy.off",
+                &[("reason", &reason.in_language(language))]
+            )
+        )?,
     }
     for (publisher, policy) in &report.browsers {
         if let Some(reason) = &policy.reason {
             let publisher = serde_json::to_value(publisher).unwrap_or_default();
             writeln!(
                 out,
-                "{}: linking is off: {}.",
-                publisher.as_str().unwrap_or_default(),
-                Escaped(&reason.to_string())
+                "{}",
+                say(
+                    language,
+                    "cli.policy.browser_off",
+                    &[
+                        ("browser", publisher.as_str().unwrap_or_default()),
+                        ("reason", &reason.in_language(language)),
+                    ]
+                )
             )?;
         }
     }
@@ -172,53 +205,68 @@ fn write_policy_report(out: &mut dyn Write, report: &PolicyReport) -> std::io::R
         if setting.unknown {
             writeln!(
                 out,
-                "  Tandem has no policy {}: it has no effect (docs/policy.md lists them)",
-                Escaped(&setting.name)
+                "  {}",
+                say(
+                    language,
+                    "cli.policy.unknown_setting",
+                    &[("name", &setting.name)]
+                )
             )?;
         }
     }
     for problem in &report.problems {
         writeln!(
             out,
-            "unreadable: {} {}",
-            Escaped(&problem.source.location),
-            Escaped(&problem.reason.to_string())
+            "{}",
+            say(
+                language,
+                "cli.policy.unreadable",
+                &[
+                    ("source", &problem.source.location),
+                    ("reason", &problem.reason.in_language(language)),
+                ]
+            )
         )?;
     }
     Ok(())
 }
 
-pub fn write_status(out: &mut dyn Write, status: &Status) -> std::io::Result<()> {
-    write_policy(out, status)?;
+pub fn write_status(
+    out: &mut dyn Write,
+    status: &Status,
+    language: Language,
+) -> std::io::Result<()> {
+    write_policy(out, status, language)?;
     if status.personal_data_restricted {
-        writeln!(
-            out,
-            "Processing of your personal data is paused (lift it with `tandem privacy restrict --lift`)."
-        )?;
+        writeln!(out, "{}", language.text("cli.status.paused"))?;
     }
     if status.links.is_empty() {
-        return writeln!(
-            out,
-            "Nothing is linked. Link a work profile with `tandem link --work <browser>:<profile>`."
-        );
+        return writeln!(out, "{}", language.text("cli.status.nothing_linked"));
     }
     for link in &status.links {
-        write_link(out, link)?;
+        write_link(out, link, language)?;
     }
     Ok(())
 }
 
 /// What policy says, for every browser with profiles: Tandem's switch can be
 /// on while a browser's own policy keeps its profiles from linking.
-fn write_policy(out: &mut dyn Write, status: &Status) -> std::io::Result<()> {
+fn write_policy(out: &mut dyn Write, status: &Status, language: Language) -> std::io::Result<()> {
+    let reason = |reason: Option<&Said>, otherwise: &str| {
+        reason.map_or_else(
+            || language.text(otherwise).to_owned(),
+            |reason| reason.in_language(language),
+        )
+    };
     if !status.linking_allowed {
+        let why = reason(
+            status.policy_reason.as_ref(),
+            "cli.status.off_by_organization",
+        );
         return writeln!(
             out,
-            "Linking is off for every profile: {}.",
-            Escaped(&status.policy_reason.as_ref().map_or(
-                "your organization turned it off".to_owned(),
-                Said::to_string
-            ))
+            "{}",
+            say(language, "cli.status.off_everywhere", &[("reason", &why)])
         );
     }
     let off: Vec<_> = status
@@ -227,7 +275,7 @@ fn write_policy(out: &mut dyn Write, status: &Status) -> std::io::Result<()> {
         .filter(|browser| !browser.linking_allowed)
         .collect();
     if off.is_empty() {
-        return writeln!(out, "Linking is allowed for every profile.");
+        return writeln!(out, "{}", language.text("cli.status.allowed_everywhere"));
     }
     let allowed: Vec<&str> = status
         .browsers
@@ -236,58 +284,78 @@ fn write_policy(out: &mut dyn Write, status: &Status) -> std::io::Result<()> {
         .map(|browser| browser.browser.spec().name)
         .collect();
     if allowed.is_empty() {
-        writeln!(out, "Linking is off for every browser on this machine:")?;
+        writeln!(out, "{}", language.text("cli.status.off_for_every_browser"))?;
     } else {
         writeln!(
             out,
-            "Linking is allowed for {}, but off for:",
-            allowed.join(", ")
+            "{}",
+            say(
+                language,
+                "cli.status.allowed_but_off",
+                &[("browsers", &allowed.join(", "))]
+            )
         )?;
     }
     for browser in off {
+        let why = reason(browser.reason.as_ref(), "cli.status.off_by_policy");
         writeln!(
             out,
             "    {}: {}.",
             browser.browser.spec().name,
-            Escaped(
-                &browser
-                    .reason
-                    .as_ref()
-                    .map_or("policy turned it off".to_owned(), Said::to_string)
-            )
+            Escaped(&why)
         )?;
     }
     Ok(())
 }
 
-fn write_link(out: &mut dyn Write, link: &Link) -> std::io::Result<()> {
-    let work_account = link.work_account.email.as_deref().unwrap_or("work account");
+fn write_link(out: &mut dyn Write, link: &Link, language: Language) -> std::io::Result<()> {
+    let work_account = link
+        .work_account
+        .email
+        .as_deref()
+        .unwrap_or_else(|| language.text("cli.link.work_account"));
     let personal = match &link.personal_account {
         Some(account) => account
             .email
             .clone()
             .or_else(|| account.name.clone())
-            .unwrap_or_else(|| "a personal account".into()),
-        None => "[personal data paused]".into(),
+            .unwrap_or_else(|| language.text("cli.link.a_personal_account").into()),
+        None => language.text("cli.link.personal_paused").into(),
+    };
+    let state = match link.state {
+        LinkState::Linked => "cli.state.linked",
+        LinkState::Linking => "cli.state.linking",
+        LinkState::Unlinked => "cli.state.unlinked",
+        LinkState::WorkAccountUnavailable => "cli.state.work_account_unavailable",
     };
     writeln!(
         out,
-        "{} ({}) ⇄ {}: {} since {}",
-        Escaped(&link.work.to_string()),
-        Escaped(work_account),
-        Escaped(&personal),
-        link.state.as_str(),
-        human_time(link.since)
+        "{}",
+        say(
+            language,
+            "cli.link.line",
+            &[
+                ("work", &link.work.to_string()),
+                ("work_account", work_account),
+                ("personal", &personal),
+                ("state", language.text(state)),
+                ("since", &human_time(link.since)),
+            ]
+        )
     )?;
     if let Some(profile) = &link.personal_profile {
         writeln!(
             out,
-            "    personal links open in {}",
-            Escaped(&profile.to_string())
+            "    {}",
+            say(
+                language,
+                "cli.link.personal_profile",
+                &[("profile", &profile.to_string())]
+            )
         )?;
     }
     if let Some(reason) = &link.reason {
-        writeln!(out, "    {}", Escaped(&reason.to_string()))?;
+        writeln!(out, "    {}", Escaped(&reason.in_language(language)))?;
     }
     Ok(())
 }

@@ -20,11 +20,13 @@ pub fn locations() -> Result<Locations, Error> {
 
 /// What a long-running step tells the person, on stderr.
 pub fn show_progress(out: &Output) -> impl Fn(Progress) + '_ {
+    let language = out.language();
     move |progress| match progress {
-        Progress::OpeningBrowser => out.notice("opening your browser to sign in…"),
-        Progress::EnterCode { uri, code } => {
-            out.notice(&format!("to sign in, open {uri} and enter the code {code}"));
+        Progress::OpeningBrowser => {
+            out.notice(language.text("cli.progress.opening_browser"));
         }
+        Progress::EnterCode { uri, code } => out
+            .notice(&language.format("cli.progress.enter_code", &[("uri", &uri), ("code", &code)])),
         Progress::WaitingForSignIn { .. } | Progress::Finishing => {}
     }
 }
@@ -34,7 +36,7 @@ pub fn show_progress(out: &Output) -> impl Fn(Progress) + '_ {
 pub fn open(out: &Output) -> Result<tandem_api::Tandem, Error> {
     let tandem = tandem_api::Tandem::open(&locations()?)?;
     for notice in tandem.notices() {
-        out.notice(&notice.to_string());
+        out.notice(&notice.in_language(out.language()));
     }
     Ok(tandem)
 }

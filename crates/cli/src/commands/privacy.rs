@@ -4,10 +4,9 @@ use serde::Serialize;
 use tandem_api::Error;
 use tandem_linking::HistoryEntry;
 use tandem_linking::privacy::Existing;
-use tandem_text::Escaped;
 
 use crate::PrivacyAction;
-use crate::output::{Output, confirm};
+use crate::output::{Output, confirm, say};
 
 pub fn run(out: &mut Output, action: PrivacyAction) -> Result<(), Error> {
     match action {
@@ -24,6 +23,7 @@ struct Exported<'a> {
 
 fn export(out: &mut Output, file: &std::path::Path, overwrite: bool) -> Result<(), Error> {
     let tandem = super::open(out)?;
+    let language = out.language();
     let existing = if overwrite {
         Existing::Replace
     } else {
@@ -35,11 +35,12 @@ fn export(out: &mut Output, file: &std::path::Path, overwrite: bool) -> Result<(
         // --overwrite.
         Err(Error::FileExists { path }) => {
             if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                return Err(Error::FileExists {
-                    path: format!("{path} (add --overwrite to replace it)"),
-                });
+                return Err(Error::OverwriteNeeded { path });
             }
-            if confirm(&format!("{path} already exists. Replace it?"))? {
+            if confirm(
+                language,
+                &language.format("cli.export.replace", &[("path", &path)]),
+            )? {
                 tandem.export_personal_data(file, Existing::Replace)?;
                 true
             } else {
@@ -54,10 +55,14 @@ fn export(out: &mut Output, file: &std::path::Path, overwrite: bool) -> Result<(
     out.show(&shown, |text| match shown.exported_to {
         Some(file) => writeln!(
             text,
-            "Exported your personal data to {}.",
-            Escaped(&file.display().to_string())
+            "{}",
+            say(
+                language,
+                "cli.export.done",
+                &[("file", &file.display().to_string())]
+            )
         ),
-        None => writeln!(text, "Nothing was exported."),
+        None => writeln!(text, "{}", language.text("cli.export.nothing")),
     })
 }
 
@@ -72,16 +77,14 @@ fn restrict(out: &mut Output, restricted: bool) -> Result<(), Error> {
     let shown = Restricted {
         personal_data_restricted: restricted,
     };
+    let language = out.language();
     out.show(&shown, |text| {
-        if restricted {
-            writeln!(
-                text,
-                "Tandem will not process your personal data until you run `tandem privacy restrict --lift`. \
-                 Your links stay; personal links are not routed meanwhile."
-            )
+        let key = if restricted {
+            "cli.restrict.on"
         } else {
-            writeln!(text, "Tandem processes your personal data again.")
-        }
+            "cli.restrict.off"
+        };
+        writeln!(text, "{}", language.text(key))
     })
 }
 
@@ -94,17 +97,16 @@ struct Deleted {
 
 fn delete(out: &mut Output, yes: bool) -> Result<(), Error> {
     let mut tandem = super::open(out)?;
-    if !yes
-        && !confirm(
-            "Delete your personal account's data from Tandem (its sign-in, and every link that needs it)?",
-        )?
-    {
+    let language = out.language();
+    if !yes && !confirm(language, language.text("cli.delete.ask"))? {
         let shown = Deleted {
             deleted: false,
             personal_sign_ins: 0,
             unlinked: Vec::new(),
         };
-        return out.show(&shown, |text| writeln!(text, "Nothing was deleted."));
+        return out.show(&shown, |text| {
+            writeln!(text, "{}", language.text("cli.delete.nothing"))
+        });
     }
     let deleted = tandem.delete_personal_data()?;
     let shown = Deleted {
@@ -115,9 +117,15 @@ fn delete(out: &mut Output, yes: bool) -> Result<(), Error> {
     out.show(&shown, |text| {
         writeln!(
             text,
-            "Deleted your personal data: {} personal sign-in(s) and {} link(s).",
-            shown.personal_sign_ins,
-            shown.unlinked.len()
+            "{}",
+            say(
+                language,
+                "cli.delete.done",
+                &[
+                    ("sign_ins", &shown.personal_sign_ins.to_string()),
+                    ("links", &shown.unlinked.len().to_string()),
+                ]
+            )
         )
     })
 }

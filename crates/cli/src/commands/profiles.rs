@@ -2,7 +2,8 @@
 
 use std::io::Write;
 
-use tandem_api::Error;
+use tandem_api::{Error, Said};
+use tandem_i18n::Language;
 use tandem_profiles::{AccountKind, Snapshot};
 
 use crate::output::Output;
@@ -14,15 +15,15 @@ pub fn list(out: &mut Output, watch: bool) -> Result<(), Error> {
         return watch_profiles(out, &locations);
     }
     let snapshot = tandem_api::profiles::discover(&locations);
+    let language = out.language();
     for source in &snapshot.unreadable {
-        out.notice(&format!(
-            "{} ({}): {}",
-            source.browser.spec().name,
-            source.user_data_dir.display(),
-            source.reason
-        ));
+        let notice = Said::new("notice.browser_unreadable")
+            .with("browser", source.browser.spec().name)
+            .with("folder", source.user_data_dir.display().to_string())
+            .with("reason", &source.reason);
+        out.notice(&notice.in_language(language));
     }
-    out.show(&snapshot, |text| write_table(text, &snapshot))
+    out.show(&snapshot, |text| write_table(text, &snapshot, language))
 }
 
 /// Prints one JSON line per change until interrupted or stdout closes.
@@ -36,7 +37,7 @@ fn watch_profiles(out: &mut Output, locations: &tandem_locations::Locations) -> 
         },
     )
     .map_err(Error::internal)?;
-    out.notice("watching browser profiles; press Ctrl+C to stop");
+    out.notice(out.language().text("cli.profiles.watching"));
     for event in events {
         out.line(&event)?;
         if out.is_closed() {
@@ -46,19 +47,23 @@ fn watch_profiles(out: &mut Output, locations: &tandem_locations::Locations) -> 
     Ok(())
 }
 
-fn kind_label(kind: AccountKind) -> &'static str {
+fn kind_label(kind: AccountKind, language: Language) -> &'static str {
     match kind {
-        AccountKind::Work => "work",
-        AccountKind::Personal => "personal",
-        AccountKind::Google => "google",
+        AccountKind::Work => language.text("cli.kind.work"),
+        AccountKind::Personal => language.text("cli.kind.personal"),
+        AccountKind::Google => language.text("cli.kind.google"),
         AccountKind::None => "-",
-        AccountKind::Unknown => "unknown",
+        AccountKind::Unknown => language.text("cli.kind.unknown"),
     }
 }
 
-fn write_table(out: &mut dyn Write, snapshot: &Snapshot) -> std::io::Result<()> {
+fn write_table(
+    out: &mut dyn Write,
+    snapshot: &Snapshot,
+    language: Language,
+) -> std::io::Result<()> {
     if snapshot.profiles.is_empty() {
-        return writeln!(out, "No browser profiles found.");
+        return writeln!(out, "{}", language.text("cli.profiles.none"));
     }
     let rows: Vec<Vec<String>> = snapshot
         .profiles
@@ -77,12 +82,13 @@ fn write_table(out: &mut dyn Write, snapshot: &Snapshot) -> std::io::Result<()> 
             let note = profile
                 .unreadable
                 .as_ref()
-                .map(|reason| format!("unreadable: {reason}"))
+                // The table escapes every cell itself.
+                .map(|reason| language.format("cli.profiles.unreadable", &[("reason", reason)]))
                 .unwrap_or_default();
             vec![
                 profile.browser.to_string(),
                 name,
-                kind_label(profile.account.kind).to_owned(),
+                kind_label(profile.account.kind, language).to_owned(),
                 account,
                 note,
             ]
@@ -91,7 +97,16 @@ fn write_table(out: &mut dyn Write, snapshot: &Snapshot) -> std::io::Result<()> 
     writeln!(
         out,
         "{}",
-        tables::render(&["BROWSER", "PROFILE", "KIND", "ACCOUNT", ""], &rows)
+        tables::render(
+            &[
+                language.text("cli.column.browser"),
+                language.text("cli.column.profile"),
+                language.text("cli.column.kind"),
+                language.text("cli.column.account"),
+                "",
+            ],
+            &rows
+        )
     )?;
-    writeln!(out, "\n* the profile the browser opens by default")
+    writeln!(out, "\n{}", language.text("cli.profiles.default"))
 }

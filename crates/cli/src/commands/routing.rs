@@ -4,11 +4,11 @@
 use std::ffi::OsString;
 
 use serde::Serialize;
-use tandem_api::routing::{self, LinkRouter, Route, RulesReport, Start};
+use tandem_api::routing::{self, Layer, LinkRouter, Route, RuleFlag, RulesReport, Start};
 use tandem_api::{Error, Said};
-use tandem_text::Escaped;
+use tandem_i18n::Language;
 
-use crate::output::Output;
+use crate::output::{Output, say};
 use crate::tables;
 
 fn link_text(url: &OsString) -> Result<&str, Error> {
@@ -18,31 +18,56 @@ fn link_text(url: &OsString) -> Result<&str, Error> {
 }
 
 /// A route in words.
-fn write_route(out: &mut dyn std::io::Write, route: &Route) -> std::io::Result<()> {
-    let effective = if route.effective_url != route.url {
-        format!(
-            "\n  inside {}: {}",
-            route.wrappers.join(" inside "),
-            Escaped(&route.effective_url)
-        )
-    } else {
-        String::new()
-    };
+fn write_route(
+    out: &mut dyn std::io::Write,
+    route: &Route,
+    language: Language,
+) -> std::io::Result<()> {
+    writeln!(out, "{}", tandem_text::Escaped(&route.url))?;
+    if route.effective_url != route.url {
+        let wrappers = route
+            .wrappers
+            .join(language.text("cli.route.inside_separator"));
+        writeln!(
+            out,
+            "  {}",
+            say(
+                language,
+                "cli.route.inside",
+                &[("wrappers", &wrappers), ("url", &route.effective_url)]
+            )
+        )?;
+    }
     let whereto = match (&route.browser, &route.profile_dir) {
-        (None, _) => "Tandem asks which profile opens it".to_owned(),
-        (Some(browser), Some(profile)) => format!("opens in {browser}, profile {profile}"),
-        (Some(browser), None) => format!("opens in {browser}, in the profile it picks itself"),
+        (None, _) => language.text("cli.route.asks").to_owned(),
+        (Some(browser), Some(profile)) => say(
+            language,
+            "cli.route.opens_in",
+            &[("browser", &browser.to_string()), ("profile", profile)],
+        ),
+        (Some(browser), None) => say(
+            language,
+            "cli.route.opens_in_browser",
+            &[("browser", &browser.to_string())],
+        ),
     };
+    writeln!(out, "  {whereto}")?;
     writeln!(
         out,
-        "{}{effective}\n  {}\n  because {}",
-        Escaped(&route.url),
-        Escaped(&whereto),
-        Escaped(&route.reason.to_string())
+        "  {}",
+        say(
+            language,
+            "cli.route.because",
+            &[("reason", &route.reason.in_language(language))]
+        )
     )?;
     if let Some(argv) = &route.argv {
         let shown: Vec<String> = argv.iter().map(|arg| format!("{arg:?}")).collect();
-        writeln!(out, "  runs {}", Escaped(&shown.join(" ")))?;
+        writeln!(
+            out,
+            "  {}",
+            say(language, "cli.route.runs", &[("command", &shown.join(" "))])
+        )?;
     }
     Ok(())
 }
@@ -50,7 +75,8 @@ fn write_route(out: &mut dyn std::io::Write, route: &Route) -> std::io::Result<(
 pub fn route(out: &mut Output, url: &OsString) -> Result<(), Error> {
     let router = LinkRouter::load(&super::locations()?)?;
     let route = router.route(link_text(url)?)?;
-    out.show(&route, |text| write_route(text, &route))
+    let language = out.language();
+    out.show(&route, |text| write_route(text, &route, language))
 }
 
 /// Opens a link, as the system's link handler. Nobody sees this command's
@@ -60,17 +86,14 @@ pub fn open(out: &mut Output, url: &OsString) -> Result<(), Error> {
         let router = LinkRouter::load(&super::locations()?)?;
         router.open(link_text(url)?, Start::Replace)
     })();
-    let _ = out;
     match opened {
         Ok(_) => Ok(()),
         Err(error) => {
-            if let Ok(locations) = super::locations() {
-                let language = tandem_api::settings::language(&locations);
-                tandem_api::desktop::notify(
-                    language.text("notice.link_not_opened"),
-                    &error.to_string(),
-                );
-            }
+            let language = out.language();
+            tandem_api::desktop::notify(
+                language.text("notice.link_not_opened"),
+                &error.localized(language),
+            );
             Err(error)
         }
     }
@@ -80,65 +103,131 @@ pub fn rules_list(out: &mut Output) -> Result<(), Error> {
     let locations = super::locations()?;
     let snapshot = tandem_api::profiles::discover(&locations);
     let report = routing::rules(&locations, &snapshot)?;
-    out.show(&report, |text| write_rules(text, &report))
+    let language = out.language();
+    out.show(&report, |text| write_rules(text, &report, language))
 }
 
-fn write_rules(out: &mut dyn std::io::Write, report: &RulesReport) -> std::io::Result<()> {
+fn flag_word(flag: RuleFlag, language: Language) -> &'static str {
+    language.text(match flag {
+        RuleFlag::ProfileMissing => "flag.profile_missing",
+        RuleFlag::AccountChanged => "flag.account_changed",
+        RuleFlag::Invalid => "flag.invalid",
+        RuleFlag::Shadowed => "flag.shadowed",
+    })
+}
+
+fn layer_word(layer: Layer, language: Language) -> &'static str {
+    language.text(match layer {
+        Layer::User => "cli.layer.user",
+        Layer::Managed => "cli.layer.managed",
+        Layer::Recommended => "cli.layer.recommended",
+        Layer::Preset => "cli.layer.preset",
+    })
+}
+
+/// The fallback as people read it: a profile stays as it is written.
+fn fallback_words(fallback: &str, language: Language) -> String {
+    match fallback {
+        "as-before" => language.text("cli.rules.fallback_as_before").to_owned(),
+        "ask" => language.text("cli.rules.fallback_ask").to_owned(),
+        profile => profile.to_owned(),
+    }
+}
+
+fn write_rules(
+    out: &mut dyn std::io::Write,
+    report: &RulesReport,
+    language: Language,
+) -> std::io::Result<()> {
+    // The table escapes every cell itself.
     let rows: Vec<Vec<String>> = report
         .rules
         .iter()
         .map(|rule| {
-            let flag = rule.flag.map_or(String::new(), |flag| {
-                serde_json::to_value(flag)
-                    .ok()
-                    .and_then(|value| value.as_str().map(|text| format!("{text}: ")))
-                    .unwrap_or_default()
-            });
+            let note = rule
+                .note
+                .as_ref()
+                .map(|note| note.in_language(language))
+                .unwrap_or_default();
+            let note = match rule.flag {
+                Some(flag) => format!("{}: {note}", flag_word(flag, language)),
+                None => note,
+            };
             vec![
                 rule.id.clone(),
-                rule.layer.as_str().to_owned(),
+                layer_word(rule.layer, language).to_owned(),
                 rule.pattern.clone(),
                 rule.target.clone(),
-                format!(
-                    "{flag}{}",
-                    rule.note.as_ref().map(Said::to_string).unwrap_or_default()
-                ),
+                note,
             ]
         })
         .collect();
+    let headers = [
+        "cli.column.id",
+        "cli.column.layer",
+        "cli.column.pattern",
+        "cli.column.target",
+        "cli.column.note",
+    ]
+    .map(|column| language.text(column));
+    writeln!(out, "{}", tables::render(&headers, &rows))?;
+    writeln!(out)?;
+    write_fallback(out, &report.fallback, language)?;
+    if report.unwrap_before_opening {
+        writeln!(out, "{}", language.text("cli.rules.unwrapping"))?;
+    }
+    for problem in &report.problems {
+        writeln!(
+            out,
+            "{}",
+            say(
+                language,
+                "cli.rules.note",
+                &[("problem", &problem.in_language(language))]
+            )
+        )?;
+    }
     writeln!(
         out,
         "{}",
-        tables::render(&["ID", "LAYER", "PATTERN", "TARGET", "NOTE"], &rows)
-    )?;
+        say(language, "cli.rules.file", &[("file", &report.file)])
+    )
+}
+
+fn write_fallback(
+    out: &mut dyn std::io::Write,
+    fallback: &str,
+    language: Language,
+) -> std::io::Result<()> {
     writeln!(
         out,
-        "\nWhen no rule matches: {}",
-        Escaped(match report.fallback.as_str() {
-            "as-before" => "open where links opened before Tandem",
-            other => other,
-        })
-    )?;
-    if report.unwrap_before_opening {
-        writeln!(out, "Wrapped links open as the link inside.")?;
-    }
-    for problem in &report.problems {
-        writeln!(out, "Note: {}", Escaped(&problem.to_string()))?;
-    }
-    writeln!(out, "Your rules: {}", Escaped(&report.file))
+        "{}",
+        say(
+            language,
+            "cli.rules.fallback",
+            &[("fallback", &fallback_words(fallback, language))]
+        )
+    )
 }
 
 pub fn rules_add(out: &mut Output, pattern: &str, target: &str) -> Result<(), Error> {
     let locations = super::locations()?;
     let snapshot = tandem_api::profiles::discover(&locations);
     let rule = routing::add_rule(&locations, pattern, target, &snapshot)?;
+    let language = out.language();
     out.show(&rule, |text| {
         writeln!(
             text,
-            "Added rule {}: {} → {}",
-            Escaped(&rule.id),
-            Escaped(&rule.pattern),
-            Escaped(&rule.target)
+            "{}",
+            say(
+                language,
+                "cli.rules.added",
+                &[
+                    ("id", &rule.id),
+                    ("pattern", &rule.pattern),
+                    ("target", &rule.target),
+                ]
+            )
         )
     })
 }
@@ -155,12 +244,16 @@ pub fn rules_remove(out: &mut Output, id: &str) -> Result<(), Error> {
         removed: id.to_owned(),
         pattern,
     };
+    let language = out.language();
     out.show(&shown, |text| {
         writeln!(
             text,
-            "Removed rule {} ({})",
-            Escaped(&shown.removed),
-            Escaped(&shown.pattern)
+            "{}",
+            say(
+                language,
+                "cli.rules.removed",
+                &[("id", &shown.removed), ("pattern", &shown.pattern)]
+            )
         )
     })
 }
@@ -177,9 +270,8 @@ pub fn rules_fallback(out: &mut Output, fallback: &str) -> Result<(), Error> {
     let shown = FallbackSet {
         fallback: fallback.to_owned(),
     };
-    out.show(&shown, |text| {
-        writeln!(text, "When no rule matches: {}", Escaped(fallback))
-    })
+    let language = out.language();
+    out.show(&shown, |text| write_fallback(text, fallback, language))
 }
 
 #[derive(Serialize)]
@@ -189,47 +281,53 @@ struct UnwrapSet {
 
 pub fn rules_unwrap(out: &mut Output, on: bool) -> Result<(), Error> {
     routing::set_unwrap_before_opening(&super::locations()?, on)?;
+    let language = out.language();
     out.show(
         &UnwrapSet {
             unwrap_before_opening: on,
         },
         |text| {
-            if on {
-                writeln!(text, "Wrapped links now open as the link inside.")
+            let key = if on {
+                "cli.rules.unwrap_on"
             } else {
-                writeln!(
-                    text,
-                    "Wrapped links now open as they are, so Microsoft Defender still checks them."
-                )
-            }
+                "cli.rules.unwrap_off"
+            };
+            writeln!(text, "{}", language.text(key))
         },
     )
 }
 
 pub fn handler_status(out: &mut Output) -> Result<(), Error> {
     let status = routing::handler_status(&super::locations()?);
+    let language = out.language();
     out.show(&status, |text| {
-        if status.registered {
-            writeln!(text, "Tandem opens web links.")?;
+        let now = if status.registered {
+            "handler.on"
         } else if status.replaced_since {
-            writeln!(
-                text,
-                "Tandem was the link handler, but another handler has been chosen since."
-            )?;
+            "cli.handler.replaced"
         } else {
-            writeln!(text, "Tandem does not open web links.")?;
-        }
+            "handler.off"
+        };
+        writeln!(text, "{}", language.text(now))?;
         if let Some(program) = &status.program
             && !status.program_exists
         {
             writeln!(
                 text,
-                "Its desktop entry runs {}, which is gone: run `tandem handler on` again.",
-                Escaped(&program.display().to_string())
+                "{}",
+                say(
+                    language,
+                    "cli.handler.program_gone",
+                    &[("program", &program.display().to_string())]
+                )
             )?;
         }
         match &status.previous {
-            Some(previous) => writeln!(text, "Before Tandem, links went to {}.", Escaped(previous)),
+            Some(previous) => writeln!(
+                text,
+                "{}",
+                say(language, "cli.handler.previous", &[("previous", previous)])
+            ),
             None => Ok(()),
         }
     })
@@ -237,15 +335,13 @@ pub fn handler_status(out: &mut Output) -> Result<(), Error> {
 
 pub fn handler_on(out: &mut Output) -> Result<(), Error> {
     let done = routing::handler_on(&super::locations()?)?;
-    out.show(&done, |text| match &done {
-        routing::HandlerOn::Registered => writeln!(
-            text,
-            "Tandem now opens web links; `tandem handler off` puts the previous handler back."
-        ),
-        routing::HandlerOn::SettingsOpened { .. } => writeln!(
-            text,
-            "Choose Tandem as the default web browser in the settings that just opened."
-        ),
+    let language = out.language();
+    out.show(&done, |text| {
+        let key = match &done {
+            routing::HandlerOn::Registered => "cli.handler.registered",
+            routing::HandlerOn::SettingsOpened { .. } => "cli.handler.settings_opened",
+        };
+        writeln!(text, "{}", language.text(key))
     })
 }
 
@@ -256,14 +352,13 @@ struct HandlerOff {
 
 pub fn handler_off(out: &mut Output) -> Result<(), Error> {
     let unregistered = routing::handler_off(&super::locations()?)?;
+    let language = out.language();
     out.show(&HandlerOff { unregistered }, |text| {
-        if unregistered {
-            writeln!(
-                text,
-                "Tandem no longer opens web links; the previous handler is back."
-            )
+        let key = if unregistered {
+            "cli.handler.unregistered"
         } else {
-            writeln!(text, "Tandem was not the link handler.")
-        }
+            "cli.handler.was_not"
+        };
+        writeln!(text, "{}", language.text(key))
     })
 }

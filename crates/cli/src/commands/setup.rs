@@ -3,9 +3,10 @@
 use serde::Serialize;
 use tandem_api::Error;
 use tandem_api::setup::Remover;
+use tandem_i18n::Language;
 use tandem_text::Escaped;
 
-use crate::output::{Output, confirm};
+use crate::output::{Output, confirm, say};
 use crate::tables;
 
 #[derive(Serialize)]
@@ -20,24 +21,27 @@ pub fn uninstall(out: &mut Output, yes: bool) -> Result<(), Error> {
     // Before asking anything: a running app would write its files again.
     tandem_api::setup::ensure_not_running(&locations)?;
     let plan = tandem_api::setup::uninstall_plan(&locations);
+    let language = out.language();
     if plan.is_empty() {
         let shown = Uninstalled {
             removed: false,
             plan,
         };
         return out.show(&shown, |text| {
-            writeln!(text, "Tandem left nothing on this machine for this user.")
+            writeln!(text, "{}", language.text("cli.uninstall.nothing"))
         });
     }
     if !out.json() {
-        out.show(&(), |text| write_plan(text, &plan))?;
+        out.show(&(), |text| write_plan(text, &plan, language))?;
     }
-    if !yes && !confirm("Remove all of this?")? {
+    if !yes && !confirm(language, language.text("cli.uninstall.ask"))? {
         let shown = Uninstalled {
             removed: false,
             plan,
         };
-        return out.show(&shown, |text| writeln!(text, "Nothing was removed."));
+        return out.show(&shown, |text| {
+            writeln!(text, "{}", language.text("cli.uninstall.nothing_removed"))
+        });
     }
     let plan = tandem_api::setup::uninstall(&locations, Remover::Cli)?;
     let shown = Uninstalled {
@@ -45,7 +49,7 @@ pub fn uninstall(out: &mut Output, yes: bool) -> Result<(), Error> {
         plan,
     };
     out.show(&shown, |text| {
-        writeln!(text, "Removed everything Tandem left for this user.")
+        writeln!(text, "{}", language.text("cli.uninstall.done"))
     })
 }
 
@@ -53,25 +57,30 @@ pub fn uninstall(out: &mut Output, yes: bool) -> Result<(), Error> {
 fn write_plan(
     out: &mut dyn std::io::Write,
     plan: &tandem_footprint::uninstall::Plan,
+    language: Language,
 ) -> std::io::Result<()> {
-    let mut lines = vec!["This removes:".to_owned()];
+    let mut lines = vec![language.text("cli.uninstall.plan").to_owned()];
     for folder in &plan.folders {
         lines.push(format!("  {}", Escaped(&folder.display().to_string())));
     }
     for entry in &plan.keyring_entries {
         lines.push(format!(
-            "  the keyring entry of the {} account",
-            Escaped(entry)
+            "  {}",
+            say(language, "cli.uninstall.keyring", &[("account", entry)])
         ));
     }
     if let Some(file) = &plan.autostart {
         lines.push(format!(
-            "  {} (start at sign-in)",
-            Escaped(&file.display().to_string())
+            "  {}",
+            say(
+                language,
+                "cli.uninstall.autostart",
+                &[("file", &file.display().to_string())]
+            )
         ));
     }
     if plan.link_handler {
-        lines.push("  Tandem as the link handler (the previous one is put back)".into());
+        lines.push(format!("  {}", language.text("cli.uninstall.handler")));
     }
     writeln!(out, "{}", lines.join("\n"))
 }
@@ -84,29 +93,36 @@ struct Autostart {
 pub fn autostart(out: &mut Output, on: bool) -> Result<(), Error> {
     tandem_api::setup::set_autostart(&super::locations()?, on)?;
     let shown = Autostart { autostart: on };
+    let language = out.language();
     out.show(&shown, |text| {
-        if on {
-            writeln!(text, "Tandem will start when you sign in.")
+        let key = if on {
+            "cli.autostart.on"
         } else {
-            writeln!(text, "Tandem will not start when you sign in.")
-        }
+            "cli.autostart.off"
+        };
+        writeln!(text, "{}", language.text(key))
     })
 }
 
 pub fn paths(out: &mut Output) -> Result<(), Error> {
     let locations = super::locations()?;
+    let language = out.language();
     out.show(&locations, |text| {
         let rows: Vec<Vec<String>> = [
-            ("home", locations.home()),
-            ("settings", locations.config_dir()),
-            ("data", locations.data_dir()),
-            ("cache", locations.cache_dir()),
-            ("logs", locations.log_dir()),
-            ("system root", locations.system_root()),
+            ("cli.folder.home", locations.home()),
+            ("cli.folder.settings", locations.config_dir()),
+            ("cli.folder.data", locations.data_dir()),
+            ("cli.folder.cache", locations.cache_dir()),
+            ("cli.folder.logs", locations.log_dir()),
+            ("cli.folder.system_root", locations.system_root()),
         ]
         .into_iter()
-        .map(|(label, path)| vec![label.to_owned(), path.display().to_string()])
+        .map(|(label, path)| vec![language.text(label).to_owned(), path.display().to_string()])
         .collect();
-        writeln!(text, "{}", tables::render(&["FOLDER", "PATH"], &rows))
+        let headers = [
+            language.text("cli.column.folder"),
+            language.text("cli.column.path"),
+        ];
+        writeln!(text, "{}", tables::render(&headers, &rows))
     })
 }
