@@ -167,7 +167,7 @@ pub enum Error {
     )]
     RuleNotYours { id: String, layer: String },
     #[error("{path} cannot be read ({detail}); fix it by hand (or move it away) first")]
-    RulesFileUnreadable { path: String, detail: String },
+    RulesFileUnreadable { path: String, detail: Said },
     #[error(
         "links went to {handler} before Tandem, which runs Tandem again, so opening it there \
          would loop; choose where such links open: `tandem rules fallback ask` or a profile"

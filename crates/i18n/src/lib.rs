@@ -257,6 +257,12 @@ impl From<Said> for Part {
     }
 }
 
+impl From<&Said> for Part {
+    fn from(said: &Said) -> Self {
+        Part::Said(said.clone())
+    }
+}
+
 /// `text` with each `{name}` replaced by `value(name)`, when it has one.
 pub fn fill(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());

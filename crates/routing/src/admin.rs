@@ -25,18 +25,19 @@ pub struct AdminRules {
     pub rules: Vec<Rule>,
     pub invalid: Vec<Invalid>,
     /// Why the admin's rules at this level may be incomplete.
-    pub problems: Vec<String>,
+    pub problems: Vec<Said>,
 }
 
-fn entries(value: &Value) -> Result<Vec<Value>, String> {
+fn entries(value: &Value) -> Result<Vec<Value>, Said> {
     match value {
         Value::Array(items) => Ok(items.clone()),
         Value::String(text) => match serde_json::from_str::<Value>(text) {
             Ok(Value::Array(items)) => Ok(items),
-            Ok(_) => Err("is not a list".into()),
-            Err(error) => Err(format!("is not a JSON list: {error}")),
+            Ok(_) => Err(Said::new("rules.admin.not_a_list")),
+            Err(error) => Err(Said::new("rules.admin.not_json_list")
+                .with("detail", Said::verbatim(error.to_string()))),
         },
-        _ => Err("is not a list".into()),
+        _ => Err(Said::new("rules.admin.not_a_list")),
     }
 }
 
@@ -84,10 +85,11 @@ impl AdminRules {
         };
         for publisher in [Publisher::Tandem, Publisher::Edge] {
             for problem in policy.problems_at(publisher, level) {
-                admin.problems.push(format!(
-                    "the policy source {} {}",
-                    problem.source.location, problem.reason
-                ));
+                admin.problems.push(
+                    Said::new("rules.admin.source")
+                        .with("location", &problem.source.location)
+                        .with("problem", problem.reason.clone()),
+                );
             }
         }
         if let Some(setting) = policy.get_at(Publisher::Tandem, TANDEM_ROUTING_RULES, level) {
@@ -142,8 +144,12 @@ impl AdminRules {
         let items = match entries(&setting.value) {
             Ok(items) => items,
             Err(reason) => {
-                self.problems
-                    .push(format!("{policy} in {} {reason}", setting.source.location));
+                self.problems.push(
+                    Said::new("rules.admin.policy")
+                        .with("policy", policy)
+                        .with("location", &setting.source.location)
+                        .with("problem", reason),
+                );
                 return;
             }
         };
@@ -231,11 +237,18 @@ mod tests {
         let set = policy(&[("/etc/tandem/policies/managed/broken.json", "{")]);
         let managed = AdminRules::read(&set, Level::Managed);
         assert_eq!(managed.problems.len(), 1);
-        assert!(managed.problems[0].contains("broken.json"));
+        assert!(managed.problems[0].to_string().contains("broken.json"));
         let wrong = policy(&[(
             "/etc/tandem/policies/managed/r.json",
             r#"{"RoutingRules": {"pattern": "a"}}"#,
         )]);
-        assert!(AdminRules::read(&wrong, Level::Managed).problems[0].contains("not a list"));
+        let problem = &AdminRules::read(&wrong, Level::Managed).problems[0];
+        assert!(problem.to_string().contains("not a list"), "{problem:?}");
+        assert!(
+            problem
+                .in_language(tandem_policy::Language::Nl)
+                .contains("geen lijst"),
+            "{problem:?}"
+        );
     }
 }

@@ -33,13 +33,13 @@ pub struct RuleSet {
     pub invalid: Vec<Invalid>,
     /// Managed policy Tandem could not read: it may hold rules Tandem
     /// cannot see, so nothing below the managed layer decides.
-    pub managed_problems: Vec<String>,
+    pub managed_problems: Vec<Said>,
     /// The person's rules file could not be read: nothing in it, nor below
     /// it, decides, since it may override what comes after.
-    pub user_problem: Option<String>,
+    pub user_problem: Option<Said>,
     /// Recommended policy Tandem could not read (shown only: the person's
     /// own rules may override those anyway).
-    pub recommended_problems: Vec<String>,
+    pub recommended_problems: Vec<Said>,
     pub fallback: Fallback,
     pub unwrap_before_opening: bool,
 }
@@ -93,7 +93,9 @@ impl RuleSet {
     /// Why nothing below the managed layer may decide, if so.
     pub fn blocked(&self) -> Option<Said> {
         if let Some(problem) = self.managed_problems.first() {
-            return Some(Said::new("route.reason.managed_unreadable").with("problem", problem));
+            return Some(
+                Said::new("route.reason.managed_unreadable").with("problem", problem.clone()),
+            );
         }
         self.user_problem
             .as_ref()
@@ -507,7 +509,7 @@ mod tests {
             gone.reason
         );
         let blocked = Router::new(RuleSet {
-            managed_problems: vec!["x.json is not valid JSON".into()],
+            managed_problems: vec![Said::verbatim("x.json is not valid JSON")],
             ..set
         });
         assert_eq!(

@@ -111,9 +111,9 @@ pub struct UserSettings {
     pub fallback: Fallback,
     pub unwrap_before_opening: bool,
     /// Why nothing in the file applies, if so.
-    pub problem: Option<String>,
+    pub problem: Option<Said>,
     /// Settings Tandem does not know, for the person to see.
-    pub ignored: Vec<String>,
+    pub ignored: Vec<Said>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,7 +122,7 @@ pub enum SettingsError {
         "{path} cannot be read ({reason}); fix it by hand (or move it away) before Tandem \
          changes it"
     )]
-    Unreadable { path: PathBuf, reason: String },
+    Unreadable { path: PathBuf, reason: Said },
     #[error("there is no rule {0} of yours; `tandem rules list` shows the ids")]
     NoSuchRule(String),
     #[error("{id} is {layer} rule; only your own rules can be removed, and yours come before it")]
@@ -178,14 +178,17 @@ pub fn parse(text: &str) -> UserSettings {
             let line = error
                 .span()
                 .map_or(0, |span| Lines::of(text).line(span.start));
-            settings.problem = Some(format!(
-                "line {line}: {}",
-                error
-                    .message()
-                    .lines()
-                    .next()
-                    .unwrap_or("it is not valid TOML")
-            ));
+            // The parser's own words: it says best what it could not read.
+            let complaint = error
+                .message()
+                .lines()
+                .next()
+                .map_or_else(|| Said::new("rules.file.not_toml"), Said::verbatim);
+            settings.problem = Some(
+                Said::new("rules.file.at_line")
+                    .with("line", line.to_string())
+                    .with("problem", complaint),
+            );
             return settings;
         }
     };
@@ -193,13 +196,13 @@ pub fn parse(text: &str) -> UserSettings {
         None => {}
         Some(Some(RULES_VERSION)) => {}
         Some(Some(version)) if version > RULES_VERSION => {
-            settings.problem = Some(format!(
-                "it was written by a newer Tandem (version {version}); update Tandem"
-            ));
+            settings.problem =
+                Some(Said::new("rules.file.newer").with("version", version.to_string()));
             return settings;
         }
         Some(_) => {
-            settings.problem = Some(format!("its version is not {RULES_VERSION}"));
+            settings.problem =
+                Some(Said::new("rules.file.version").with("version", RULES_VERSION.to_string()));
             return settings;
         }
     }
@@ -208,27 +211,29 @@ pub fn parse(text: &str) -> UserSettings {
             "version" | "rule" => {}
             "fallback" => match item.as_str().map(Fallback::parse) {
                 Some(Ok(fallback)) => settings.fallback = fallback,
-                Some(Err(reason)) => settings.ignored.push(format!("fallback: {reason}")),
+                Some(Err(reason)) => settings
+                    .ignored
+                    .push(Said::new("rules.ignored.fallback").with("problem", reason.said())),
                 None => settings
                     .ignored
-                    .push("fallback: write \"ask\" or a profile, in quotes".into()),
+                    .push(Said::new("rules.ignored.fallback_not_text")),
             },
             "unwrap_before_opening" => match item.as_bool() {
                 Some(on) => settings.unwrap_before_opening = on,
                 None => settings
                     .ignored
-                    .push("unwrap_before_opening: write true or false".into()),
+                    .push(Said::new("rules.ignored.unwrap_not_switch")),
             },
             other => settings
                 .ignored
-                .push(format!("{other}: not a setting Tandem knows")),
+                .push(Said::new("rules.ignored.unknown_setting").with("key", other)),
         }
     }
     let Some(rules) = document.get("rule") else {
         return settings;
     };
     let Some(tables) = rules.as_array_of_tables() else {
-        settings.problem = Some("\"rule\" must be written as [[rule]] tables".into());
+        settings.problem = Some(Said::new("rules.file.not_tables"));
         return settings;
     };
     let mut ids = std::collections::BTreeSet::new();
@@ -238,9 +243,11 @@ pub fn parse(text: &str) -> UserSettings {
         let field = |name: &str| table.get(name).and_then(Item::as_str).map(str::to_owned);
         for (key, _) in table.iter() {
             if !matches!(key, "id" | "pattern" | "target" | "account" | "note") {
-                settings.ignored.push(format!(
-                    "line {line}: \"{key}\" is not a key of a rule (settings such as fallback go above the first [[rule]])"
-                ));
+                settings.ignored.push(
+                    Said::new("rules.ignored.unknown_rule_key")
+                        .with("line", line.to_string())
+                        .with("key", key),
+                );
             }
         }
         let id = match table.get("id") {
@@ -335,18 +342,18 @@ impl SettingsFile {
             Ok(Some(bytes)) => match String::from_utf8(bytes) {
                 Ok(text) => parse(&text),
                 Err(_) => UserSettings {
-                    problem: Some("it is not UTF-8 text".into()),
+                    problem: Some(Said::new("rules.file.not_utf8")),
                     ..UserSettings::default()
                 },
             },
             Err(error) => UserSettings {
-                problem: Some(error.to_string()),
+                problem: Some(Said::verbatim(error.to_string())),
                 ..UserSettings::default()
             },
         }
     }
 
-    fn unreadable(&self, reason: String) -> SettingsError {
+    fn unreadable(&self, reason: Said) -> SettingsError {
         SettingsError::Unreadable {
             path: self.path(),
             reason,
@@ -356,19 +363,18 @@ impl SettingsFile {
     /// The file's document, for an edit, read without following a link:
     /// an edit writes only Tandem's own regular file.
     fn document(&self, _lock: &DirLock) -> Result<DocumentMut, SettingsError> {
-        let unreadable = |reason: String| self.unreadable(reason);
+        let unreadable = |reason: Said| self.unreadable(reason);
         let text = match self.dir.read(RULES_FILE, MAX_RULES_BYTES)? {
             None => TEMPLATE.to_owned(),
-            Some(bytes) => {
-                String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?
-            }
+            Some(bytes) => String::from_utf8(bytes)
+                .map_err(|_| unreadable(Said::new("rules.file.not_utf8")))?,
         };
         let parsed = parse(&text);
         if let Some(problem) = parsed.problem {
             return Err(unreadable(problem));
         }
         text.parse::<DocumentMut>()
-            .map_err(|error| unreadable(error.message().to_owned()))
+            .map_err(|error| unreadable(Said::verbatim(error.message())))
     }
 
     fn edit<T>(
@@ -490,12 +496,12 @@ fn set_top_level(document: &mut DocumentMut, key: &str, item: Item) {
     document.insert(key, item);
 }
 
-fn rule_tables(document: &mut DocumentMut) -> Result<&mut toml_edit::ArrayOfTables, String> {
+fn rule_tables(document: &mut DocumentMut) -> Result<&mut toml_edit::ArrayOfTables, Said> {
     document
         .entry("rule")
         .or_insert(Item::ArrayOfTables(toml_edit::ArrayOfTables::new()))
         .as_array_of_tables_mut()
-        .ok_or_else(|| "\"rule\" must be written as [[rule]] tables".to_owned())
+        .ok_or_else(|| Said::new("rules.file.not_tables"))
 }
 
 /// Writes the id every rule is known by into the rules that have none (so
@@ -578,7 +584,9 @@ mod tests {
         );
         assert_eq!(settings.fallback, Fallback::AsBefore);
         assert!(
-            settings.ignored[0].contains("\"fallback\" is not a key of a rule"),
+            settings.ignored[0]
+                .to_string()
+                .contains("\"fallback\" is not a key of a rule"),
             "{:?}",
             settings.ignored
         );
@@ -603,9 +611,16 @@ mod tests {
     #[test]
     fn a_file_that_cannot_be_read_applies_nothing() {
         let broken = parse("version = 1\n[[rule]\npattern = \"x\"\n");
-        assert!(broken.problem.unwrap().starts_with("line 2"));
+        assert!(broken.problem.unwrap().to_string().starts_with("line 2"));
         let newer = parse("version = 2\n");
-        assert!(newer.problem.unwrap().contains("newer Tandem"));
+        let newer = newer.problem.unwrap();
+        assert!(newer.to_string().contains("newer Tandem"));
+        assert!(
+            newer
+                .in_language(tandem_policy::Language::Nl)
+                .contains("nieuwere Tandem"),
+            "{newer:?}"
+        );
     }
 
     #[test]

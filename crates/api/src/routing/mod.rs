@@ -28,9 +28,9 @@ use tandem_locations::{Locations, Platform};
 use tandem_policy::{Level, PolicySet};
 use tandem_profiles::launch::{self, LaunchTarget};
 use tandem_profiles::{BrowserId, ProfileRef, Snapshot};
+pub use tandem_routing::Layer;
 use tandem_routing::admin::AdminRules;
 use tandem_routing::presets::{self, WorkDomains};
-pub use tandem_routing::Layer;
 use tandem_routing::{
     Fallback, Outcome, Pattern, Routed, Router, RuleRef, RuleSet, Said, SettingsError,
     SettingsFile, Target, TargetError, Verdict, WebLink,
@@ -668,7 +668,7 @@ pub fn rules(locations: &Locations, snapshot: &Snapshot) -> Result<RulesReport, 
     problems.extend(
         set.recommended_problems
             .iter()
-            .map(|problem| Said::new("rules.problem.recommended").with("problem", problem)),
+            .map(|problem| Said::new("rules.problem.recommended").with("problem", problem.clone())),
     );
     let settings = SettingsFile::new(locations.config_dir());
     problems.extend(
