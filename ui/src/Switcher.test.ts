@@ -29,6 +29,19 @@ describe("the switcher", () => {
     expect(document.activeElement).toBe(search(root));
   });
 
+  it("sets a name from a browser file apart, so an override in it reorders nothing else", async () => {
+    const spoof = profile({ name: "\u202eexe.Work", profile_dir: "Profile 9", is_default: true });
+    backend({ list_profiles: () => ({ profiles: [spoof], unreadable: [] }) });
+    const root = await render(Switcher);
+    const name = root.querySelector('button.profile[data-profile-dir="Profile 9"] .name')!;
+    // The name alone in an isolate; the "default" mark after it stays outside.
+    expect(name.querySelector("bdi")!.textContent).toBe("\u202eexe.Work");
+    expect(name.querySelector("bdi .default")).toBeNull();
+    expect(name.querySelector(".default")).not.toBeNull();
+    const button = root.querySelector('button.profile[data-profile-dir="Profile 9"]')!;
+    expect(button.getAttribute("aria-label")).toContain("\u2068\u202eexe.Work\u2069");
+  });
+
   it("gives every control an accessible name", async () => {
     backend({ link_status: () => linked });
     const root = await render(Switcher);

@@ -31,6 +31,19 @@ export function isSaid(value: unknown): value is Said {
   );
 }
 
+/** Right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko… and their
+ * presentation forms, in the BMP and beyond) and bidirectional controls. */
+const REORDERS =
+  /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud802\ud803\ud83a\ud83b][\udc00-\udfff]/;
+
+/** `value` as a part of a sentence. A name from a browser file may hold
+ * right-to-left letters, or an override (U+202E) put there to make it look
+ * like another: set apart (first-strong isolate … pop), it can reorder
+ * nothing around it. Other text is left as it is. */
+export function isolate(value: string): string {
+  return REORDERS.test(value) ? `\u2068${value}\u2069` : value;
+}
+
 /** `text` with each `{name}` replaced by its value, unknown ones kept; a
  * value the core sent as a sentence is worded in the current language. */
 export function fill(text: string, params: Record<string, unknown> = {}): string {
@@ -38,7 +51,7 @@ export function fill(text: string, params: Record<string, unknown> = {}): string
     const value = params[name];
     if (value === undefined || value === null) return whole;
     if (isSaid(value)) return say(value);
-    return Array.isArray(value) ? value.join(", ") : String(value);
+    return Array.isArray(value) ? value.map((item) => isolate(String(item))).join(", ") : isolate(String(value));
   });
 }
 

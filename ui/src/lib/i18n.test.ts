@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { describeError } from "./api";
 import { said } from "./fixtures";
-import { say, setLanguage } from "./i18n.svelte";
+import { isolate, say, setLanguage, t } from "./i18n.svelte";
 
 describe("sentences the core sends as keys", () => {
   afterEach(() => setLanguage("en"));
@@ -32,5 +32,31 @@ describe("sentences the core sends as keys", () => {
     const text = describeError(error);
     expect(text).toContain("je organisatie heeft koppelen uitgezet (LinkingEnabled staat op false in /etc/x.json)");
     expect(text).not.toContain("your organization");
+  });
+});
+
+describe("text from outside in a sentence", () => {
+  const FSI = "\u2068";
+  const PDI = "\u2069";
+
+  it("cannot reorder the sentence around it", () => {
+    const spoof = "\u202eexe.Work";
+    const text = t("switcher.unlinked", { profile: spoof });
+    expect(text).toBe(`Unlinked “${FSI}${spoof}${PDI}”.`);
+    const hebrew = "עבודה";
+    expect(t("switcher.unlinked", { profile: hebrew })).toBe(`Unlinked “${FSI}${hebrew}${PDI}”.`);
+    // Nested sentences and lists isolate their values too.
+    expect(say(said("link.notice.unlinked", { profile: spoof, reason: said("link.reason.at_request", {}) }))).toContain(
+      `${FSI}${spoof}${PDI} was unlinked`,
+    );
+    expect(t("switcher.unlinked", { profile: ["a", spoof] })).toContain(`a, ${FSI}${spoof}${PDI}`);
+  });
+
+  it("is left as it is when it could reorder nothing", () => {
+    expect(isolate("Work — Ada (ada@contoso.com) 💼 ñ 日本")).toBe("Work — Ada (ada@contoso.com) 💼 ñ 日本");
+    expect(t("switcher.unlinked", { profile: "Work" })).toBe("Unlinked “Work”.");
+    for (const reorders of ["\u200f", "\u2066x", "a\u061c", "\u{10900}", "\u{1e900}", "ﭐ"]) {
+      expect(isolate(reorders)).toBe(`${FSI}${reorders}${PDI}`);
+    }
   });
 });
