@@ -246,11 +246,8 @@ pub fn remove_rule(state: tauri::State<'_, AppState>, id: String) -> Reply<Strin
 /// Where links no rule decides go: `ask`, `as-before` or a profile.
 #[tauri::command]
 pub fn set_fallback(state: tauri::State<'_, AppState>, fallback: String) -> Reply<()> {
-    Ok(tandem_api::routing::set_fallback(
-        state.locations()?,
-        &fallback,
-        &state.profiles()?,
-    )?)
+    tandem_api::routing::set_fallback(state.locations()?, &fallback, &state.profiles()?)?;
+    Ok(())
 }
 
 /// Whether wrapped links open as the link inside.

@@ -165,15 +165,18 @@ pub fn confirm(language: Language, question: &str) -> Result<bool, Error> {
         .lock()
         .read_line(&mut answer)
         .map_err(|error| Error::internal(format!("cannot read the answer: {error}")))?;
-    Ok(is_yes(&answer))
+    Ok(is_yes(language, &answer))
 }
 
-/// Yes in either language: `y`, `yes`, `j`, `ja`, in any case.
-fn is_yes(answer: &str) -> bool {
-    matches!(
-        answer.trim().to_lowercase().as_str(),
-        "y" | "yes" | "j" | "ja"
-    )
+/// Yes in the language the question was asked in, in any case: `y` or
+/// `yes`, and in Dutch also `j` or `ja`. Only there: in English `j` sits
+/// beside `n` and is a slip, not a yes.
+fn is_yes(language: Language, answer: &str) -> bool {
+    match answer.trim().to_lowercase().as_str() {
+        "y" | "yes" => true,
+        "j" | "ja" => language == Language::Nl,
+        _ => false,
+    }
 }
 
 /// A UTC time for people: `2026-11-25 14:03 UTC`.
@@ -210,12 +213,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn yes_is_understood_in_english_and_dutch_and_nothing_else_is_yes() {
-        for answer in ["y", "Y\n", " yes ", "j", "JA\n"] {
-            assert!(is_yes(answer), "{answer:?}");
+    fn yes_is_understood_in_the_questions_language_and_nothing_else_is_yes() {
+        for language in Language::ALL {
+            for answer in ["y", "Y\n", " yes "] {
+                assert!(is_yes(language, answer), "{language:?} {answer:?}");
+            }
+            for answer in ["", "\n", "n", "nee", "no", "yess", "jaa", "y es"] {
+                assert!(!is_yes(language, answer), "{language:?} {answer:?}");
+            }
         }
-        for answer in ["", "\n", "n", "nee", "no", "yess", "jaa", "y es"] {
-            assert!(!is_yes(answer), "{answer:?}");
+        for answer in ["j", "JA\n", " ja "] {
+            assert!(is_yes(Language::Nl, answer), "{answer:?}");
+            assert!(!is_yes(Language::En, answer), "{answer:?}");
         }
     }
 

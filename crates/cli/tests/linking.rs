@@ -382,7 +382,7 @@ fn uninstall_leaves_the_home_as_it_was() {
     drop(app);
     let removed = machine.ok(&["uninstall", "--yes"]);
     assert!(
-        removed.contains("keyring entry of the personal alice@outlook.test"),
+        removed.contains("keyring entry of the personal account alice@outlook.test"),
         "{removed}"
     );
     assert!(removed.contains("link handler"), "{removed}");
@@ -537,6 +537,11 @@ fn the_cli_speaks_the_apps_language_else_the_locale() {
     assert_eq!(
         machine.ok(&["handler", "status"]).trim(),
         "Tandem opent geen weblinks."
+    );
+    // What was saved is said, not what was typed.
+    assert_eq!(
+        machine.ok(&["rules", "fallback", " ask "]).trim(),
+        "Als geen regel past: vragen in welk profiel de link opent"
     );
     assert_eq!(
         machine.ok(&["autostart", "off"]).trim(),

@@ -18,7 +18,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use tandem_identity::Vault;
+use tandem_identity::{MicrosoftAccountKind, Vault};
 use tandem_locations::Locations;
 
 use crate::{FootprintError, autostart, handler, io_error};
@@ -27,8 +27,8 @@ use crate::{FootprintError, autostart, handler, io_error};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Plan {
     pub folders: Vec<PathBuf>,
-    /// `kind username` of each account whose tokens are in the keyring.
-    pub keyring_entries: Vec<String>,
+    /// Each account whose tokens are in the keyring.
+    pub keyring_entries: Vec<KeyringEntry>,
     pub autostart: Option<PathBuf>,
     pub link_handler: bool,
 }
@@ -40,6 +40,14 @@ impl Plan {
             && self.autostart.is_none()
             && !self.link_handler
     }
+}
+
+/// An account whose tokens are in the keyring: its kind, and who it is
+/// (its username, else its key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyringEntry {
+    pub kind: MicrosoftAccountKind,
+    pub account: String,
 }
 
 /// Tandem's own folders and its web view's.
@@ -63,15 +71,12 @@ pub fn plan(locations: &Locations) -> Plan {
         .accounts()
         .unwrap_or_default()
         .iter()
-        .map(|account| {
-            format!(
-                "{} {}",
-                account.kind.as_str(),
-                account
-                    .username
-                    .as_deref()
-                    .unwrap_or(account.key().as_str())
-            )
+        .map(|account| KeyringEntry {
+            kind: account.kind,
+            account: account
+                .username
+                .clone()
+                .unwrap_or_else(|| account.key().as_str().to_owned()),
         })
         .collect();
     Plan {

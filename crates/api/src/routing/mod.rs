@@ -771,12 +771,13 @@ pub fn remove_rule(locations: &Locations, id: &str) -> Result<String, Error> {
     Ok(SettingsFile::new(locations.config_dir()).remove(id)?)
 }
 
-/// Where links no rule decides go: `ask`, `as-before`, or a profile.
+/// Where links no rule decides go: `ask`, `as-before`, or a profile;
+/// returns it as saved (`default` is saved as `as-before`).
 pub fn set_fallback(
     locations: &Locations,
     fallback: &str,
     snapshot: &Snapshot,
-) -> Result<(), Error> {
+) -> Result<String, Error> {
     let fallback = Fallback::parse(fallback).map_err(|error| Error::FallbackInvalid {
         detail: match error {
             TargetError::Profile(tandem_profiles::ProfileRefError::Shape(value)) => {
@@ -795,7 +796,8 @@ pub fn set_fallback(
             profile: profile.to_string(),
         });
     }
-    Ok(SettingsFile::new(locations.config_dir()).set_fallback(&fallback)?)
+    SettingsFile::new(locations.config_dir()).set_fallback(&fallback)?;
+    Ok(fallback.to_string())
 }
 
 /// Whether wrapped links open as the link inside (`true`) or as received.

@@ -9,6 +9,7 @@ use tandem_api::policy::PolicyReport;
 use tandem_api::{Cancel, Error, Proof, Said};
 use tandem_i18n::Language;
 use tandem_linking::{HistoryEntry, Link, LinkState, ProfileRef, Status, UnlinkReason};
+use tandem_policy::{Level, Publisher};
 use tandem_text::Escaped;
 
 use crate::output::{Output, human_time, say};
@@ -156,6 +157,16 @@ pub fn policy_templates(out: &mut Output, folder: &std::path::Path) -> Result<()
     })
 }
 
+/// The publisher of a policy by the name people know it by.
+fn publisher_name(publisher: Publisher) -> &'static str {
+    match publisher {
+        Publisher::Tandem => "Tandem",
+        Publisher::Edge => "Microsoft Edge",
+        Publisher::Chrome => "Google Chrome",
+        Publisher::Chromium => "Chromium",
+    }
+}
+
 fn write_policy_report(
     out: &mut dyn Write,
     report: &PolicyReport,
@@ -175,7 +186,6 @@ fn write_policy_report(
     }
     for (publisher, policy) in &report.browsers {
         if let Some(reason) = &policy.reason {
-            let publisher = serde_json::to_value(publisher).unwrap_or_default();
             writeln!(
                 out,
                 "{}",
@@ -183,7 +193,7 @@ fn write_policy_report(
                     language,
                     "cli.policy.browser_off",
                     &[
-                        ("browser", publisher.as_str().unwrap_or_default()),
+                        ("browser", publisher_name(*publisher)),
                         ("reason", &reason.in_language(language)),
                     ]
                 )
@@ -191,15 +201,16 @@ fn write_policy_report(
         }
     }
     for setting in &report.settings {
-        let publisher = serde_json::to_value(setting.publisher).unwrap_or_default();
-        let level = serde_json::to_value(setting.level).unwrap_or_default();
+        let level = language.text(match setting.level {
+            Level::Managed => "cli.level.managed",
+            Level::Recommended => "cli.level.recommended",
+        });
         writeln!(
             out,
-            "{} {} = {} ({}, {})",
-            publisher.as_str().unwrap_or_default(),
+            "{}: {} = {} ({level}, {})",
+            publisher_name(setting.publisher),
             Escaped(&setting.name),
             Escaped(&setting.value.to_string()),
-            level.as_str().unwrap_or_default(),
             Escaped(&setting.source)
         )?;
         if setting.unknown {
@@ -320,7 +331,7 @@ fn write_link(out: &mut dyn Write, link: &Link, language: Language) -> std::io::
             .clone()
             .or_else(|| account.name.clone())
             .unwrap_or_else(|| language.text("cli.link.a_personal_account").into()),
-        None => language.text("cli.link.personal_paused").into(),
+        None => language.text("links.personal_paused").into(),
     };
     let state = match link.state {
         LinkState::Linked => "cli.state.linked",

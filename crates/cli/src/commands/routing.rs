@@ -266,12 +266,14 @@ struct FallbackSet {
 pub fn rules_fallback(out: &mut Output, fallback: &str) -> Result<(), Error> {
     let locations = super::locations()?;
     let snapshot = tandem_api::profiles::discover(&locations);
-    routing::set_fallback(&locations, fallback, &snapshot)?;
+    // What was saved, not what was typed (` ask ` is saved as `ask`).
     let shown = FallbackSet {
-        fallback: fallback.to_owned(),
+        fallback: routing::set_fallback(&locations, fallback, &snapshot)?,
     };
     let language = out.language();
-    out.show(&shown, |text| write_fallback(text, fallback, language))
+    out.show(&shown, |text| {
+        write_fallback(text, &shown.fallback, language)
+    })
 }
 
 #[derive(Serialize)]

@@ -4,6 +4,7 @@ use serde::Serialize;
 use tandem_api::Error;
 use tandem_api::setup::Remover;
 use tandem_i18n::Language;
+use tandem_identity::MicrosoftAccountKind;
 use tandem_text::Escaped;
 
 use crate::output::{Output, confirm, say};
@@ -64,9 +65,13 @@ fn write_plan(
         lines.push(format!("  {}", Escaped(&folder.display().to_string())));
     }
     for entry in &plan.keyring_entries {
+        let key = match entry.kind {
+            MicrosoftAccountKind::Work => "cli.uninstall.keyring_work",
+            MicrosoftAccountKind::Personal => "cli.uninstall.keyring_personal",
+        };
         lines.push(format!(
             "  {}",
-            say(language, "cli.uninstall.keyring", &[("account", entry)])
+            say(language, key, &[("account", &entry.account)])
         ));
     }
     if let Some(file) = &plan.autostart {
