@@ -180,7 +180,7 @@ impl Tandem {
             Said::new("notice.browser_unreadable")
                 .with("browser", source.browser.spec().name)
                 .with("folder", source.user_data_dir.display().to_string())
-                .with("reason", Said::verbatim(&source.reason))
+                .with("reason", &source.reason)
         }));
         notices
     }

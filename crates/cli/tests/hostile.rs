@@ -274,10 +274,7 @@ fn a_local_state_tandem_cannot_understand_ends_no_link() {
         );
         let snapshot = machine.json(&["profiles", "--json"]);
         assert!(
-            snapshot["unreadable"][0]["reason"]
-                .as_str()
-                .unwrap()
-                .contains("unexpected shape"),
+            tandem_testkit::said(&snapshot["unreadable"][0]["reason"]).contains("unexpected shape"),
             "{shape}: {snapshot}"
         );
         assert_eq!(

@@ -24,6 +24,26 @@ pub enum ReadError {
     Io(#[source] std::io::Error),
 }
 
+impl ReadError {
+    /// The same, to be worded in the person's language; like the message,
+    /// it ends a sentence that starts with the file's name. The OS's own
+    /// words for an I/O error stay as they are.
+    pub fn said(&self) -> tandem_i18n::Said {
+        use tandem_i18n::Said;
+        match self {
+            ReadError::NotRegular { kind } => {
+                Said::new("file.read.not_regular").with("kind", Said::new(crate::kind_key(kind)))
+            }
+            ReadError::TooLarge { size, limit } => Said::new("file.read.too_large")
+                .with("size", size.to_string())
+                .with("limit", limit.to_string()),
+            ReadError::Io(error) => {
+                Said::new("file.read.unreadable").with("detail", Said::verbatim(error.to_string()))
+            }
+        }
+    }
+}
+
 /// The bytes of the regular file at `path`, `None` if there is nothing
 /// there, or why it was not read. At most `limit` bytes are ever read.
 pub fn read_regular(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, ReadError> {
@@ -119,6 +139,47 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let error = read_regular(dir.path(), 10).unwrap_err();
         assert!(error.to_string().contains("a folder"), "{error}");
+        // The same in the person's language, the kind of file included.
+        let said = error.said().in_language(tandem_i18n::Language::Nl);
+        assert!(
+            said.starts_with("is een map, geen gewoon bestand"),
+            "{said}"
+        );
+        assert_eq!(error.said().to_string(), error.to_string());
+    }
+
+    #[test]
+    fn every_kind_of_file_has_its_own_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"").unwrap();
+        let mut kinds = vec![
+            std::fs::metadata(dir.path()).unwrap().file_type(),
+            std::fs::metadata(&file).unwrap().file_type(),
+        ];
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&file, &link).unwrap();
+            kinds.push(std::fs::symlink_metadata(&link).unwrap().file_type());
+            let fifo = dir.path().join("fifo");
+            rustix::fs::mknodat(
+                rustix::fs::CWD,
+                &fifo,
+                rustix::fs::FileType::Fifo,
+                rustix::fs::Mode::from_raw_mode(0o600),
+                0,
+            )
+            .unwrap();
+            kinds.push(std::fs::metadata(&fifo).unwrap().file_type());
+            kinds.push(std::fs::metadata("/dev/null").unwrap().file_type());
+        }
+        for kind in kinds {
+            let description = crate::describe(kind);
+            let key = crate::kind_key(description);
+            assert_ne!(key, "file.kind.other", "{description}");
+            assert_eq!(tandem_i18n::Language::En.text(key), description);
+        }
     }
 
     #[cfg(unix)]

@@ -23,6 +23,21 @@ pub mod shared;
 pub use foreign::{ReadError, read_regular};
 pub use owned::{DirLock, LOCK_WAIT, OwnedDir, OwnedError, Presence, Seen};
 
+/// The catalogue key that says `description` (one of [`describe`]'s) in the
+/// person's language: `file.kind.fifo` for "a named pipe (FIFO)".
+pub fn kind_key(description: &str) -> &'static str {
+    match description {
+        "a named pipe (FIFO)" => "file.kind.fifo",
+        "a character device" => "file.kind.char_device",
+        "a block device" => "file.kind.block_device",
+        "a socket" => "file.kind.socket",
+        "a symbolic link" => "file.kind.symlink",
+        "a folder" => "file.kind.folder",
+        "a regular file" => "file.kind.regular",
+        _ => "file.kind.other",
+    }
+}
+
 /// A short description of what a path is, for messages: "a named pipe (FIFO)".
 pub fn describe(file_type: std::fs::FileType) -> &'static str {
     #[cfg(unix)]

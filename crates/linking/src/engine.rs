@@ -617,7 +617,7 @@ mod tests {
         snapshot.unreadable.push(tandem_profiles::UnreadableSource {
             browser: BrowserId::Edge,
             user_data_dir: "/home/user/.config/microsoft-edge".into(),
-            reason: "Local State has an unexpected shape".into(),
+            reason: tandem_profiles::Said::new("profile.problem.no_profile_list"),
         });
         let sign_ins = BTreeMap::new();
         let policy = policy(None, None);

@@ -6,6 +6,8 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
+use tandem_i18n::Said;
+
 use crate::account::{Signals, classify};
 use crate::cache::ParsedFiles;
 use crate::catalogue::{BrowserId, Family};
@@ -118,13 +120,13 @@ pub struct PreferencesSummary {
     name: Option<String>,
     relative_to_aad: Option<bool>,
     sync_edge_account_type: Option<i64>,
-    problem: Option<String>,
+    problem: Option<Said>,
 }
 
 pub type PreferencesCache = ParsedFiles<PreferencesSummary>;
 
 fn summarise(outcome: ReadOutcome) -> PreferencesSummary {
-    let problem = |problem: String| PreferencesSummary {
+    let problem = |problem: Said| PreferencesSummary {
         problem: Some(problem),
         ..PreferencesSummary::default()
     };
@@ -133,8 +135,8 @@ fn summarise(outcome: ReadOutcome) -> PreferencesSummary {
             Ok(prefs) => prefs,
             Err(error) => return problem(describe_json_error("Preferences", &error)),
         },
-        ReadOutcome::Missing => return problem("the profile has no Preferences file".to_owned()),
-        ReadOutcome::Failed(reason) => return problem(format!("Preferences {reason}")),
+        ReadOutcome::Missing => return problem(Said::new("profile.problem.no_preferences")),
+        ReadOutcome::Failed(reason) => return problem(in_file("Preferences", reason)),
     };
     PreferencesSummary {
         account: prefs.primary_account(),
@@ -163,6 +165,13 @@ impl Preferences {
     }
 }
 
+/// `reason` (which ends a sentence) said of the browser file `file`.
+fn in_file(file: &str, reason: Said) -> Said {
+    Said::new("profile.problem.in_file")
+        .with("file", file)
+        .with("problem", reason)
+}
+
 /// Reads every profile of one Chromium-family user data folder.
 pub fn read_user_data(
     browser: BrowserId,
@@ -175,13 +184,9 @@ pub fn read_user_data(
             // Chromium always lists its profiles; a `Local State` without the
             // list (`{}`, or a list of the wrong type) says nothing about
             // which profiles exist, so the folders on disk are read instead.
-            Ok(state) if !state.profile.0.info_cache.found() => (
-                None,
-                Some(
-                    "Local State has an unexpected shape (no profile list in profile.info_cache)"
-                        .to_owned(),
-                ),
-            ),
+            Ok(state) if !state.profile.0.info_cache.found() => {
+                (None, Some(Said::new("profile.problem.no_profile_list")))
+            }
             Ok(state) => (Some(state.profile.0), None),
             Err(error) => (None, Some(describe_json_error("Local State", &error))),
         },
@@ -189,10 +194,10 @@ pub fn read_user_data(
         // without one (an unmounted disk, a half-copied folder) says
         // nothing about which profiles exist.
         ReadOutcome::Missing if family == Family::Chromium => {
-            (None, Some("Local State is missing".to_owned()))
+            (None, Some(Said::new("profile.problem.local_state_missing")))
         }
         ReadOutcome::Missing => (None, None),
-        ReadOutcome::Failed(reason) => (None, Some(format!("Local State {reason}"))),
+        ReadOutcome::Failed(reason) => (None, Some(in_file("Local State", reason))),
     };
     // A profile list that is there but empty, beside profile folders, is
     // as unbelievable as none at all.
@@ -201,10 +206,7 @@ pub fn read_user_data(
             if state.info_cache.0.is_empty()
                 && !profile_folders_on_disk(user_data_dir).is_empty() =>
         {
-            (
-                None,
-                Some("Local State lists no profiles, though profile folders exist".to_owned()),
-            )
+            (None, Some(Said::new("profile.problem.no_profiles_listed")))
         }
         other => (other, state_problem),
     };
@@ -226,7 +228,7 @@ fn read_profiles(
     user_data_dir: &Path,
     cache: &mut PreferencesCache,
     state: Option<LocalStateProfiles>,
-    state_problem: &Option<String>,
+    state_problem: &Option<Said>,
 ) -> Vec<Profile> {
     if family == Family::ChromiumSingleProfile {
         let entry = state
@@ -252,9 +254,9 @@ fn read_profiles(
             .into_iter()
             .map(|dir| {
                 let is_default = dir == "Default";
-                let problem = state_problem
-                    .clone()
-                    .map(|problem| format!("{problem}; shown from the profile folder alone"));
+                let problem = state_problem.clone().map(|problem| {
+                    Said::new("profile.problem.from_folder").with("problem", problem)
+                });
                 read_profile(
                     cache,
                     browser,
@@ -294,8 +296,7 @@ fn read_profiles(
             // being deleted, its folder is out of reach (a link to a disk
             // that is not mounted, say).
             let folder = user_data_dir.join(dir);
-            let missing =
-                (!folder.is_dir()).then(|| "the profile folder cannot be found".to_owned());
+            let missing = (!folder.is_dir()).then(|| Said::new("profile.problem.folder_not_found"));
             read_profile(
                 cache,
                 browser,
@@ -323,9 +324,9 @@ fn read_profile(
     profile_path: &Path,
     entry: Option<&InfoCacheEntry>,
     is_default: bool,
-    inherited_problem: Option<String>,
+    inherited_problem: Option<Said>,
 ) -> Profile {
-    let mut problems: Vec<String> = inherited_problem.into_iter().collect();
+    let mut problems: Vec<Said> = inherited_problem.into_iter().collect();
     let prefs = cache.get(&profile_path.join("Preferences"), summarise);
     problems.extend(prefs.problem.clone());
     let empty_entry = InfoCacheEntry::default();
@@ -443,7 +444,11 @@ fn read_profile(
             .map(|time| time.floor() as i64),
         is_default,
         in_last_session: false,
-        unreadable: (!problems.is_empty()).then(|| problems.join("; ")),
+        unreadable: problems.into_iter().reduce(|first, second| {
+            Said::new("profile.problem.and")
+                .with("first", first)
+                .with("second", second)
+        }),
     }
 }
 

@@ -65,7 +65,7 @@ type ProfileKey = (PathBuf, String);
 #[derive(Debug, Default)]
 pub(crate) struct UserData {
     pub profiles: Vec<Profile>,
-    pub problem: Option<String>,
+    pub problem: Option<tandem_i18n::Said>,
 }
 
 #[derive(Debug)]
@@ -192,15 +192,15 @@ fn read_browser(browser: BrowserId, roots: &UserRoots, cache: &mut PreferencesCa
             // hide profiles; nothing at all means the browser has none here.
             if let Ok(meta) = std::fs::symlink_metadata(&dir) {
                 installed = true;
-                let kind = if meta.file_type().is_symlink() {
-                    "a link to a folder that cannot be reached"
+                let reason = if meta.file_type().is_symlink() {
+                    "profile.problem.folder_unreachable"
                 } else {
-                    "not a folder"
+                    "profile.problem.folder_not_a_folder"
                 };
                 unreadable.push(UnreadableSource {
                     browser,
                     user_data_dir: dir.clone(),
-                    reason: format!("the browser's folder is {kind}"),
+                    reason: tandem_i18n::Said::new(reason),
                 });
             }
             continue;

@@ -4,6 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use tandem_i18n::Said;
+
 use crate::catalogue::BrowserId;
 use crate::discovery::UserData;
 use crate::model::{Account, Evidence, Profile};
@@ -61,7 +63,9 @@ pub fn read_root(root: &Path) -> UserData {
         ReadOutcome::Missing => return UserData::default(),
         ReadOutcome::Failed(reason) => {
             tracing::info!("Firefox profiles.ini {reason}");
-            let problem = format!("profiles.ini {reason}");
+            let problem = Said::new("profile.problem.in_file")
+                .with("file", "profiles.ini")
+                .with("problem", reason);
             return UserData {
                 profiles: vec![unreadable_root(root, problem.clone())],
                 problem: Some(problem),
@@ -100,7 +104,7 @@ pub fn read_root(root: &Path) -> UserData {
                 install_defaults.contains(path)
             };
             let unreadable =
-                (!location.is_dir()).then(|| "the profile folder is missing".to_owned());
+                (!location.is_dir()).then(|| Said::new("profile.problem.folder_missing"));
             Some(Profile {
                 browser: BrowserId::Firefox,
                 profile_dir: location.to_string_lossy().into_owned(),
@@ -120,7 +124,7 @@ pub fn read_root(root: &Path) -> UserData {
     }
 }
 
-fn unreadable_root(root: &Path, reason: String) -> Profile {
+fn unreadable_root(root: &Path, reason: Said) -> Profile {
     Profile {
         browser: BrowserId::Firefox,
         profile_dir: root.to_string_lossy().into_owned(),
@@ -161,8 +165,12 @@ mod tests {
         let release = &profiles[1];
         assert!(!release.is_default);
         assert_eq!(
-            release.unreadable.as_deref(),
-            Some("the profile folder is missing")
+            release.unreadable,
+            Some(Said::new("profile.problem.folder_missing"))
+        );
+        assert_eq!(
+            release.unreadable.as_ref().unwrap().to_string(),
+            "the profile folder is missing"
         );
     }
 

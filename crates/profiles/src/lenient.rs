@@ -150,22 +150,25 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for EntriesInner<T> {
     }
 }
 
-/// Why a JSON file could not be read, in words a person can act on.
-pub fn describe_json_error(file: &str, error: &serde_json::Error) -> String {
+/// Why a JSON file could not be read, in words a person can act on (the
+/// JSON reader's own, for a value of an unexpected shape, stay as they are).
+pub fn describe_json_error(file: &str, error: &serde_json::Error) -> tandem_i18n::Said {
     use serde_json::error::Category;
-    match error.classify() {
-        Category::Eof => format!(
-            "{file} ends early (line {}): it is truncated or still being written",
-            error.line()
-        ),
-        Category::Syntax => format!(
-            "{file} is not valid JSON (line {}, column {})",
-            error.line(),
-            error.column()
-        ),
-        Category::Data => format!("{file} has an unexpected shape: {error}"),
-        Category::Io => format!("{file} could not be read: {error}"),
-    }
+    use tandem_i18n::Said;
+    let said = match error.classify() {
+        Category::Eof => Said::new("profile.problem.truncated"),
+        Category::Syntax => {
+            Said::new("profile.problem.not_json").with("column", error.column().to_string())
+        }
+        Category::Data => {
+            Said::new("profile.problem.shape").with("detail", Said::verbatim(error.to_string()))
+        }
+        Category::Io => {
+            Said::new("profile.problem.io").with("detail", Said::verbatim(error.to_string()))
+        }
+    };
+    said.with("file", file)
+        .with("line", error.line().to_string())
 }
 
 /// Parses browser JSON leniently: a UTF-8 byte-order mark is skipped, and
@@ -235,7 +238,12 @@ mod tests {
     #[test]
     fn truncation_is_explained() {
         let error = parse::<Outer>(br#"{"inner":{"name":"#).unwrap_err();
-        let text = describe_json_error("Local State", &error);
-        assert!(text.contains("truncated"), "{text}");
+        let said = describe_json_error("Local State", &error);
+        assert!(said.to_string().contains("truncated"), "{said:?}");
+        let dutch = said.in_language(tandem_i18n::Language::Nl);
+        assert!(
+            dutch.starts_with("Local State houdt te vroeg op"),
+            "{dutch}"
+        );
     }
 }

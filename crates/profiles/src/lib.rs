@@ -27,6 +27,7 @@ pub use model::{
     Account, AccountKind, CONSUMER_TENANT_ID, Evidence, Profile, Snapshot, UnreadableSource,
 };
 pub use profile_ref::{ProfileRef, ProfileRefError};
+pub use tandem_i18n::Said;
 
 /// Every profile of every known browser for this user.
 pub fn discover(roots: &UserRoots) -> Snapshot {

@@ -93,7 +93,7 @@ pub struct Profile {
     /// Whether the profile had a window open when its browser last ran.
     pub in_last_session: bool,
     /// Why the profile could not be read (fully), if it could not.
-    pub unreadable: Option<String>,
+    pub unreadable: Option<tandem_i18n::Said>,
 }
 
 /// A browser's user data folder whose profile list could not be read (a
@@ -105,7 +105,7 @@ pub struct UnreadableSource {
     pub browser: BrowserId,
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub user_data_dir: PathBuf,
-    pub reason: String,
+    pub reason: tandem_i18n::Said,
 }
 
 /// Every profile found, grouped by browser in catalogue order.

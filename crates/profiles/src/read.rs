@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use tandem_i18n::Said;
+
 /// Larger files are not browser preferences; reading them would only waste memory.
 const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -11,7 +13,7 @@ pub enum ReadOutcome {
     Bytes(Vec<u8>),
     Missing,
     /// Why it could not be read, as the end of a sentence ("is not readable: …").
-    Failed(String),
+    Failed(Said),
 }
 
 /// Reads a browser file through `tandem-files`: only a regular file, opened
@@ -20,7 +22,7 @@ pub fn read_browser_file(path: &Path) -> ReadOutcome {
     match tandem_files::read_regular(path, MAX_FILE_BYTES) {
         Ok(Some(bytes)) => ReadOutcome::Bytes(bytes),
         Ok(None) => ReadOutcome::Missing,
-        Err(error) => ReadOutcome::Failed(error.to_string()),
+        Err(error) => ReadOutcome::Failed(error.said()),
     }
 }
 

@@ -245,8 +245,9 @@ fn malformed_files_are_explained_and_never_fatal() {
     assert!(
         truncated
             .unreadable
-            .as_deref()
+            .as_ref()
             .unwrap()
+            .to_string()
             .contains("truncated"),
         "{truncated:?}"
     );
@@ -265,7 +266,11 @@ fn malformed_files_are_explained_and_never_fatal() {
 
     let no_prefs = by_dir(&profiles, "Default");
     assert_eq!(
-        no_prefs.unreadable.as_deref(),
+        no_prefs
+            .unreadable
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("the profile has no Preferences file")
     );
 
@@ -282,8 +287,18 @@ fn truncated_local_state_falls_back_to_profile_folders() {
     let dirs: Vec<_> = profiles.iter().map(|p| p.profile_dir.as_str()).collect();
     assert_eq!(dirs, ["Default", "Profile 1", "Profile 2", "Profile 3"]);
     for profile in &profiles {
-        let reason = profile.unreadable.as_deref().unwrap();
-        assert!(reason.contains("Local State ends early"), "{reason}");
+        let reason = profile.unreadable.as_ref().unwrap();
+        assert!(
+            reason.to_string().contains("Local State ends early"),
+            "{reason:?}"
+        );
+        // Worded in the person's language, to the end of the sentence.
+        let dutch = reason.in_language(tandem_i18n::Language::Nl);
+        assert!(
+            dutch.starts_with("Local State houdt te vroeg op (regel ")
+                && dutch.ends_with("getoond op basis van alleen de profielmap"),
+            "{dutch}"
+        );
     }
     // The work profile is still recognised from its Preferences.
     assert_eq!(by_dir(&profiles, "Default").account.kind, AccountKind::Work);

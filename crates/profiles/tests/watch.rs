@@ -140,8 +140,9 @@ fn a_deleted_profile_is_removed_and_a_missing_folder_marked() {
     assert!(
         spare
             .unreadable
-            .as_deref()
+            .as_ref()
             .unwrap()
+            .to_string()
             .contains("cannot be found"),
         "{spare:?}"
     );

@@ -73,14 +73,14 @@ in_last_session: boolean,
 /**
  * Why the profile could not be read (fully), if it could not.
  */
-unreadable: string | null, };
+unreadable: Said | null, };
 
 /**
  * A browser's user data folder whose profile list could not be read (a
  * damaged `Local State`, say). Its profiles are listed from the folders on
  * disk, if at all, so a profile missing from the snapshot proves nothing.
  */
-export type UnreadableSource = { browser: BrowserId, user_data_dir: string, reason: string, };
+export type UnreadableSource = { browser: BrowserId, user_data_dir: string, reason: Said, };
 
 /**
  * Every profile found, grouped by browser in catalogue order.

@@ -83,7 +83,10 @@ fn write_table(
                 .unreadable
                 .as_ref()
                 // The table escapes every cell itself.
-                .map(|reason| language.format("cli.profiles.unreadable", &[("reason", reason)]))
+                .map(|reason| {
+                    let reason = reason.in_language(language);
+                    language.format("cli.profiles.unreadable", &[("reason", &reason)])
+                })
                 .unwrap_or_default();
             vec![
                 profile.browser.to_string(),
