@@ -457,7 +457,7 @@ pub(crate) fn read_policy_file(path: &Path) -> Result<Vec<u8>, Said> {
         }
         Ok(bytes) => Ok(bytes.unwrap_or_else(|| b"{}".to_vec())),
         // Says itself what the file is instead ("is a named pipe …").
-        Err(error) => Err(Said::verbatim(error.to_string())),
+        Err(error) => Err(error.said()),
     }
 }
 

@@ -347,7 +347,7 @@ impl SettingsFile {
                 },
             },
             Err(error) => UserSettings {
-                problem: Some(Said::verbatim(error.to_string())),
+                problem: Some(error.said()),
                 ..UserSettings::default()
             },
         }
