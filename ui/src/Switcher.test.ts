@@ -39,7 +39,7 @@ describe("the switcher", () => {
     expect(name.querySelector("bdi .default")).toBeNull();
     expect(name.querySelector(".default")).not.toBeNull();
     const button = root.querySelector('button.profile[data-profile-dir="Profile 9"]')!;
-    expect(button.getAttribute("aria-label")).toContain("\u2068\u202eexe.Work\u2069");
+    expect(button.getAttribute("aria-label")).toContain("\u2068exe.Work\u2069");
   });
 
   it("gives every control an accessible name", async () => {

@@ -103,7 +103,7 @@ pub enum Error {
     #[error("{path} already exists; name a new folder (Tandem never writes into an existing one)")]
     FolderExists { path: String },
     #[error("{path} is {kind}; Tandem writes only a regular file there")]
-    NotARegularFile { path: String, kind: String },
+    NotARegularFile { path: String, kind: Said },
     #[error("cannot write {path}: {detail}")]
     WriteFailed { path: String, detail: String },
     #[error("{browser} does not seem to be installed: Tandem looked in the usual places")]
@@ -410,7 +410,7 @@ impl From<ExportError> for Error {
             ExportError::Exists(path) => Error::FileExists { path: shown(&path) },
             ExportError::NotRegular { path, kind } => Error::NotARegularFile {
                 path: shown(&path),
-                kind: kind.to_owned(),
+                kind: Said::new(tandem_files::kind_key(kind)),
             },
             ExportError::Io { path, source } => Error::WriteFailed {
                 path: shown(&path),

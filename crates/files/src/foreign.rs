@@ -37,6 +37,9 @@ impl ReadError {
             ReadError::TooLarge { size, limit } => Said::new("file.read.too_large")
                 .with("size", size.to_string())
                 .with("limit", limit.to_string()),
+            ReadError::Io(error) if error.kind() == std::io::ErrorKind::PermissionDenied => {
+                Said::new("file.read.denied")
+            }
             ReadError::Io(error) => {
                 Said::new("file.read.unreadable").with("detail", Said::verbatim(error.to_string()))
             }
@@ -146,6 +149,18 @@ mod tests {
             "{said}"
         );
         assert_eq!(error.said().to_string(), error.to_string());
+    }
+
+    #[test]
+    fn a_file_one_may_not_read_says_so_in_the_persons_language() {
+        let denied = ReadError::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        assert_eq!(
+            denied.said().in_language(tandem_i18n::Language::Nl),
+            "is niet leesbaar: geen toestemming"
+        );
+        // Other failures keep the OS's own words.
+        let other = ReadError::Io(std::io::Error::other("disk on fire"));
+        assert_eq!(other.said().to_string(), "is not readable: disk on fire");
     }
 
     #[test]

@@ -96,7 +96,7 @@ pub(crate) fn read(locations: &Locations, user: &str) -> PolicySet {
                 Ok(None) => continue,
                 Err(error) => {
                     let source = source(publisher, scope, &path);
-                    set.problem(source, Said::verbatim(error.to_string()));
+                    set.problem(source, error.said());
                     continue;
                 }
             };

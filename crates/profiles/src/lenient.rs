@@ -155,11 +155,12 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for EntriesInner<T> {
 pub fn describe_json_error(file: &str, error: &serde_json::Error) -> tandem_i18n::Said {
     use serde_json::error::Category;
     use tandem_i18n::Said;
+    let line = error.line().to_string();
     let said = match error.classify() {
-        Category::Eof => Said::new("profile.problem.truncated"),
-        Category::Syntax => {
-            Said::new("profile.problem.not_json").with("column", error.column().to_string())
-        }
+        Category::Eof => Said::new("profile.problem.truncated").with("line", line),
+        Category::Syntax => Said::new("profile.problem.not_json")
+            .with("line", line)
+            .with("column", error.column().to_string()),
         Category::Data => {
             Said::new("profile.problem.shape").with("detail", Said::verbatim(error.to_string()))
         }
@@ -168,7 +169,6 @@ pub fn describe_json_error(file: &str, error: &serde_json::Error) -> tandem_i18n
         }
     };
     said.with("file", file)
-        .with("line", error.line().to_string())
 }
 
 /// Parses browser JSON leniently: a UTF-8 byte-order mark is skipped, and

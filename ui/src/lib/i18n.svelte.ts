@@ -36,12 +36,17 @@ export function isSaid(value: unknown): value is Said {
 const REORDERS =
   /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud802\ud803\ud83a\ud83b][\udc00-\udfff]/;
 
+/** Embeddings, overrides and isolates: each opens or closes a scope. */
+const SCOPES = /[\u202a-\u202e\u2066-\u2069]/g;
+
 /** `value` as a part of a sentence. A name from a browser file may hold
  * right-to-left letters, or an override (U+202E) put there to make it look
  * like another: set apart (first-strong isolate … pop), it can reorder
- * nothing around it. Other text is left as it is. */
+ * nothing around it. The scopes it opens or closes itself are dropped, as a
+ * pop of its own (U+2069) would end the isolate early; they are invisible,
+ * and only ever there to reorder. Other text is left as it is. */
 export function isolate(value: string): string {
-  return REORDERS.test(value) ? `\u2068${value}\u2069` : value;
+  return REORDERS.test(value) ? `\u2068${value.replace(SCOPES, "")}\u2069` : value;
 }
 
 /** `text` with each `{name}` replaced by its value, unknown ones kept; a
@@ -60,7 +65,7 @@ export function say(said: Said): string {
   if (has(said.key)) return t(said.key, said.params);
   // A key from a newer Tandem (an old window, a newer history file): the
   // key and its parameters still say what happened.
-  const params = Object.entries(said.params).map(([name, value]) => `${name}: ${isSaid(value) ? say(value) : value}`);
+  const params = Object.entries(said.params).map(([name, value]) => `${name}: ${isSaid(value) ? say(value) : isolate(String(value))}`);
   return params.length ? `${said.key} (${params.join(", ")})` : said.key;
 }
 

@@ -42,21 +42,27 @@ describe("text from outside in a sentence", () => {
   it("cannot reorder the sentence around it", () => {
     const spoof = "\u202eexe.Work";
     const text = t("switcher.unlinked", { profile: spoof });
-    expect(text).toBe(`Unlinked “${FSI}${spoof}${PDI}”.`);
+    // The override is dropped: it is invisible, and only there to reorder.
+    expect(text).toBe(`Unlinked “${FSI}exe.Work${PDI}”.`);
+    // A pop of its own cannot end the isolate early.
+    expect(t("switcher.unlinked", { profile: "\u2069\u202eexe.Work\u2066" })).toBe(`Unlinked “${FSI}exe.Work${PDI}”.`);
     const hebrew = "עבודה";
     expect(t("switcher.unlinked", { profile: hebrew })).toBe(`Unlinked “${FSI}${hebrew}${PDI}”.`);
     // Nested sentences and lists isolate their values too.
     expect(say(said("link.notice.unlinked", { profile: spoof, reason: said("link.reason.at_request", {}) }))).toContain(
-      `${FSI}${spoof}${PDI} was unlinked`,
+      `${FSI}exe.Work${PDI} was unlinked`,
     );
-    expect(t("switcher.unlinked", { profile: ["a", spoof] })).toContain(`a, ${FSI}${spoof}${PDI}`);
+    expect(t("switcher.unlinked", { profile: ["a", spoof] })).toContain(`a, ${FSI}exe.Work${PDI}`);
+    // A key from a newer Tandem shows its values set apart too.
+    expect(say(said("link.reason.from_the_future", { detail: spoof }))).toBe(`link.reason.from_the_future (detail: ${FSI}exe.Work${PDI})`);
   });
 
   it("is left as it is when it could reorder nothing", () => {
     expect(isolate("Work — Ada (ada@contoso.com) 💼 ñ 日本")).toBe("Work — Ada (ada@contoso.com) 💼 ñ 日本");
     expect(t("switcher.unlinked", { profile: "Work" })).toBe("Unlinked “Work”.");
-    for (const reorders of ["\u200f", "\u2066x", "a\u061c", "\u{10900}", "\u{1e900}", "ﭐ"]) {
+    for (const reorders of ["\u200f", "a\u061c", "\u{10900}", "\u{1e900}", "ﭐ"]) {
       expect(isolate(reorders)).toBe(`${FSI}${reorders}${PDI}`);
     }
+    expect(isolate("\u2066x\u2069")).toBe(`${FSI}x${PDI}`);
   });
 });
