@@ -272,7 +272,7 @@ fn main() -> ExitCode {
         default_filter: "warn".into(),
         file: None,
     });
-    let mut out = Output::new(cli.json, tandem_api::settings::current_language());
+    let mut out = Output::new(cli.json);
     let done = run(cli.command, &mut out);
     out.finish(done)
 }

@@ -13,7 +13,9 @@ use tandem_text::{Escaped, TerminalWriter};
 pub struct Output {
     json: bool,
     /// The app's language setting, else the OS locale: what people read.
-    language: Language,
+    /// Looked up when first needed, so that `tandem open`, the link
+    /// handler, reads no settings file on its way to the browser.
+    language: std::cell::OnceCell<Language>,
     stdout: TerminalWriter<std::io::Stdout>,
     /// The reader went away (`tandem profiles | head`): not a failure.
     closed: bool,
@@ -35,10 +37,10 @@ struct Failure<'a> {
 }
 
 impl Output {
-    pub fn new(json: bool, language: Language) -> Self {
+    pub fn new(json: bool) -> Self {
         Self {
             json,
-            language,
+            language: std::cell::OnceCell::new(),
             stdout: TerminalWriter::new(std::io::stdout()),
             closed: false,
         }
@@ -49,7 +51,9 @@ impl Output {
     }
 
     pub fn language(&self) -> Language {
-        self.language
+        *self
+            .language
+            .get_or_init(tandem_api::settings::current_language)
     }
 
     fn written(&mut self, result: std::io::Result<()>) -> Result<(), Error> {
@@ -126,7 +130,7 @@ impl Output {
             // message beside the code for scripts.
             to_stderr(&format!(
                 "tandem: {}\n",
-                Escaped(&error.localized(self.language))
+                Escaped(&error.localized(self.language()))
             ));
         }
         ExitCode::FAILURE
@@ -146,6 +150,16 @@ pub fn say(language: Language, key: &str, params: &[(&str, &str)]) -> String {
         .map(|(name, value)| (*name, value.as_str()))
         .collect();
     language.format(key, &pairs)
+}
+
+/// Writes [`say`]'s sentence as one line.
+pub fn tell(
+    out: &mut dyn Write,
+    language: Language,
+    key: &str,
+    params: &[(&str, &str)],
+) -> std::io::Result<()> {
+    writeln!(out, "{}", say(language, key, params))
 }
 
 /// Asks a yes/no question on the terminal, in the person's language;

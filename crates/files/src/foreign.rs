@@ -114,6 +114,18 @@ fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
+    fn mkfifo(path: &Path) {
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            path,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+    }
+
     #[test]
     fn reads_a_regular_file_and_says_when_nothing_is_there() {
         let dir = tempfile::tempdir().unwrap();
@@ -178,14 +190,7 @@ mod tests {
             std::os::unix::fs::symlink(&file, &link).unwrap();
             kinds.push(std::fs::symlink_metadata(&link).unwrap().file_type());
             let fifo = dir.path().join("fifo");
-            rustix::fs::mknodat(
-                rustix::fs::CWD,
-                &fifo,
-                rustix::fs::FileType::Fifo,
-                rustix::fs::Mode::from_raw_mode(0o600),
-                0,
-            )
-            .unwrap();
+            mkfifo(&fifo);
             kinds.push(std::fs::metadata(&fifo).unwrap().file_type());
             kinds.push(std::fs::metadata("/dev/null").unwrap().file_type());
         }
@@ -202,14 +207,7 @@ mod tests {
     fn refuses_a_fifo_and_devices_at_once() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("Preferences");
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &fifo,
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o600),
-            0,
-        )
-        .unwrap();
+        mkfifo(&fifo);
         let started = std::time::Instant::now();
         let error = read_regular(&fifo, 1 << 20).unwrap_err();
         assert!(error.to_string().contains("named pipe"), "{error}");

@@ -8,7 +8,7 @@ use tandem_api::{Cancel, Error};
 use tandem_i18n::Language;
 use tandem_identity::{Account, MicrosoftAccountKind};
 
-use crate::output::{Output, say};
+use crate::output::{Output, tell};
 use crate::{SigninArgs, tables};
 
 /// Who the account is, for a sentence: `say` escapes it.
@@ -55,11 +55,7 @@ pub fn sign_in(out: &mut Output, args: &SigninArgs) -> Result<(), Error> {
         MicrosoftAccountKind::Personal => "cli.signed_in.personal",
     };
     out.show(&account, |text| {
-        writeln!(
-            text,
-            "{}",
-            say(language, key, &[("account", &describe(&account))])
-        )
+        tell(text, language, key, &[("account", &describe(&account))])
     })
 }
 
@@ -107,17 +103,14 @@ pub fn sign_out(out: &mut Output, query: &str) -> Result<(), Error> {
     let account = tandem_api::accounts::sign_out(&super::locations()?, query)?;
     let language = out.language();
     out.show(&account, |text| {
-        writeln!(
+        tell(
             text,
-            "{}",
-            say(
-                language,
-                "cli.signed_out",
-                &[
-                    ("account", &describe(&account)),
-                    ("kind", kind_word(language, account.kind)),
-                ],
-            )
+            language,
+            "cli.signed_out",
+            &[
+                ("account", &describe(&account)),
+                ("kind", kind_word(language, account.kind)),
+            ],
         )
     })
 }

@@ -12,7 +12,7 @@ use tandem_linking::{HistoryEntry, Link, LinkState, ProfileRef, Status, UnlinkRe
 use tandem_policy::{Level, Publisher};
 use tandem_text::Escaped;
 
-use crate::output::{Output, human_time, say};
+use crate::output::{Output, human_time, say, tell};
 use crate::{LinkArgs, UnlinkArgs, tables};
 
 pub fn link(out: &mut Output, args: LinkArgs) -> Result<(), Error> {
@@ -68,7 +68,7 @@ pub fn unlink(out: &mut Output, args: UnlinkArgs) -> Result<(), Error> {
             _ => "cli.unlinked",
         };
         let work = shown.work.to_string();
-        writeln!(text, "{}", say(language, key, &[("work", &work)]))
+        tell(text, language, key, &[("work", &work)])
     })
 }
 
@@ -151,7 +151,7 @@ pub fn policy_templates(out: &mut Output, folder: &std::path::Path) -> Result<()
     let language = out.language();
     out.show(&written, |text| {
         for path in &written {
-            writeln!(text, "{}", say(language, "cli.wrote", &[("path", path)]))?;
+            tell(text, language, "cli.wrote", &[("path", path)])?;
         }
         Ok(())
     })
@@ -174,29 +174,23 @@ fn write_policy_report(
 ) -> std::io::Result<()> {
     match &report.policy_reason {
         None => writeln!(out, "{}", language.text("cli.policy.allowed"))?,
-        Some(reason) => writeln!(
+        Some(reason) => tell(
             out,
-            "{}",
-            say(
-                language,
-                "cli.policy.off",
-                &[("reason", &reason.in_language(language))]
-            )
+            language,
+            "cli.policy.off",
+            &[("reason", &reason.in_language(language))],
         )?,
     }
     for (publisher, policy) in &report.browsers {
         if let Some(reason) = &policy.reason {
-            writeln!(
+            tell(
                 out,
-                "{}",
-                say(
-                    language,
-                    "cli.policy.browser_off",
-                    &[
-                        ("browser", publisher_name(*publisher)),
-                        ("reason", &reason.in_language(language)),
-                    ]
-                )
+                language,
+                "cli.policy.browser_off",
+                &[
+                    ("browser", publisher_name(*publisher)),
+                    ("reason", &reason.in_language(language)),
+                ],
             )?;
         }
     }
@@ -226,17 +220,14 @@ fn write_policy_report(
         }
     }
     for problem in &report.problems {
-        writeln!(
+        tell(
             out,
-            "{}",
-            say(
-                language,
-                "cli.policy.unreadable",
-                &[
-                    ("source", &problem.source.location),
-                    ("reason", &problem.reason.in_language(language)),
-                ]
-            )
+            language,
+            "cli.policy.unreadable",
+            &[
+                ("source", &problem.source.location),
+                ("reason", &problem.reason.in_language(language)),
+            ],
         )?;
     }
     Ok(())
@@ -274,10 +265,11 @@ fn write_policy(out: &mut dyn Write, status: &Status, language: Language) -> std
             status.policy_reason.as_ref(),
             "cli.status.off_by_organization",
         );
-        return writeln!(
+        return tell(
             out,
-            "{}",
-            say(language, "cli.status.off_everywhere", &[("reason", &why)])
+            language,
+            "cli.status.off_everywhere",
+            &[("reason", &why)],
         );
     }
     let off: Vec<_> = status
@@ -297,14 +289,11 @@ fn write_policy(out: &mut dyn Write, status: &Status, language: Language) -> std
     if allowed.is_empty() {
         writeln!(out, "{}", language.text("cli.status.off_for_every_browser"))?;
     } else {
-        writeln!(
+        tell(
             out,
-            "{}",
-            say(
-                language,
-                "cli.status.allowed_but_off",
-                &[("browsers", &allowed.join(", "))]
-            )
+            language,
+            "cli.status.allowed_but_off",
+            &[("browsers", &allowed.join(", "))],
         )?;
     }
     for browser in off {
@@ -339,20 +328,17 @@ fn write_link(out: &mut dyn Write, link: &Link, language: Language) -> std::io::
         LinkState::Unlinked => "cli.state.unlinked",
         LinkState::WorkAccountUnavailable => "cli.state.work_account_unavailable",
     };
-    writeln!(
+    tell(
         out,
-        "{}",
-        say(
-            language,
-            "cli.link.line",
-            &[
-                ("work", &link.work.to_string()),
-                ("work_account", work_account),
-                ("personal", &personal),
-                ("state", language.text(state)),
-                ("since", &human_time(link.since)),
-            ]
-        )
+        language,
+        "cli.link.line",
+        &[
+            ("work", &link.work.to_string()),
+            ("work_account", work_account),
+            ("personal", &personal),
+            ("state", language.text(state)),
+            ("since", &human_time(link.since)),
+        ],
     )?;
     if let Some(profile) = &link.personal_profile {
         writeln!(

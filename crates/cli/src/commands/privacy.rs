@@ -6,7 +6,7 @@ use tandem_linking::HistoryEntry;
 use tandem_linking::privacy::Existing;
 
 use crate::PrivacyAction;
-use crate::output::{Output, confirm, say};
+use crate::output::{Output, confirm, tell};
 
 pub fn run(out: &mut Output, action: PrivacyAction) -> Result<(), Error> {
     match action {
@@ -53,14 +53,11 @@ fn export(out: &mut Output, file: &std::path::Path, overwrite: bool) -> Result<(
         exported_to: exported.then_some(file),
     };
     out.show(&shown, |text| match shown.exported_to {
-        Some(file) => writeln!(
+        Some(file) => tell(
             text,
-            "{}",
-            say(
-                language,
-                "cli.export.done",
-                &[("file", &file.display().to_string())]
-            )
+            language,
+            "cli.export.done",
+            &[("file", &file.display().to_string())],
         ),
         None => writeln!(text, "{}", language.text("cli.export.nothing")),
     })
@@ -115,17 +112,14 @@ fn delete(out: &mut Output, yes: bool) -> Result<(), Error> {
         unlinked: deleted.unlinked,
     };
     out.show(&shown, |text| {
-        writeln!(
+        tell(
             text,
-            "{}",
-            say(
-                language,
-                "cli.delete.done",
-                &[
-                    ("sign_ins", &shown.personal_sign_ins.to_string()),
-                    ("links", &shown.unlinked.len().to_string()),
-                ]
-            )
+            language,
+            "cli.delete.done",
+            &[
+                ("sign_ins", &shown.personal_sign_ins.to_string()),
+                ("links", &shown.unlinked.len().to_string()),
+            ],
         )
     })
 }

@@ -8,7 +8,7 @@ use tandem_api::routing::{self, Layer, LinkRouter, Route, RuleFlag, RulesReport,
 use tandem_api::{Error, Said};
 use tandem_i18n::Language;
 
-use crate::output::{Output, say};
+use crate::output::{Output, say, tell};
 use crate::tables;
 
 fn link_text(url: &OsString) -> Result<&str, Error> {
@@ -177,21 +177,14 @@ fn write_rules(
         writeln!(out, "{}", language.text("cli.rules.unwrapping"))?;
     }
     for problem in &report.problems {
-        writeln!(
+        tell(
             out,
-            "{}",
-            say(
-                language,
-                "cli.rules.note",
-                &[("problem", &problem.in_language(language))]
-            )
+            language,
+            "cli.rules.note",
+            &[("problem", &problem.in_language(language))],
         )?;
     }
-    writeln!(
-        out,
-        "{}",
-        say(language, "cli.rules.file", &[("file", &report.file)])
-    )
+    tell(out, language, "cli.rules.file", &[("file", &report.file)])
 }
 
 fn write_fallback(
@@ -199,14 +192,11 @@ fn write_fallback(
     fallback: &str,
     language: Language,
 ) -> std::io::Result<()> {
-    writeln!(
+    tell(
         out,
-        "{}",
-        say(
-            language,
-            "cli.rules.fallback",
-            &[("fallback", &fallback_words(fallback, language))]
-        )
+        language,
+        "cli.rules.fallback",
+        &[("fallback", &fallback_words(fallback, language))],
     )
 }
 
@@ -216,18 +206,15 @@ pub fn rules_add(out: &mut Output, pattern: &str, target: &str) -> Result<(), Er
     let rule = routing::add_rule(&locations, pattern, target, &snapshot)?;
     let language = out.language();
     out.show(&rule, |text| {
-        writeln!(
+        tell(
             text,
-            "{}",
-            say(
-                language,
-                "cli.rules.added",
-                &[
-                    ("id", &rule.id),
-                    ("pattern", &rule.pattern),
-                    ("target", &rule.target),
-                ]
-            )
+            language,
+            "cli.rules.added",
+            &[
+                ("id", &rule.id),
+                ("pattern", &rule.pattern),
+                ("target", &rule.target),
+            ],
         )
     })
 }
@@ -246,14 +233,11 @@ pub fn rules_remove(out: &mut Output, id: &str) -> Result<(), Error> {
     };
     let language = out.language();
     out.show(&shown, |text| {
-        writeln!(
+        tell(
             text,
-            "{}",
-            say(
-                language,
-                "cli.rules.removed",
-                &[("id", &shown.removed), ("pattern", &shown.pattern)]
-            )
+            language,
+            "cli.rules.removed",
+            &[("id", &shown.removed), ("pattern", &shown.pattern)],
         )
     })
 }
@@ -314,21 +298,19 @@ pub fn handler_status(out: &mut Output) -> Result<(), Error> {
         if let Some(program) = &status.program
             && !status.program_exists
         {
-            writeln!(
+            tell(
                 text,
-                "{}",
-                say(
-                    language,
-                    "cli.handler.program_gone",
-                    &[("program", &program.display().to_string())]
-                )
+                language,
+                "cli.handler.program_gone",
+                &[("program", &program.display().to_string())],
             )?;
         }
         match &status.previous {
-            Some(previous) => writeln!(
+            Some(previous) => tell(
                 text,
-                "{}",
-                say(language, "cli.handler.previous", &[("previous", previous)])
+                language,
+                "cli.handler.previous",
+                &[("previous", previous)],
             ),
             None => Ok(()),
         }
