@@ -450,6 +450,71 @@ pub const ADDABLE_ENV: [&str; 4] = [
     "WEBKIT_WEB_RENDER_DEVICE_FILE",
 ];
 
+/// What Tandem's window process needs in its environment to draw a page of
+/// text without the GPU, and so without loading the GL driver (Mesa's, with
+/// LLVM, is ~17 MiB a process) in that process at all (Linux; elsewhere
+/// nothing):
+///
+/// - no accelerated compositing (the web process paints into shared
+///   memory, which the window process shows as a picture);
+/// - GTK uses no GL for its own windows;
+/// - no DMA-BUF renderer, and a render device named up front: otherwise the
+///   window process opens an EGL display only to find the GPU's device file
+///   for the web process (which still opens its own, and needs it).
+///
+/// WebKit and GTK read these only from the environment before their first
+/// use, so the app restarts itself with them, and the tray starts it with
+/// them (see [`for_the_window_process`]).
+pub fn window_process_env() -> Vec<(&'static str, String)> {
+    if !cfg!(target_os = "linux") {
+        return Vec::new();
+    }
+    let render_device = std::fs::read_dir("/dev/dri")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with("renderD"))
+        })
+        .min()
+        // The web process falls back to its own display when the device
+        // cannot be opened; an empty name is read as "ask EGL".
+        .map_or_else(|| "/dev/null".to_owned(), |path| path.display().to_string());
+    vec![
+        ("WEBKIT_DISABLE_COMPOSITING_MODE", "1".to_owned()),
+        ("GDK_GL", "disable".to_owned()),
+        ("WEBKIT_DISABLE_DMABUF_RENDERER", "1".to_owned()),
+        ("WEBKIT_WEB_RENDER_DEVICE_FILE", render_device),
+    ]
+}
+
+/// The variables of [`window_process_env`] that `get` (an environment)
+/// lacks: what Tandem adds. A variable the person set is left as it is.
+pub fn window_env_missing(
+    get: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Vec<(&'static str, String)> {
+    window_process_env()
+        .into_iter()
+        .filter(|(name, _)| get(name).is_none())
+        .collect()
+}
+
+/// Gives `command`, which starts the window process, what that process
+/// needs (see [`window_process_env`]) and this one lacks, listed in
+/// [`ADDED_ENV`] so that the browsers it starts get the person's own. The
+/// tray starts the app so: otherwise every "Open Tandem" would start it
+/// twice, once to add them (≈ 50–80 ms).
+pub fn for_the_window_process(command: &mut std::process::Command) -> &mut std::process::Command {
+    let missing = window_env_missing(|name| std::env::var_os(name));
+    if !missing.is_empty() {
+        let added: Vec<&str> = missing.iter().map(|(name, _)| *name).collect();
+        command.env(ADDED_ENV, added.join(",")).envs(missing);
+    }
+    command
+}
+
 /// Gives `command` the person's own environment: without what Tandem's app
 /// added to its own (see [`ADDED_ENV`]).
 pub fn as_the_person(command: &mut std::process::Command) -> &mut std::process::Command {
@@ -467,6 +532,28 @@ pub fn as_the_person(command: &mut std::process::Command) -> &mut std::process::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_the_window_process_is_given_is_taken_back_for_the_browsers() {
+        for (name, _) in window_process_env() {
+            assert!(
+                ADDABLE_ENV.contains(&name),
+                "{name} would reach the browsers Tandem starts"
+            );
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn only_what_is_missing_is_added_and_a_persons_own_value_stays() {
+        let none = window_env_missing(|_| None);
+        assert_eq!(none.len(), 4, "{none:?}");
+        let set = window_env_missing(|name| (name == "GDK_GL").then(|| "gl".into()));
+        assert_eq!(set.len(), 3);
+        assert!(set.iter().all(|(name, _)| *name != "GDK_GL"));
+        let all = window_env_missing(|_| Some("x".into()));
+        assert!(all.is_empty());
+    }
 
     #[test]
     fn system_root_defaults_to_slash() {

@@ -249,7 +249,7 @@ fn window_process_runs(bus: &Connection) -> bool {
 fn start_app(args: &[&str]) {
     let app = tandem_api::setup::app_executable();
     let mut command = std::process::Command::new(&app);
-    command
+    tandem_locations::for_the_window_process(&mut command)
         .args(args)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())

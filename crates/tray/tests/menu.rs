@@ -142,11 +142,22 @@ fn the_menu_groups_the_profiles_and_its_items_do_what_they_say() {
     // The windows belong to the app's process, started on demand.
     host.click(&item, find(&menu, "Open Tandem").id);
     host.click(&item, find(&menu, "Settings…").id);
-    let mut started: Vec<Vec<String>> = app
-        .wait_for(2, Duration::from_secs(10))
-        .into_iter()
-        .map(|run| run.args)
-        .collect();
+    let runs = app.wait_for(2, Duration::from_secs(10));
+    // Started with what the window process needs to stay off the GPU, so
+    // it need not start itself again to add it, and with those listed, so
+    // that the browsers it starts get the person's own environment.
+    for run in &runs {
+        assert_eq!(run.env.get("GDK_GL").map(String::as_str), Some("disable"));
+        assert_eq!(
+            run.env
+                .get("WEBKIT_DISABLE_COMPOSITING_MODE")
+                .map(String::as_str),
+            Some("1")
+        );
+        let added = run.env.get("TANDEM_ADDED_ENV").cloned().unwrap_or_default();
+        assert!(added.split(',').any(|name| name == "GDK_GL"), "{added}");
+    }
+    let mut started: Vec<Vec<String>> = runs.into_iter().map(|run| run.args).collect();
     started.sort();
     assert_eq!(started, [vec![], vec!["--settings".to_owned()]]);
 
