@@ -70,7 +70,7 @@ pub enum Error {
     )]
     WhichPersonalAccount { count: usize },
     #[error("Tandem's state cannot be read or written: {detail}")]
-    StateUnavailable { detail: String },
+    StateUnavailable { detail: Said },
     #[error("{path} was written by a newer Tandem; update Tandem (the file was left as it is)")]
     StateTooNew { path: String },
     #[error(
@@ -296,7 +296,7 @@ impl From<OwnedError> for Error {
         match error {
             OwnedError::LockTimeout { path, .. } => Error::Busy { path: shown(&path) },
             other => Error::StateUnavailable {
-                detail: other.to_string(),
+                detail: other.said(),
             },
         }
     }
@@ -308,7 +308,7 @@ impl From<StoreError> for Error {
             StoreError::Files(error) => error.into(),
             StoreError::TooNew { path, .. } => Error::StateTooNew { path: shown(&path) },
             other => Error::StateUnavailable {
-                detail: other.to_string(),
+                detail: other.said(),
             },
         }
     }
@@ -427,8 +427,8 @@ impl From<PrivacyError> for Error {
             PrivacyError::Vault(error) => error.into(),
             PrivacyError::Export(error) => error.into(),
             PrivacyError::Encode(error) => Error::internal(error),
-            error @ PrivacyError::Logs(_) => Error::StateUnavailable {
-                detail: error.to_string(),
+            PrivacyError::Logs(error) => Error::StateUnavailable {
+                detail: Said::new("privacy.logs_not_cleaned").with("detail", error.said()),
             },
         }
     }

@@ -34,6 +34,7 @@ pub fn kind_key(description: &str) -> &'static str {
         "a symbolic link" => "file.kind.symlink",
         "a folder" => "file.kind.folder",
         "a regular file" => "file.kind.regular",
+        "a file with other names (a hard link)" => "file.kind.hard_link",
         _ => "file.kind.other",
     }
 }

@@ -24,6 +24,23 @@ use crate::describe;
 /// How long taking a folder's lock waits for another process to let go.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 
+/// The catalogue key of an [`OwnedError::Io`]'s `action`.
+fn action_key(action: &str) -> &'static str {
+    match action {
+        "open" => "file.action.open",
+        "set aside" => "file.action.set_aside",
+        "lock" => "file.action.lock",
+        "read" => "file.action.read",
+        "create" => "file.action.create",
+        "write" => "file.action.write",
+        "replace" => "file.action.replace",
+        "flush the folder of" => "file.action.flush",
+        "append to" => "file.action.append",
+        "rewrite" => "file.action.rewrite",
+        _ => "file.action.use",
+    }
+}
+
 /// The name of the lock file in an owned folder.
 const LOCK_FILE: &str = ".lock";
 
@@ -70,6 +87,43 @@ pub enum OwnedError {
 }
 
 impl OwnedError {
+    /// The same, to be worded in the person's language. The OS's own words
+    /// for an I/O error stay as they are, and so do the two that only a bug
+    /// in Tandem causes.
+    pub fn said(&self) -> tandem_i18n::Said {
+        use tandem_i18n::Said;
+        let shown = |path: &std::path::Path| format!("{path:?}");
+        match self {
+            OwnedError::Io {
+                action,
+                path,
+                source,
+            } => Said::new("file.owned.io")
+                .with("action", Said::new(action_key(action)))
+                .with("path", shown(path))
+                .with("detail", Said::verbatim(source.to_string())),
+            OwnedError::NotOurs {
+                path,
+                kind,
+                expected,
+                ..
+            } => Said::new(if *expected == "folder" {
+                "file.owned.not_ours_folder"
+            } else {
+                "file.owned.not_ours_file"
+            })
+            .with("path", shown(path))
+            .with("kind", Said::new(crate::kind_key(kind))),
+            OwnedError::LockTimeout { path, waited } => Said::new("file.owned.lock_timeout")
+                .with("path", shown(path))
+                .with("seconds", waited.as_secs().to_string()),
+            OwnedError::TooLarge { path, size } => Said::new("file.owned.too_large")
+                .with("path", shown(path))
+                .with("size", size.to_string()),
+            OwnedError::LockedTwice(_) | OwnedError::BadPath(_) => Said::verbatim(self.to_string()),
+        }
+    }
+
     /// The entry to set aside when the error is [`OwnedError::NotOurs`].
     pub fn not_ours(&self) -> Option<&str> {
         match self {
@@ -1439,12 +1493,26 @@ mod tests {
             .unwrap();
         }
         let started = Instant::now();
+        let error = owned.read("work/state.json", 100).unwrap_err();
+        assert!(error.to_string().contains("named pipe"), "{error}");
+        // The same in the person's language, and the English unchanged.
+        assert_eq!(error.said().to_string(), error.to_string());
+        let dutch = error.said().in_language(tandem_i18n::Language::Nl);
         assert!(
-            owned
-                .read("work/state.json", 100)
-                .unwrap_err()
-                .to_string()
-                .contains("named pipe")
+            dutch.contains(
+                "state.json\" is een named pipe (FIFO), waar Tandem zijn eigen bestand bewaart"
+            ),
+            "{dutch}"
+        );
+        let io = OwnedError::Io {
+            action: "replace",
+            path: "/x/links.json".into(),
+            source: std::io::Error::other("disk on fire"),
+        };
+        assert_eq!(io.said().to_string(), io.to_string());
+        assert_eq!(
+            io.said().in_language(tandem_i18n::Language::Nl),
+            "kan \"/x/links.json\" niet vervangen: disk on fire"
         );
         assert!(owned.append_line(&lock, "work/history.jsonl", "x").is_err());
         assert!(started.elapsed() < Duration::from_secs(5));

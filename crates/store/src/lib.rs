@@ -47,6 +47,21 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// The same, to be worded in the person's language.
+    pub fn said(&self) -> Said {
+        match self {
+            StoreError::Files(error) => error.said(),
+            StoreError::TooNew { path, found, known } => Said::new("store.too_new")
+                .with("path", format!("{path:?}"))
+                .with("found", found.to_string())
+                .with("known", known.to_string()),
+            // Only a bug in Tandem fails to encode its own state.
+            StoreError::Encode { .. } => Said::verbatim(self.to_string()),
+        }
+    }
+}
+
 /// A kind of state file.
 pub trait Document: Serialize + DeserializeOwned + Default {
     /// The schema's name, written into the file.
