@@ -28,17 +28,18 @@ mod linux {
     /// a launcher waiting on it sees nothing). A variable the person set is
     /// left as it is.
     pub fn restart_without_gpu() {
-        if tandem_locations::window_env_missing(|name| std::env::var_os(name)).is_empty() {
-            return;
-        }
         let Ok(program) = std::env::current_exe() else {
             return;
         };
+        let mut command = std::process::Command::new(program);
+        command.args(std::env::args_os().skip(1));
+        tandem_locations::for_the_window_process(&mut command);
+        // Nothing added: the environment already has it all.
+        if command.get_envs().next().is_none() {
+            return;
+        }
         use std::os::unix::process::CommandExt;
-        let error = tandem_locations::for_the_window_process(
-            std::process::Command::new(program).args(std::env::args_os().skip(1)),
-        )
-        .exec();
+        let error = command.exec();
         // Only a failed exec returns: go on with the GPU, which costs memory only.
         eprintln!("tandem: cannot restart without the GPU ({error}); going on");
     }

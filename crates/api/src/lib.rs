@@ -46,7 +46,7 @@ use tandem_linking::{
 };
 use tandem_locations::Locations;
 use tandem_policy::PolicySet;
-use tandem_profiles::Snapshot;
+use tandem_profiles::{Snapshot, UnreadableSource};
 
 pub use error::{Error, ErrorReply, OwnedReply};
 pub use tandem_i18n::{Language, Part, Said};
@@ -176,12 +176,13 @@ impl Tandem {
     /// read.
     pub fn notices(&self) -> Vec<Said> {
         let mut notices = self.reconciled.status.notices.clone();
-        notices.extend(self.observation.profiles.unreadable.iter().map(|source| {
-            Said::new("notice.browser_unreadable")
-                .with("browser", source.browser.spec().name)
-                .with("folder", source.user_data_dir.display().to_string())
-                .with("reason", &source.reason)
-        }));
+        notices.extend(
+            self.observation
+                .profiles
+                .unreadable
+                .iter()
+                .map(UnreadableSource::notice),
+        );
         notices
     }
 

@@ -61,6 +61,16 @@ impl Publisher {
         Publisher::Chromium,
     ];
 
+    /// The publisher by the name people know it by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Publisher::Tandem => "Tandem",
+            Publisher::Edge => "Microsoft Edge",
+            Publisher::Chrome => "Google Chrome",
+            Publisher::Chromium => "Chromium",
+        }
+    }
+
     /// The policy folder as the OS documents it (Linux).
     pub fn linux_root(self) -> &'static str {
         match self {

@@ -108,6 +108,16 @@ pub struct UnreadableSource {
     pub reason: tandem_i18n::Said,
 }
 
+impl UnreadableSource {
+    /// What to tell the person: the browser, its folder, and why.
+    pub fn notice(&self) -> tandem_i18n::Said {
+        tandem_i18n::Said::new("notice.browser_unreadable")
+            .with("browser", self.browser.spec().name)
+            .with("folder", self.user_data_dir.display().to_string())
+            .with("reason", &self.reason)
+    }
+}
+
 /// Every profile found, grouped by browser in catalogue order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

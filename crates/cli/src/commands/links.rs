@@ -9,7 +9,7 @@ use tandem_api::policy::PolicyReport;
 use tandem_api::{Cancel, Error, Proof, Said};
 use tandem_i18n::Language;
 use tandem_linking::{HistoryEntry, Link, LinkState, ProfileRef, Status, UnlinkReason};
-use tandem_policy::{Level, Publisher};
+use tandem_policy::Level;
 use tandem_text::Escaped;
 
 use crate::output::{Output, human_time, say, tell};
@@ -157,16 +157,6 @@ pub fn policy_templates(out: &mut Output, folder: &std::path::Path) -> Result<()
     })
 }
 
-/// The publisher of a policy by the name people know it by.
-fn publisher_name(publisher: Publisher) -> &'static str {
-    match publisher {
-        Publisher::Tandem => "Tandem",
-        Publisher::Edge => "Microsoft Edge",
-        Publisher::Chrome => "Google Chrome",
-        Publisher::Chromium => "Chromium",
-    }
-}
-
 fn write_policy_report(
     out: &mut dyn Write,
     report: &PolicyReport,
@@ -188,7 +178,7 @@ fn write_policy_report(
                 language,
                 "cli.policy.browser_off",
                 &[
-                    ("browser", publisher_name(*publisher)),
+                    ("browser", publisher.name()),
                     ("reason", &reason.in_language(language)),
                 ],
             )?;
@@ -202,7 +192,7 @@ fn write_policy_report(
         writeln!(
             out,
             "{}: {} = {} ({level}, {})",
-            publisher_name(setting.publisher),
+            setting.publisher.name(),
             Escaped(&setting.name),
             Escaped(&setting.value.to_string()),
             Escaped(&setting.source)

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use tandem_api::{Error, Said};
+use tandem_api::Error;
 use tandem_i18n::Language;
 use tandem_profiles::{AccountKind, Snapshot};
 
@@ -17,11 +17,7 @@ pub fn list(out: &mut Output, watch: bool) -> Result<(), Error> {
     let snapshot = tandem_api::profiles::discover(&locations);
     let language = out.language();
     for source in &snapshot.unreadable {
-        let notice = Said::new("notice.browser_unreadable")
-            .with("browser", source.browser.spec().name)
-            .with("folder", source.user_data_dir.display().to_string())
-            .with("reason", &source.reason);
-        out.notice(&notice.in_language(language));
+        out.notice(&source.notice().in_language(language));
     }
     out.show(&snapshot, |text| write_table(text, &snapshot, language))
 }
