@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use tandem_files::{LOCK_WAIT, OwnedDir, OwnedError};
 use tandem_text::TerminalWriter;
 use tracing::Subscriber;
-use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -23,6 +23,13 @@ pub const FILTER_VAR: &str = "TANDEM_LOG";
 
 /// How many daily files are kept before the oldest is deleted.
 const KEPT_LOG_FILES: usize = 7;
+
+/// Lines waiting for the log file's writer thread. The channel sets aside
+/// every slot when it is made: `tracing-appender`'s default of 128,000 lines
+/// held 4 MiB in each of Tandem's long-running processes, a third of what
+/// the tray uses in all. A full queue drops lines rather than making the
+/// caller wait on the disk; Tandem logs a few lines a minute at most.
+const BUFFERED_LINES: usize = 2048;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoggingError {
@@ -110,8 +117,9 @@ pub fn build_with_filter(
     let (file_layer, writer_guard) = match &options.file {
         Some(file) => {
             let appender = open_rolling_file(&file.dir, &file.program)?;
-            let (writer, guard) =
-                tracing_appender::non_blocking(TerminalWriter::for_records(appender));
+            let (writer, guard) = NonBlockingBuilder::default()
+                .buffered_lines_limit(BUFFERED_LINES)
+                .finish(TerminalWriter::for_records(appender));
             let layer = tracing_subscriber::fmt::layer()
                 .with_writer(writer)
                 .with_ansi(false);
