@@ -443,26 +443,32 @@ pub const ADDED_ENV: &str = "TANDEM_ADDED_ENV";
 
 /// The variables the app may add; nothing else listed in [`ADDED_ENV`] is
 /// ever removed.
-pub const ADDABLE_ENV: [&str; 4] = [
+pub const ADDABLE_ENV: [&str; 5] = [
     "WEBKIT_DISABLE_COMPOSITING_MODE",
     "GDK_GL",
     "WEBKIT_DISABLE_DMABUF_RENDERER",
     "WEBKIT_WEB_RENDER_DEVICE_FILE",
+    "JSC_useJIT",
 ];
 
-/// What Tandem's window process needs in its environment to draw a page of
-/// text without the GPU, and so without loading the GL driver (Mesa's, with
-/// LLVM, is ~17 MiB a process) in that process at all (Linux; elsewhere
-/// nothing):
+/// What Tandem's window process needs in its environment to stay small: to
+/// draw a page of text without the GPU, and so without loading the GL driver
+/// (Mesa's, with LLVM, is ~17 MiB a process) in that process at all, and to
+/// run its script without a JIT (Linux; elsewhere nothing):
 ///
 /// - no accelerated compositing (the web process paints into shared
 ///   memory, which the window process shows as a picture);
 /// - GTK uses no GL for its own windows;
 /// - no DMA-BUF renderer, and a render device named up front: otherwise the
 ///   window process opens an EGL display only to find the GPU's device file
-///   for the web process (which still opens its own, and needs it).
+///   for the web process (which still opens its own, and needs it);
+/// - no JavaScript JIT: the pages run a few hundred kilobytes of Tandem's
+///   own script, which the interpreter runs in time, while the JIT's
+///   compilers and its writable, executable memory cost ~5 MiB over the
+///   window and web processes (and are attack surface a page of buttons
+///   does not need).
 ///
-/// WebKit and GTK read these only from the environment before their first
+/// WebKit, JavaScriptCore and GTK read these only from the environment before their first
 /// use, so the app restarts itself with them, and the tray starts it with
 /// them (see [`for_the_window_process`]).
 pub fn window_process_env() -> Vec<(&'static str, String)> {
@@ -487,6 +493,7 @@ pub fn window_process_env() -> Vec<(&'static str, String)> {
         ("GDK_GL", "disable".to_owned()),
         ("WEBKIT_DISABLE_DMABUF_RENDERER", "1".to_owned()),
         ("WEBKIT_WEB_RENDER_DEVICE_FILE", render_device),
+        ("JSC_useJIT", "false".to_owned()),
     ]
 }
 
@@ -547,9 +554,9 @@ mod tests {
     #[test]
     fn only_what_is_missing_is_added_and_a_persons_own_value_stays() {
         let none = window_env_missing(|_| None);
-        assert_eq!(none.len(), 4, "{none:?}");
+        assert_eq!(none.len(), ADDABLE_ENV.len(), "{none:?}");
         let set = window_env_missing(|name| (name == "GDK_GL").then(|| "gl".into()));
-        assert_eq!(set.len(), 3);
+        assert_eq!(set.len(), ADDABLE_ENV.len() - 1);
         assert!(set.iter().all(|(name, _)| *name != "GDK_GL"));
         let all = window_env_missing(|_| Some("x".into()));
         assert!(all.is_empty());

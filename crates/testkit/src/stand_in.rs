@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The variables each run records.
-pub const RECORDED_VARS: [&str; 7] = [
+pub const RECORDED_VARS: [&str; 8] = [
     "XDG_ACTIVATION_TOKEN",
     "DESKTOP_STARTUP_ID",
     "HOME",
     "GDK_GL",
     "WEBKIT_DISABLE_COMPOSITING_MODE",
     "WEBKIT_WEB_RENDER_DEVICE_FILE",
+    "JSC_useJIT",
     "TANDEM_ADDED_ENV",
 ];
 

@@ -143,11 +143,12 @@ fn the_menu_groups_the_profiles_and_its_items_do_what_they_say() {
     host.click(&item, find(&menu, "Open Tandem").id);
     host.click(&item, find(&menu, "Settings…").id);
     let runs = app.wait_for(2, Duration::from_secs(10));
-    // Started with what the window process needs to stay off the GPU, so
-    // it need not start itself again to add it, and with those listed, so
-    // that the browsers it starts get the person's own environment.
+    // Started with what the window process needs to stay off the GPU and
+    // the JIT, so it need not start itself again to add it, and with those
+    // listed, so that the browsers it starts get the person's own environment.
     for run in &runs {
         assert_eq!(run.env.get("GDK_GL").map(String::as_str), Some("disable"));
+        assert_eq!(run.env.get("JSC_useJIT").map(String::as_str), Some("false"));
         assert_eq!(
             run.env
                 .get("WEBKIT_DISABLE_COMPOSITING_MODE")
@@ -155,7 +156,9 @@ fn the_menu_groups_the_profiles_and_its_items_do_what_they_say() {
             Some("1")
         );
         let added = run.env.get("TANDEM_ADDED_ENV").cloned().unwrap_or_default();
-        assert!(added.split(',').any(|name| name == "GDK_GL"), "{added}");
+        for name in ["GDK_GL", "JSC_useJIT"] {
+            assert!(added.split(',').any(|added| added == name), "{added}");
+        }
     }
     let mut started: Vec<Vec<String>> = runs.into_iter().map(|run| run.args).collect();
     started.sort();
