@@ -443,18 +443,20 @@ pub const ADDED_ENV: &str = "TANDEM_ADDED_ENV";
 
 /// The variables the app may add; nothing else listed in [`ADDED_ENV`] is
 /// ever removed.
-pub const ADDABLE_ENV: [&str; 5] = [
+pub const ADDABLE_ENV: [&str; 6] = [
     "WEBKIT_DISABLE_COMPOSITING_MODE",
     "GDK_GL",
     "WEBKIT_DISABLE_DMABUF_RENDERER",
     "WEBKIT_WEB_RENDER_DEVICE_FILE",
     "JSC_useJIT",
+    "MALLOC_ARENA_MAX",
 ];
 
 /// What Tandem's window process needs in its environment to stay small: to
 /// draw a page of text without the GPU, and so without loading the GL driver
-/// (Mesa's, with LLVM, is ~17 MiB a process) in that process at all, and to
-/// run its script without a JIT (Linux; elsewhere nothing):
+/// (Mesa's, with LLVM, is ~17 MiB a process) in that process at all, to run
+/// its script without a JIT, and to keep one malloc arena (Linux; elsewhere
+/// nothing):
 ///
 /// - no accelerated compositing (the web process paints into shared
 ///   memory, which the window process shows as a picture);
@@ -464,13 +466,17 @@ pub const ADDABLE_ENV: [&str; 5] = [
 ///   for the web process (which still opens its own, and needs it);
 /// - no JavaScript JIT: the pages run a few hundred kilobytes of Tandem's
 ///   own script, which the interpreter runs in time, while the JIT's
-///   compilers and its writable, executable memory cost ~5 MiB over the
+///   compilers and its writable, executable memory cost ~7 MiB over the
 ///   window and web processes (and are attack surface a page of buttons
-///   does not need).
+///   does not need);
+/// - one malloc arena: glibc gives each thread that allocates an arena of
+///   its own (up to eight a core), each keeping its own free pages; the
+///   window process's threads allocate little and seldom at once
+///   (−1 MiB).
 ///
-/// WebKit, JavaScriptCore and GTK read these only from the environment before their first
-/// use, so the app restarts itself with them, and the tray starts it with
-/// them (see [`for_the_window_process`]).
+/// WebKit, JavaScriptCore, GTK and glibc read these only from the
+/// environment before their first use, so the app restarts itself with them,
+/// and the tray starts it with them (see [`for_the_window_process`]).
 pub fn window_process_env() -> Vec<(&'static str, String)> {
     if !cfg!(target_os = "linux") {
         return Vec::new();
@@ -494,6 +500,7 @@ pub fn window_process_env() -> Vec<(&'static str, String)> {
         ("WEBKIT_DISABLE_DMABUF_RENDERER", "1".to_owned()),
         ("WEBKIT_WEB_RENDER_DEVICE_FILE", render_device),
         ("JSC_useJIT", "false".to_owned()),
+        ("MALLOC_ARENA_MAX", "1".to_owned()),
     ]
 }
 
