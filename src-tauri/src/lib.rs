@@ -244,7 +244,7 @@ pub fn wire<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::B
 
 /// Runs the app until the person quits from the tray.
 pub fn run() -> ExitCode {
-    web_memory::restart_without_gpu();
+    web_memory::restart_with_window_env();
     let locations = Locations::from_env();
     let log_guard = init_logging(locations.as_ref().ok());
     if let Err(error) = &locations {

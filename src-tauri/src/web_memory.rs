@@ -21,27 +21,33 @@ mod linux {
         WebsiteDataManager::set_memory_pressure_settings(&mut settings);
     }
 
-    /// WebKit and GTK read these settings only from the environment, and
-    /// only before their first use (switching a live view to no
+    /// WebKit, JavaScriptCore, GTK and glibc read these settings
+    /// (`tandem_locations::window_process_env`) only from the environment,
+    /// and only before their first use (switching a live view to no
     /// compositing breaks its snapshots): the process starts itself again
     /// with them set, keeping its arguments (`exec` keeps the process id, so
     /// a launcher waiting on it sees nothing). A variable the person set is
     /// left as it is.
-    pub fn restart_without_gpu() {
+    pub fn restart_with_window_env() {
+        let get = |name: &str| std::env::var_os(name);
+        let missing = tandem_locations::window_env_missing(get);
+        // Nothing to add, or each one added before and gone again (the
+        // loader clears MALLOC_ARENA_MAX for a setuid or setcap program):
+        // starting again would only loop.
+        let named = tandem_locations::named_as_added(get);
+        if missing.iter().all(|(name, _)| named.contains(name)) {
+            return;
+        }
         let Ok(program) = std::env::current_exe() else {
             return;
         };
         let mut command = std::process::Command::new(program);
         command.args(std::env::args_os().skip(1));
         tandem_locations::for_the_window_process(&mut command);
-        // Nothing added: the environment already has it all.
-        if command.get_envs().next().is_none() {
-            return;
-        }
         use std::os::unix::process::CommandExt;
         let error = command.exec();
-        // Only a failed exec returns: go on with the GPU, which costs memory only.
-        eprintln!("tandem: cannot restart without the GPU ({error}); going on");
+        // Only a failed exec returns: go on as is, which costs memory only.
+        eprintln!("tandem: cannot restart with the window's settings ({error}); going on");
     }
 
     /// A new window's web view: no page cache, the smallest cache model, no
@@ -64,10 +70,10 @@ mod linux {
 }
 
 #[cfg(target_os = "linux")]
-pub use linux::{before_first_webview, restart_without_gpu, tune};
+pub use linux::{before_first_webview, restart_with_window_env, tune};
 
 #[cfg(not(target_os = "linux"))]
-pub fn restart_without_gpu() {}
+pub fn restart_with_window_env() {}
 
 #[cfg(not(target_os = "linux"))]
 pub fn before_first_webview() {}

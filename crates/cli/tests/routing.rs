@@ -40,12 +40,14 @@ fn open_starts_the_browser_in_the_profile_the_rules_choose() {
     let (mut machine, edge, app) = machine();
     machine.set_env("XDG_ACTIVATION_TOKEN", "token-from-the-click");
     machine.set_env("DESKTOP_STARTUP_ID", "startup-1");
-    // Started by Tandem's app, which added GDK_GL and JSC_useJIT to its own
-    // environment; the person set WEBKIT_DISABLE_COMPOSITING_MODE themselves.
+    // Started by Tandem's app, which added GDK_GL and MALLOC_ARENA_MAX to
+    // its own environment; the person set WEBKIT_DISABLE_COMPOSITING_MODE
+    // and JSC_useJIT themselves.
     machine.set_env("GDK_GL", "disable");
-    machine.set_env("JSC_useJIT", "false");
+    machine.set_env("MALLOC_ARENA_MAX", "1");
+    machine.set_env("JSC_useJIT", "true");
     machine.set_env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-    machine.set_env("TANDEM_ADDED_ENV", "GDK_GL,JSC_useJIT,HOME");
+    machine.set_env("TANDEM_ADDED_ENV", "GDK_GL,MALLOC_ARENA_MAX,HOME");
     // No link yet: "personal" is the most recently used personal profile.
     machine.ok(&["open", "--", "https://outlook.live.com/mail/0/"]);
     let runs = edge.runs();
@@ -62,10 +64,14 @@ fn open_starts_the_browser_in_the_profile_the_rules_choose() {
     assert_eq!(runs[0].env["DESKTOP_STARTUP_ID"], "startup-1");
     // The browser gets the person's environment, not what the app added.
     assert!(!runs[0].env.contains_key("GDK_GL"), "{:?}", runs[0].env);
-    // A browser built on WebKitGTK keeps its JIT.
-    assert!(!runs[0].env.contains_key("JSC_useJIT"), "{:?}", runs[0].env);
+    assert!(
+        !runs[0].env.contains_key("MALLOC_ARENA_MAX"),
+        "{:?}",
+        runs[0].env
+    );
     assert!(!runs[0].env.contains_key("TANDEM_ADDED_ENV"));
     assert_eq!(runs[0].env["WEBKIT_DISABLE_COMPOSITING_MODE"], "1");
+    assert_eq!(runs[0].env["JSC_useJIT"], "true");
     assert!(
         runs[0].env.contains_key("HOME"),
         "only what the app may add is taken back"

@@ -435,10 +435,10 @@ fn native_log_dir(home: &Path, project: &directories::ProjectDirs) -> PathBuf {
     }
 }
 
-/// What Tandem's app adds to its own environment before WebKit starts (to
-/// keep it off the GPU) is listed in this variable, so that the programs it
-/// starts for the person (browsers, the sign-in page's opener) get the
-/// environment the person had.
+/// What Tandem adds to the window process's environment before WebKit starts
+/// (see [`window_process_env`]) is listed in this variable, so that the
+/// programs it starts for the person (browsers, the sign-in page's opener)
+/// get the environment the person had.
 pub const ADDED_ENV: &str = "TANDEM_ADDED_ENV";
 
 /// The variables the app may add; nothing else listed in [`ADDED_ENV`] is
@@ -515,16 +515,53 @@ pub fn window_env_missing(
         .collect()
 }
 
+/// The variables `get` (an environment) names in [`ADDED_ENV`], whether
+/// it still has them or not. Only [`ADDABLE_ENV`] counts.
+pub fn named_as_added(get: impl Fn(&str) -> Option<std::ffi::OsString>) -> Vec<&'static str> {
+    let Some(listed) = get(ADDED_ENV) else {
+        return Vec::new();
+    };
+    let listed = listed.to_string_lossy();
+    ADDABLE_ENV
+        .into_iter()
+        .filter(|name| listed.split(',').any(|listed| listed == *name))
+        .collect()
+}
+
+/// The variables `get` names in [`ADDED_ENV`] and still has: what Tandem
+/// added to it earlier.
+fn listed_as_added(get: impl Fn(&str) -> Option<std::ffi::OsString>) -> Vec<&'static str> {
+    named_as_added(&get)
+        .into_iter()
+        .filter(|name| get(name).is_some())
+        .collect()
+}
+
+/// [`ADDED_ENV`] for an environment `get` to which `missing` is added: what
+/// was added before stays listed. A tray from an older version lists fewer
+/// variables than this app adds, and the app then adds the rest; the list
+/// must keep the tray's, or the browsers would get them.
+fn added_list(
+    get: impl Fn(&str) -> Option<std::ffi::OsString>,
+    missing: &[(&'static str, String)],
+) -> String {
+    let mut added = listed_as_added(get);
+    added.extend(missing.iter().map(|(name, _)| *name));
+    added.join(",")
+}
+
 /// Gives `command`, which starts the window process, what that process
 /// needs (see [`window_process_env`]) and this one lacks, listed in
 /// [`ADDED_ENV`] so that the browsers it starts get the person's own. The
 /// tray starts the app so: otherwise every "Open Tandem" would start it
 /// twice, once to add them (≈ 50–80 ms).
 pub fn for_the_window_process(command: &mut std::process::Command) -> &mut std::process::Command {
-    let missing = window_env_missing(|name| std::env::var_os(name));
+    let get = |name: &str| std::env::var_os(name);
+    let missing = window_env_missing(get);
     if !missing.is_empty() {
-        let added: Vec<&str> = missing.iter().map(|(name, _)| *name).collect();
-        command.env(ADDED_ENV, added.join(",")).envs(missing);
+        command
+            .env(ADDED_ENV, added_list(get, &missing))
+            .envs(missing);
     }
     command
 }
@@ -567,6 +604,38 @@ mod tests {
         assert!(set.iter().all(|(name, _)| *name != "GDK_GL"));
         let all = window_env_missing(|_| Some("x".into()));
         assert!(all.is_empty());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn what_an_older_tray_added_stays_listed_beside_what_the_app_adds() {
+        let older_tray = |name: &str| -> Option<std::ffi::OsString> {
+            match name {
+                ADDED_ENV => Some("GDK_GL,WEBKIT_DISABLE_COMPOSITING_MODE,HOME,PATH".into()),
+                "GDK_GL" | "WEBKIT_DISABLE_COMPOSITING_MODE" | "HOME" | "PATH" => Some("x".into()),
+                _ => None,
+            }
+        };
+        // Listed but not addable (HOME, PATH) is never Tandem's to take back.
+        assert_eq!(
+            listed_as_added(older_tray),
+            ["WEBKIT_DISABLE_COMPOSITING_MODE", "GDK_GL"]
+        );
+        let missing = window_env_missing(older_tray);
+        let list = added_list(older_tray, &missing);
+        let listed: Vec<&str> = list.split(',').collect();
+        assert_eq!(listed.len(), ADDABLE_ENV.len(), "{list}");
+        for name in ADDABLE_ENV {
+            assert!(listed.contains(&name), "{name} missing from {list}");
+        }
+        // Named, yet gone (the loader clears some variables for a setuid
+        // program): named, so the app does not start again for it, but no
+        // longer listed as added.
+        let cleared = |name: &str| -> Option<std::ffi::OsString> {
+            (name == ADDED_ENV).then(|| "MALLOC_ARENA_MAX".into())
+        };
+        assert_eq!(named_as_added(cleared), ["MALLOC_ARENA_MAX"]);
+        assert!(listed_as_added(cleared).is_empty());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The variables each run records.
-pub const RECORDED_VARS: [&str; 8] = [
+pub const RECORDED_VARS: [&str; 9] = [
     "XDG_ACTIVATION_TOKEN",
     "DESKTOP_STARTUP_ID",
     "HOME",
@@ -15,6 +15,7 @@ pub const RECORDED_VARS: [&str; 8] = [
     "WEBKIT_DISABLE_COMPOSITING_MODE",
     "WEBKIT_WEB_RENDER_DEVICE_FILE",
     "JSC_useJIT",
+    "MALLOC_ARENA_MAX",
     "TANDEM_ADDED_ENV",
 ];
 

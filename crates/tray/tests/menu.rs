@@ -150,13 +150,17 @@ fn the_menu_groups_the_profiles_and_its_items_do_what_they_say() {
         assert_eq!(run.env.get("GDK_GL").map(String::as_str), Some("disable"));
         assert_eq!(run.env.get("JSC_useJIT").map(String::as_str), Some("false"));
         assert_eq!(
+            run.env.get("MALLOC_ARENA_MAX").map(String::as_str),
+            Some("1")
+        );
+        assert_eq!(
             run.env
                 .get("WEBKIT_DISABLE_COMPOSITING_MODE")
                 .map(String::as_str),
             Some("1")
         );
         let added = run.env.get("TANDEM_ADDED_ENV").cloned().unwrap_or_default();
-        for name in ["GDK_GL", "JSC_useJIT"] {
+        for name in ["GDK_GL", "JSC_useJIT", "MALLOC_ARENA_MAX"] {
             assert!(added.split(',').any(|added| added == name), "{added}");
         }
     }
