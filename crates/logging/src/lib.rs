@@ -27,8 +27,9 @@ const KEPT_LOG_FILES: usize = 7;
 /// Lines waiting for the log file's writer thread. The channel sets aside
 /// every slot when it is made: `tracing-appender`'s default of 128,000 lines
 /// held 4 MiB in each of Tandem's long-running processes, a third of what
-/// the tray uses in all. A full queue drops lines rather than making the
-/// caller wait on the disk; Tandem logs a few lines a minute at most.
+/// the tray used in all. A full queue drops lines rather than making the
+/// caller wait on the disk; the writer drains it as fast as the disk takes
+/// lines, and Tandem's bursts (a rescan at `debug`) are hundreds of lines.
 const BUFFERED_LINES: usize = 2048;
 
 #[derive(Debug, thiserror::Error)]

@@ -313,9 +313,10 @@ impl PolicySet {
     }
 
     fn problem(&mut self, source: Source, reason: Said) {
-        // The decision carries the reason to the person; the log keeps it at
-        // info (policy is re-read every second while the app runs).
-        tracing::info!(location = %source.location, "policy source {reason}");
+        // The decision carries the reason to the person. Policy is read
+        // again every second while Tandem runs: the watcher logs a problem
+        // at info once, when it appears (`watch::log_new_problems`).
+        tracing::debug!(location = %source.location, "policy source {reason}");
         self.problems.push(Problem { source, reason });
     }
 

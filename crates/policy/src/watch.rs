@@ -48,6 +48,28 @@ fn nearest_existing(path: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// The problems `now` has that `before` had not.
+fn new_problems<'a>(
+    before: Option<&'a PolicySet>,
+    now: &'a PolicySet,
+) -> impl Iterator<Item = &'a crate::Problem> {
+    now.problems
+        .iter()
+        .filter(move |problem| before.is_none_or(|before| !before.problems.contains(problem)))
+}
+
+/// Logs each new problem: an unreadable policy file is logged once, when it
+/// appears, not at every read.
+fn log_new_problems(before: Option<&PolicySet>, now: &PolicySet) {
+    for problem in new_problems(before, now) {
+        tracing::info!(
+            location = %problem.source.location,
+            "policy source {}",
+            problem.reason
+        );
+    }
+}
+
 impl PolicyWatcher {
     /// Reads policy, then calls `on_change` (on the watcher's thread) with
     /// the new policy each time it differs from the last one read.
@@ -83,6 +105,7 @@ impl PolicyWatcher {
         };
         rearm(&mut debouncer);
         let initial = PolicySet::read(&locations);
+        log_new_problems(None, &initial);
         let mut last = initial.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = Arc::clone(&stop);
@@ -100,6 +123,7 @@ impl PolicyWatcher {
                     let now = PolicySet::read(&locations);
                     if now != last {
                         tracing::info!("policy changed");
+                        log_new_problems(Some(&last), &now);
                         last = now.clone();
                         on_change(now);
                     }
@@ -114,6 +138,24 @@ mod tests {
     use super::*;
     use crate::Publisher;
     use std::time::Instant;
+
+    #[test]
+    fn a_problem_is_new_once() {
+        let root = tempfile::tempdir().unwrap();
+        let locations = Locations::under(root.path());
+        let folder = locations
+            .system_path("/etc/tandem/policies/managed")
+            .unwrap();
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("broken.json"), "{").unwrap();
+        let first = PolicySet::read(&locations);
+        assert_eq!(new_problems(None, &first).count(), 1);
+        let again = PolicySet::read(&locations);
+        assert_eq!(new_problems(Some(&first), &again).count(), 0);
+        std::fs::write(folder.join("also.json"), "[").unwrap();
+        let more = PolicySet::read(&locations);
+        assert_eq!(new_problems(Some(&again), &more).count(), 1);
+    }
 
     #[test]
     fn a_policy_dropped_in_and_removed_is_seen() {
