@@ -569,15 +569,10 @@ pub fn for_the_window_process(command: &mut std::process::Command) -> &mut std::
 /// Gives `command` the person's own environment: without what Tandem's app
 /// added to its own (see [`ADDED_ENV`]).
 pub fn as_the_person(command: &mut std::process::Command) -> &mut std::process::Command {
-    if let Some(added) = std::env::var_os(ADDED_ENV) {
-        for name in added.to_string_lossy().split(',') {
-            if ADDABLE_ENV.contains(&name) {
-                command.env_remove(name);
-            }
-        }
-        command.env_remove(ADDED_ENV);
+    for name in named_as_added(|name| std::env::var_os(name)) {
+        command.env_remove(name);
     }
-    command
+    command.env_remove(ADDED_ENV)
 }
 
 #[cfg(test)]
