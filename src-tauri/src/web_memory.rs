@@ -29,13 +29,7 @@ mod linux {
     /// a launcher waiting on it sees nothing). A variable the person set is
     /// left as it is.
     pub fn restart_with_window_env() {
-        let get = |name: &str| std::env::var_os(name);
-        let missing = tandem_locations::window_env_missing(get);
-        // Nothing to add, or each one added before and gone again (the
-        // loader clears MALLOC_ARENA_MAX for a setuid or setcap program):
-        // starting again would only loop.
-        let named = tandem_locations::named_as_added(get);
-        if missing.iter().all(|(name, _)| named.contains(name)) {
+        if !tandem_locations::window_env_restart_needed(|name| std::env::var_os(name)) {
             return;
         }
         let Ok(program) = std::env::current_exe() else {

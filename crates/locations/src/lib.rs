@@ -528,6 +528,18 @@ pub fn named_as_added(get: impl Fn(&str) -> Option<std::ffi::OsString>) -> Vec<&
         .collect()
 }
 
+/// Whether a window process with the environment `get` should start itself
+/// again with [`window_process_env`]: something is missing that was not
+/// added before. A variable named as added yet gone again was cleared by
+/// the loader (it clears `MALLOC_ARENA_MAX` for a setuid or setcap
+/// program), and starting again would only loop.
+pub fn window_env_restart_needed(get: impl Fn(&str) -> Option<std::ffi::OsString>) -> bool {
+    let named = named_as_added(&get);
+    window_env_missing(&get)
+        .iter()
+        .any(|(name, _)| !named.contains(name))
+}
+
 /// The variables `get` names in [`ADDED_ENV`] and still has: what Tandem
 /// added to it earlier.
 fn listed_as_added(get: impl Fn(&str) -> Option<std::ffi::OsString>) -> Vec<&'static str> {
@@ -631,6 +643,33 @@ mod tests {
         };
         assert_eq!(named_as_added(cleared), ["MALLOC_ARENA_MAX"]);
         assert!(listed_as_added(cleared).is_empty());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_app_starts_again_once_for_what_is_missing_and_never_for_what_the_loader_cleared() {
+        // Started by a tray from an older version: two are missing.
+        let older_tray = |name: &str| -> Option<std::ffi::OsString> {
+            (!["JSC_useJIT", "MALLOC_ARENA_MAX"].contains(&name)).then(|| {
+                if name == ADDED_ENV {
+                    ADDABLE_ENV[..4].join(",").into()
+                } else {
+                    "x".into()
+                }
+            })
+        };
+        assert!(window_env_restart_needed(older_tray));
+        // Started again with all of them: nothing to do.
+        assert!(!window_env_restart_needed(|_| Some("x".into())));
+        // Started again, and the loader cleared one that was added.
+        let cleared = |name: &str| -> Option<std::ffi::OsString> {
+            match name {
+                ADDED_ENV => Some(ADDABLE_ENV.join(",").into()),
+                "MALLOC_ARENA_MAX" => None,
+                _ => Some("x".into()),
+            }
+        };
+        assert!(!window_env_restart_needed(cleared));
     }
 
     #[test]
