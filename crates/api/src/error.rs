@@ -113,7 +113,7 @@ pub enum Error {
     #[error("only web links (http or https) can be opened in a profile")]
     NotAWebLink,
     #[error("cannot start {browser}: {detail}")]
-    LaunchFailed { browser: String, detail: String },
+    LaunchFailed { browser: Said, detail: String },
     #[error("{what} is not supported on this system yet")]
     Unsupported { what: String },
     #[error(
@@ -462,7 +462,7 @@ impl From<LaunchError> for Error {
             },
             LaunchError::NotAWebLink => Error::NotAWebLink,
             LaunchError::Spawn { browser, reason } => Error::LaunchFailed {
-                browser: browser.spec().name.to_owned(),
+                browser: Said::verbatim(browser.spec().name),
                 detail: reason,
             },
         }
@@ -492,5 +492,33 @@ mod tests {
             serde_json::to_value(OwnedReply(Error::Declined)).unwrap()["code"],
             "declined"
         );
+    }
+
+    #[test]
+    fn what_could_not_start_is_worded_in_the_readers_language() {
+        use tandem_i18n::Language;
+        let app = Error::LaunchFailed {
+            browser: Said::new("launch.tandem_app"),
+            detail: "No such file or directory (os error 2)".into(),
+        };
+        assert_eq!(
+            app.to_string(),
+            "cannot start Tandem's app: No such file or directory (os error 2)"
+        );
+        assert_eq!(
+            app.localized(Language::Nl),
+            "Kan de app van Tandem niet starten: No such file or directory (os error 2)"
+        );
+        // A browser's name is its own in every language.
+        let edge = Error::LaunchFailed {
+            browser: Said::verbatim("Microsoft Edge"),
+            detail: "Permission denied (os error 13)".into(),
+        };
+        assert_eq!(
+            edge.localized(Language::Nl),
+            "Kan Microsoft Edge niet starten: Permission denied (os error 13)"
+        );
+        let json = serde_json::to_value(edge.reply()).unwrap();
+        assert_eq!(json["browser"]["text"], "Microsoft Edge");
     }
 }

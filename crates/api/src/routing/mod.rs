@@ -281,7 +281,7 @@ fn run(planned: &Command, start: Start, name: &str) -> Result<(), Error> {
         return Err(Error::internal("an empty command"));
     };
     let failed = |error: std::io::Error| Error::LaunchFailed {
-        browser: name.to_owned(),
+        browser: Said::verbatim(name),
         detail: error.to_string(),
     };
     let mut command = std::process::Command::new(program);
@@ -316,7 +316,7 @@ fn as_before(locations: &Locations, link: &str) -> Result<Option<Command>, Error
         Err(PreviousError::Loop(handler)) => return Err(Error::HandlerLoop { handler }),
         Err(PreviousError::Entry(error)) => {
             return Err(Error::LaunchFailed {
-                browser: "the handler links went to before Tandem".into(),
+                browser: Said::new("launch.previous_handler"),
                 detail: error.to_string(),
             });
         }
@@ -324,7 +324,7 @@ fn as_before(locations: &Locations, link: &str) -> Result<Option<Command>, Error
     let argv = previous
         .command(link)
         .map_err(|error| Error::LaunchFailed {
-            browser: previous.desktop_id.clone(),
+            browser: Said::verbatim(&previous.desktop_id),
             detail: error.to_string(),
         })?;
     if argv
@@ -392,7 +392,7 @@ pub fn hand_to_app(url: &str) -> Result<(), Error> {
         command.process_group(0);
     }
     let mut child = command.spawn().map_err(|error| Error::LaunchFailed {
-        browser: "Tandem's app".into(),
+        browser: Said::new("launch.tandem_app"),
         detail: format!("{}: {error}", app.display()),
     })?;
     // A second instance passes the link on and exits at once; the first
@@ -847,7 +847,7 @@ fn open_settings(page: &str) -> Result<HandlerOn, Error> {
         .args(&opener[1..])
         .spawn()
         .map_err(|error| Error::LaunchFailed {
-            browser: "the system settings".into(),
+            browser: Said::new("launch.system_settings"),
             detail: error.to_string(),
         })?;
     Ok(HandlerOn::SettingsOpened {
