@@ -410,7 +410,7 @@ impl From<ExportError> for Error {
             ExportError::Exists(path) => Error::FileExists { path: shown(&path) },
             ExportError::NotRegular { path, kind } => Error::NotARegularFile {
                 path: shown(&path),
-                kind: Said::new(tandem_files::kind_key(kind)),
+                kind: Said::new(kind.key()),
             },
             ExportError::Io { path, source } => Error::WriteFailed {
                 path: shown(&path),

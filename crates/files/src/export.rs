@@ -12,14 +12,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::describe;
+use crate::{FileKind, describe};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("{0:?} already exists; choose another name, or say that it may be replaced")]
     Exists(PathBuf),
     #[error("{path:?} is {kind}; Tandem writes an export only as a regular file")]
-    NotRegular { path: PathBuf, kind: &'static str },
+    NotRegular { path: PathBuf, kind: FileKind },
     #[error("cannot write {path:?}: {source}")]
     Io {
         path: PathBuf,

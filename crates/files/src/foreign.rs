@@ -11,13 +11,13 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::describe;
+use crate::{FileKind, describe};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// Ends a sentence that starts with the file's name.
     #[error("is {kind}, not a regular file, so Tandem does not read it")]
-    NotRegular { kind: &'static str },
+    NotRegular { kind: FileKind },
     #[error("is too large ({size} bytes; Tandem reads at most {limit} from such a file)")]
     TooLarge { size: u64, limit: u64 },
     #[error("is not readable: {0}")]
@@ -32,7 +32,7 @@ impl ReadError {
         use tandem_i18n::Said;
         match self {
             ReadError::NotRegular { kind } => {
-                Said::new("file.read.not_regular").with("kind", Said::new(crate::kind_key(kind)))
+                Said::new("file.read.not_regular").with("kind", Said::new(kind.key()))
             }
             ReadError::TooLarge { size, limit } => Said::new("file.read.too_large")
                 .with("size", size.to_string())
@@ -195,10 +195,24 @@ mod tests {
             kinds.push(std::fs::metadata("/dev/null").unwrap().file_type());
         }
         for kind in kinds {
-            let description = crate::describe(kind);
-            let key = crate::kind_key(description);
-            assert_ne!(key, "file.kind.other", "{description}");
-            assert_eq!(tandem_i18n::Language::En.text(key), description);
+            assert_ne!(crate::describe(kind), FileKind::Other, "{kind:?}");
+        }
+        for kind in [
+            FileKind::Fifo,
+            FileKind::CharDevice,
+            FileKind::BlockDevice,
+            FileKind::Socket,
+            FileKind::Symlink,
+            FileKind::Folder,
+            FileKind::Regular,
+            FileKind::HardLink,
+            FileKind::Other,
+        ] {
+            assert_eq!(
+                tandem_i18n::Language::En.text(kind.key()),
+                kind.description(),
+                "{kind:?}"
+            );
         }
     }
 

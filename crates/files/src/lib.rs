@@ -23,47 +23,88 @@ pub mod shared;
 pub use foreign::{ReadError, read_regular};
 pub use owned::{DirLock, LOCK_WAIT, OwnedDir, OwnedError, Presence, Seen};
 
-/// The catalogue key that says `description` (one of [`describe`]'s) in the
-/// person's language: `file.kind.fifo` for "a named pipe (FIFO)".
-pub fn kind_key(description: &str) -> &'static str {
-    match description {
-        "a named pipe (FIFO)" => "file.kind.fifo",
-        "a character device" => "file.kind.char_device",
-        "a block device" => "file.kind.block_device",
-        "a socket" => "file.kind.socket",
-        "a symbolic link" => "file.kind.symlink",
-        "a folder" => "file.kind.folder",
-        "a regular file" => "file.kind.regular",
-        "a file with other names (a hard link)" => "file.kind.hard_link",
-        _ => "file.kind.other",
+/// What a path is, for messages: a named pipe, a folder, a link… Its
+/// English is [`FileKind::description`], its catalogue key
+/// [`FileKind::key`], both from the one variant, so the two cannot drift.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Fifo,
+    CharDevice,
+    BlockDevice,
+    Socket,
+    Symlink,
+    Folder,
+    Regular,
+    /// A regular file with other names: a hard link placed in Tandem's
+    /// folder to a file elsewhere would be written through.
+    HardLink,
+    Other,
+}
+
+impl FileKind {
+    /// The catalogue key that says this in the person's language.
+    pub const fn key(self) -> &'static str {
+        match self {
+            FileKind::Fifo => "file.kind.fifo",
+            FileKind::CharDevice => "file.kind.char_device",
+            FileKind::BlockDevice => "file.kind.block_device",
+            FileKind::Socket => "file.kind.socket",
+            FileKind::Symlink => "file.kind.symlink",
+            FileKind::Folder => "file.kind.folder",
+            FileKind::Regular => "file.kind.regular",
+            FileKind::HardLink => "file.kind.hard_link",
+            FileKind::Other => "file.kind.other",
+        }
+    }
+
+    /// The English, for logs and `Display`; the catalogue's `en` says the
+    /// same (tested).
+    pub const fn description(self) -> &'static str {
+        match self {
+            FileKind::Fifo => "a named pipe (FIFO)",
+            FileKind::CharDevice => "a character device",
+            FileKind::BlockDevice => "a block device",
+            FileKind::Socket => "a socket",
+            FileKind::Symlink => "a symbolic link",
+            FileKind::Folder => "a folder",
+            FileKind::Regular => "a regular file",
+            FileKind::HardLink => "a file with other names (a hard link)",
+            FileKind::Other => "a file of another kind",
+        }
     }
 }
 
-/// A short description of what a path is, for messages: "a named pipe (FIFO)".
-pub fn describe(file_type: std::fs::FileType) -> &'static str {
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.description())
+    }
+}
+
+/// What a path of this type is.
+pub fn describe(file_type: std::fs::FileType) -> FileKind {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         if file_type.is_fifo() {
-            return "a named pipe (FIFO)";
+            return FileKind::Fifo;
         }
         if file_type.is_char_device() {
-            return "a character device";
+            return FileKind::CharDevice;
         }
         if file_type.is_block_device() {
-            return "a block device";
+            return FileKind::BlockDevice;
         }
         if file_type.is_socket() {
-            return "a socket";
+            return FileKind::Socket;
         }
     }
     if file_type.is_symlink() {
-        "a symbolic link"
+        FileKind::Symlink
     } else if file_type.is_dir() {
-        "a folder"
+        FileKind::Folder
     } else if file_type.is_file() {
-        "a regular file"
+        FileKind::Regular
     } else {
-        "not a regular file"
+        FileKind::Other
     }
 }

@@ -19,7 +19,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::describe;
+use crate::{FileKind, describe};
 
 /// How long taking a folder's lock waits for another process to let go.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
@@ -64,7 +64,7 @@ pub enum OwnedError {
         /// The offending entry, relative to the owned folder.
         relative: String,
         path: PathBuf,
-        kind: &'static str,
+        kind: FileKind,
         expected: &'static str,
     },
     #[error(
@@ -113,7 +113,7 @@ impl OwnedError {
                 "file.owned.not_ours_file"
             })
             .with("path", shown(path))
-            .with("kind", Said::new(crate::kind_key(kind))),
+            .with("kind", Said::new(kind.key())),
             OwnedError::LockTimeout { path, waited } => Said::new("file.owned.lock_timeout")
                 .with("path", shown(path))
                 .with("seconds", waited.as_secs().to_string()),
@@ -260,8 +260,6 @@ fn has_other_names(meta: &std::fs::Metadata) -> bool {
     }
 }
 
-const HARD_LINK: &str = "a file with other names (a hard link)";
-
 /// A relative path split into the folders on the way and the last name.
 struct Rel<'a> {
     text: &'a str,
@@ -399,7 +397,7 @@ impl OwnedDir {
         }
     }
 
-    fn not_ours(&self, relative: &str, kind: &'static str, expected: &'static str) -> OwnedError {
+    fn not_ours(&self, relative: &str, kind: FileKind, expected: &'static str) -> OwnedError {
         OwnedError::NotOurs {
             relative: relative.to_owned(),
             path: self.path_of(relative),
@@ -738,7 +736,7 @@ impl OwnedDir {
             return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
         }
         if has_other_names(&meta) {
-            return Err(self.not_ours(rel.text, HARD_LINK, "file"));
+            return Err(self.not_ours(rel.text, FileKind::HardLink, "file"));
         }
         let needs_newline = meta.len() > 0
             && sys::last_byte(&file, meta.len()).map_err(self.io("read", rel.text))? != b'\n';
@@ -771,7 +769,7 @@ impl OwnedDir {
             return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
         }
         if has_other_names(&meta) {
-            return Err(self.not_ours(rel.text, HARD_LINK, "file"));
+            return Err(self.not_ours(rel.text, FileKind::HardLink, "file"));
         }
         Ok(file)
     }
@@ -805,7 +803,7 @@ impl OwnedDir {
             return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
         }
         if has_other_names(&meta) {
-            return Err(self.not_ours(rel.text, HARD_LINK, "file"));
+            return Err(self.not_ours(rel.text, FileKind::HardLink, "file"));
         }
         if meta.len() > limit {
             return Err(OwnedError::TooLarge {
@@ -899,7 +897,7 @@ impl OwnedDir {
 /// type first (Windows reparse points are met as links).
 mod sys {
     pub enum OpenError {
-        NotOurs(&'static str),
+        NotOurs(crate::FileKind),
         Io(std::io::Error),
     }
 
@@ -929,22 +927,23 @@ mod sys {
         use rustix::io::Errno;
 
         use super::{Access, OpenError};
+        use crate::FileKind;
 
         pub type Dir = OwnedFd;
 
-        fn not_ours_kind(dir: &Dir, name: &str) -> &'static str {
+        fn not_ours_kind(dir: &Dir, name: &str) -> FileKind {
             match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
                 Ok(stat) => match rustix::fs::FileType::from_raw_mode(stat.st_mode) {
-                    rustix::fs::FileType::Symlink => "a symbolic link",
-                    rustix::fs::FileType::Directory => "a folder",
-                    rustix::fs::FileType::Fifo => "a named pipe (FIFO)",
-                    rustix::fs::FileType::CharacterDevice => "a character device",
-                    rustix::fs::FileType::BlockDevice => "a block device",
-                    rustix::fs::FileType::Socket => "a socket",
-                    rustix::fs::FileType::RegularFile => "a regular file",
-                    rustix::fs::FileType::Unknown => "not a regular file",
+                    rustix::fs::FileType::Symlink => FileKind::Symlink,
+                    rustix::fs::FileType::Directory => FileKind::Folder,
+                    rustix::fs::FileType::Fifo => FileKind::Fifo,
+                    rustix::fs::FileType::CharacterDevice => FileKind::CharDevice,
+                    rustix::fs::FileType::BlockDevice => FileKind::BlockDevice,
+                    rustix::fs::FileType::Socket => FileKind::Socket,
+                    rustix::fs::FileType::RegularFile => FileKind::Regular,
+                    rustix::fs::FileType::Unknown => FileKind::Other,
                 },
-                Err(_) => "not a regular file",
+                Err(_) => FileKind::Other,
             }
         }
 
@@ -1002,8 +1001,8 @@ mod sys {
             };
             match rustix::fs::openat(dir, name, flags | common, Mode::from_raw_mode(0o600)) {
                 Ok(fd) => Ok(std::fs::File::from(fd)),
-                Err(Errno::LOOP) => Err(OpenError::NotOurs("a symbolic link")),
-                Err(Errno::ISDIR) => Err(OpenError::NotOurs("a folder")),
+                Err(Errno::LOOP) => Err(OpenError::NotOurs(FileKind::Symlink)),
+                Err(Errno::ISDIR) => Err(OpenError::NotOurs(FileKind::Folder)),
                 Err(Errno::NXIO) => Err(OpenError::NotOurs(not_ours_kind(dir, name))),
                 Err(error) => Err(OpenError::Io(error.into())),
             }
@@ -1110,11 +1109,11 @@ mod sys {
         use std::path::{Path, PathBuf};
 
         use super::{Access, OpenError};
-        use crate::describe;
+        use crate::{FileKind, describe};
 
         pub type Dir = PathBuf;
 
-        fn kind_of(path: &Path) -> Option<&'static str> {
+        fn kind_of(path: &Path) -> Option<FileKind> {
             let meta = std::fs::symlink_metadata(path).ok()?;
             Some(describe(meta.file_type()))
         }
@@ -1149,7 +1148,7 @@ mod sys {
             access: Access,
         ) -> Result<std::fs::File, OpenError> {
             let path = dir.join(name);
-            if let Some(kind) = kind_of(&path).filter(|kind| *kind != "a regular file") {
+            if let Some(kind) = kind_of(&path).filter(|kind| *kind != FileKind::Regular) {
                 return Err(OpenError::NotOurs(kind));
             }
             let mut options = std::fs::OpenOptions::new();
@@ -1164,7 +1163,7 @@ mod sys {
 
         pub fn probe(dir: &Dir, name: &str) -> Result<(), OpenError> {
             match kind_of(&dir.join(name)) {
-                Some(kind) if kind != "a regular file" => Err(OpenError::NotOurs(kind)),
+                Some(kind) if kind != FileKind::Regular => Err(OpenError::NotOurs(kind)),
                 _ => Ok(()),
             }
         }

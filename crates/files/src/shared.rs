@@ -9,8 +9,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::describe;
 use crate::foreign::{ReadError, read_regular};
+use crate::{FileKind, describe};
 
 /// Desktop files are small; this is generous.
 const MAX_DESKTOP_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -20,7 +20,7 @@ pub enum SharedError {
     #[error("{path:?} is not UTF-8 text, as desktop files must be, so Tandem leaves it alone")]
     NotText { path: PathBuf },
     #[error("{path:?} is {kind}; Tandem edits it only as a regular file, so it was left alone")]
-    NotRegular { path: PathBuf, kind: &'static str },
+    NotRegular { path: PathBuf, kind: FileKind },
     #[error("{path:?} {source}")]
     Read {
         path: PathBuf,
