@@ -172,7 +172,7 @@ pub enum Error {
         "links went to {handler} before Tandem, which runs Tandem again, so opening it there \
          would loop; choose where such links open: `tandem rules fallback ask` or a profile"
     )]
-    HandlerLoop { handler: String },
+    HandlerLoop { handler: Said },
     #[error(
         "the tandem command is not installed beside the app (looked for {path}); the link handler \
          runs it"

@@ -471,6 +471,8 @@ fn a_previous_handler_that_runs_tandem_is_a_loop_and_is_told_on_the_desktop() {
     assert_eq!(output.status.code(), Some(1));
     let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(error["error"]["code"], "handler_loop");
+    // Named as the menus name it, not by its desktop entry's id.
+    assert_eq!(error["error"]["handler"]["text"], "Loop");
     assert!(took < Duration::from_secs(10));
     let shown = daemon.shown(1, Duration::from_secs(5));
     assert_eq!(shown.len(), 1, "{shown:?}");
@@ -483,6 +485,35 @@ fn a_previous_handler_that_runs_tandem_is_a_loop_and_is_told_on_the_desktop() {
     assert_eq!(refused.status.code(), Some(1));
     let shown = daemon.shown(2, Duration::from_secs(5));
     assert!(shown[1].1.contains("http and https"), "{shown:?}");
+
+    // A link the handler handed back to Tandem names that handler too.
+    machine.set_env("TANDEM_HANDED_ON", "https://unmatched.example/");
+    let output = machine.run(&["--json", "open", "--", "https://unmatched.example/"]);
+    assert_eq!(output.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "handler_loop");
+    assert_eq!(error["error"]["handler"]["text"], "Loop");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_browser_that_cannot_start_is_named_as_people_know_it_in_their_language() {
+    use std::os::unix::fs::PermissionsExt;
+    let (mut machine, edge, _app) = machine();
+    std::fs::set_permissions(&edge.program, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let output = machine.run(&["--json", "open", "--", "https://outlook.live.com/mail/0/"]);
+    assert_eq!(output.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "launch_failed", "{error}");
+    assert_eq!(
+        error["error"]["browser"]["text"], "Microsoft Edge",
+        "{error}"
+    );
+    machine.set_lang("nl_NL.UTF-8");
+    let output = machine.run(&["open", "--", "https://outlook.live.com/mail/0/"]);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("Kan Microsoft Edge niet starten"), "{said}");
+    assert!(edge.runs().is_empty());
 }
 
 #[test]

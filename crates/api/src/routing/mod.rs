@@ -105,6 +105,9 @@ pub struct LinkRouter {
 struct Command {
     argv: Vec<OsString>,
     browser: Option<String>,
+    /// What it is called where people read it: "Microsoft Edge", the name
+    /// the menus give the handler links went to before Tandem.
+    shown: Said,
     profile_dir: Option<String>,
     /// Variables set for it.
     env: Vec<(&'static str, String)>,
@@ -167,6 +170,7 @@ impl LinkRouter {
                             .chain(plan.args)
                             .collect(),
                         browser: Some(target.browser.to_string()),
+                        shown: Said::verbatim(target.browser.spec().name),
                         profile_dir: Some(target.profile_dir.clone()),
                         env: Vec::new(),
                     }),
@@ -239,9 +243,12 @@ impl LinkRouter {
     /// failure.
     pub fn open(&self, url: &str, start: Start) -> Result<Opened, Error> {
         if std::env::var_os(HANDED_ON_VAR).is_some_and(|handed| handed == url) {
-            return Err(Error::HandlerLoop {
-                handler: "the handler links went to before Tandem".into(),
-            });
+            // The link came back from the handler Tandem handed it to.
+            let handler = match handler::handler_before_tandem(&self.locations) {
+                Ok(Some(previous)) => shown_handler(&previous),
+                _ => Said::new("launch.another_program"),
+            };
+            return Err(Error::HandlerLoop { handler });
         }
         let opened = self.open_unless_ask(url, start, None)?;
         if opened == Opened::Picker {
@@ -264,11 +271,7 @@ impl LinkRouter {
             return Ok(Opened::Picker);
         };
         tracing::debug!(%url, %reason, "opening the link");
-        run(
-            &command,
-            start,
-            command.browser.as_deref().unwrap_or("the browser"),
-        )?;
+        run(&command, start)?;
         Ok(Opened::Browser)
     }
 }
@@ -276,12 +279,12 @@ impl LinkRouter {
 /// Runs `argv`; `Replace` makes this process the browser on Unix, so
 /// `XDG_ACTIVATION_TOKEN` and `DESKTOP_STARTUP_ID` reach it unchanged and
 /// its window gets the focus the click granted.
-fn run(planned: &Command, start: Start, name: &str) -> Result<(), Error> {
+fn run(planned: &Command, start: Start) -> Result<(), Error> {
     let Some((program, args)) = planned.argv.split_first() else {
         return Err(Error::internal("an empty command"));
     };
     let failed = |error: std::io::Error| Error::LaunchFailed {
-        browser: Said::verbatim(name),
+        browser: planned.shown.clone(),
         detail: error.to_string(),
     };
     let mut command = std::process::Command::new(program);
@@ -313,7 +316,11 @@ fn as_before(locations: &Locations, link: &str) -> Result<Option<Command>, Error
     let previous = match handler::handler_before_tandem(locations) {
         Ok(Some(previous)) => previous,
         Ok(None) => return Ok(None),
-        Err(PreviousError::Loop(handler)) => return Err(Error::HandlerLoop { handler }),
+        Err(PreviousError::Loop(handler)) => {
+            return Err(Error::HandlerLoop {
+                handler: Said::verbatim(handler),
+            });
+        }
         Err(PreviousError::Entry(error)) => {
             return Err(Error::LaunchFailed {
                 browser: Said::new("launch.previous_handler"),
@@ -324,7 +331,7 @@ fn as_before(locations: &Locations, link: &str) -> Result<Option<Command>, Error
     let argv = previous
         .command(link)
         .map_err(|error| Error::LaunchFailed {
-            browser: Said::verbatim(&previous.desktop_id),
+            browser: shown_handler(&previous),
             detail: error.to_string(),
         })?;
     if argv
@@ -332,7 +339,7 @@ fn as_before(locations: &Locations, link: &str) -> Result<Option<Command>, Error
         .is_some_and(|program| is_tandem(Path::new(program)))
     {
         return Err(Error::HandlerLoop {
-            handler: previous.desktop_id,
+            handler: shown_handler(&previous),
         });
     }
     let browser = BrowserId::of_desktop_id(&previous.desktop_id).map_or_else(
@@ -342,9 +349,23 @@ fn as_before(locations: &Locations, link: &str) -> Result<Option<Command>, Error
     Ok(Some(Command {
         argv,
         browser: Some(browser),
+        shown: shown_handler(&previous),
         profile_dir: None,
         env: vec![(HANDED_ON_VAR, link.to_owned())],
     }))
+}
+
+/// The handler links went to before Tandem, as people know it: the name
+/// their menus show, else its desktop entry's id.
+fn shown_handler(previous: &handler::PreviousHandler) -> Said {
+    Said::verbatim(
+        previous
+            .entry
+            .name
+            .as_deref()
+            .filter(|name| !name.trim().is_empty())
+            .unwrap_or(&previous.desktop_id),
+    )
 }
 
 /// Whether `program` is Tandem itself (its command or its app), by name or
