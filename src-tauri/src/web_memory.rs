@@ -1,7 +1,7 @@
 //! WebKitGTK tuned for a small utility window rather than a browser: Tandem's
 //! pages are a few kilobytes from its own bundle, so the caches a browser
 //! keeps for fast back-and-forth navigation only cost memory here. The
-//! issue's target is the switcher open under 200 MB PSS in all; see
+//! issue's target is the switcher open under 200 MiB PSS in all; see
 //! `ARCHITECTURE.md` (Memory) for the figures with and without this.
 
 #[cfg(target_os = "linux")]
