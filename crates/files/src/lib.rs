@@ -21,7 +21,7 @@ pub mod owned;
 pub mod shared;
 
 pub use foreign::{ReadError, read_regular};
-pub use owned::{DirLock, LOCK_WAIT, OwnedDir, OwnedError, Presence, Seen};
+pub use owned::{DirLock, FileAction, Keeps, LOCK_WAIT, OwnedDir, OwnedError, Presence, Seen};
 
 /// What a path is, for messages: a named pipe, a folder, a link… Its
 /// English is [`FileKind::description`], its catalogue key

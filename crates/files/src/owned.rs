@@ -16,7 +16,7 @@
 
 use std::fmt;
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::{FileKind, describe};
@@ -24,20 +24,96 @@ use crate::{FileKind, describe};
 /// How long taking a folder's lock waits for another process to let go.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 
-/// The catalogue key of an [`OwnedError::Io`]'s `action`.
-fn action_key(action: &str) -> &'static str {
-    match action {
-        "open" => "file.action.open",
-        "set aside" => "file.action.set_aside",
-        "lock" => "file.action.lock",
-        "read" => "file.action.read",
-        "create" => "file.action.create",
-        "write" => "file.action.write",
-        "replace" => "file.action.replace",
-        "flush the folder of" => "file.action.flush",
-        "append to" => "file.action.append",
-        "rewrite" => "file.action.rewrite",
-        _ => "file.action.use",
+/// What Tandem was doing with one of its own files when the OS refused.
+/// Its English and its catalogue key come from the one variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileAction {
+    Open,
+    SetAside,
+    Lock,
+    Read,
+    Create,
+    Write,
+    Replace,
+    Flush,
+    AppendTo,
+    Rewrite,
+    Remove,
+    List,
+}
+
+impl FileAction {
+    pub const ALL: [FileAction; 12] = [
+        FileAction::Open,
+        FileAction::SetAside,
+        FileAction::Lock,
+        FileAction::Read,
+        FileAction::Create,
+        FileAction::Write,
+        FileAction::Replace,
+        FileAction::Flush,
+        FileAction::AppendTo,
+        FileAction::Rewrite,
+        FileAction::Remove,
+        FileAction::List,
+    ];
+
+    /// The catalogue key that says this in the person's language.
+    pub const fn key(self) -> &'static str {
+        match self {
+            FileAction::Open => "file.action.open",
+            FileAction::SetAside => "file.action.set_aside",
+            FileAction::Lock => "file.action.lock",
+            FileAction::Read => "file.action.read",
+            FileAction::Create => "file.action.create",
+            FileAction::Write => "file.action.write",
+            FileAction::Replace => "file.action.replace",
+            FileAction::Flush => "file.action.flush",
+            FileAction::AppendTo => "file.action.append",
+            FileAction::Rewrite => "file.action.rewrite",
+            FileAction::Remove => "file.action.remove",
+            FileAction::List => "file.action.list",
+        }
+    }
+
+    /// The English, for logs and `Display` ("cannot {verb} {path}").
+    pub const fn verb(self) -> &'static str {
+        match self {
+            FileAction::Open => "open",
+            FileAction::SetAside => "set aside",
+            FileAction::Lock => "lock",
+            FileAction::Read => "read",
+            FileAction::Create => "create",
+            FileAction::Write => "write",
+            FileAction::Replace => "replace",
+            FileAction::Flush => "flush the folder of",
+            FileAction::AppendTo => "append to",
+            FileAction::Rewrite => "rewrite",
+            FileAction::Remove => "remove",
+            FileAction::List => "list the contents of",
+        }
+    }
+}
+
+impl std::fmt::Display for FileAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.verb())
+    }
+}
+
+/// What Tandem keeps at a place in its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keeps {
+    File,
+    Folder,
+}
+
+impl std::fmt::Display for Keeps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Keeps::File => "file",
+            Keeps::Folder => "folder",
+        })
     }
 }
 
@@ -51,7 +127,7 @@ const TEMP_MARK: &str = ".tmp-";
 pub enum OwnedError {
     #[error("cannot {action} {path:?}: {source}")]
     Io {
-        action: &'static str,
+        action: FileAction,
         path: PathBuf,
         #[source]
         source: std::io::Error,
@@ -65,7 +141,7 @@ pub enum OwnedError {
         relative: String,
         path: PathBuf,
         kind: FileKind,
-        expected: &'static str,
+        expected: Keeps,
     },
     #[error(
         "waited {} s for {path:?}, the lock another Tandem process holds (the app, or another \
@@ -99,7 +175,7 @@ impl OwnedError {
                 path,
                 source,
             } => Said::new("file.owned.io")
-                .with("action", Said::new(action_key(action)))
+                .with("action", Said::new(action.key()))
                 .with("path", shown(path))
                 .with("detail", Said::verbatim(source.to_string())),
             OwnedError::NotOurs {
@@ -107,10 +183,9 @@ impl OwnedError {
                 kind,
                 expected,
                 ..
-            } => Said::new(if *expected == "folder" {
-                "file.owned.not_ours_folder"
-            } else {
-                "file.owned.not_ours_file"
+            } => Said::new(match expected {
+                Keeps::Folder => "file.owned.not_ours_folder",
+                Keeps::File => "file.owned.not_ours_file",
             })
             .with("path", shown(path))
             .with("kind", Said::new(kind.key())),
@@ -197,7 +272,9 @@ impl Presence {
             .parent()
             .is_some_and(|parent| !parent.is_dir())
         {
-            return Err(self.dir.io("open", "")(std::io::ErrorKind::NotFound.into()));
+            return Err(self.dir.io(FileAction::Open, "")(
+                std::io::ErrorKind::NotFound.into(),
+            ));
         }
         tracing::info!(file = %self.dir.path_of(&self.rel).display(), "the file that says this process runs went; made again");
         *self = self.dir.claim_presence(&self.rel, Duration::from_secs(1))?;
@@ -257,6 +334,20 @@ fn has_other_names(meta: &std::fs::Metadata) -> bool {
     {
         let _ = meta;
         false
+    }
+}
+
+/// What sits at `root` when it is not a folder (a root may be a link to
+/// a folder, so links are followed; one that leads nowhere is a link).
+/// Looking never opens it, so a FIFO there cannot block.
+fn not_a_folder(root: &Path) -> Option<FileKind> {
+    match std::fs::metadata(root) {
+        Ok(meta) if meta.is_dir() => None,
+        Ok(meta) => Some(describe(meta.file_type())),
+        Err(_) => std::fs::symlink_metadata(root)
+            .ok()
+            .filter(|meta| meta.file_type().is_symlink())
+            .map(|_| FileKind::Symlink),
     }
 }
 
@@ -357,7 +448,20 @@ impl OwnedDir {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound && !create => {
                 return Ok(None);
             }
-            Err(error) => return Err(self.io("open", "")(error)),
+            // "File exists" or "Not a directory" would not tell the person
+            // that a file, a pipe or a dangling link sits where the folder
+            // belongs.
+            Err(error) => match not_a_folder(&self.root) {
+                Some(kind) => {
+                    return Err(OwnedError::NotOurs {
+                        relative: String::new(),
+                        path: self.root.clone(),
+                        kind,
+                        expected: Keeps::Folder,
+                    });
+                }
+                None => return Err(self.io(FileAction::Open, "")(error)),
+            },
         };
         let mut path = self.root.clone();
         for part in &self.below {
@@ -370,12 +474,12 @@ impl OwnedDir {
                         relative: String::new(),
                         path,
                         kind,
-                        expected: "folder",
+                        expected: Keeps::Folder,
                     });
                 }
                 Err(sys::OpenError::Io(error)) => {
                     return Err(OwnedError::Io {
-                        action: "open",
+                        action: FileAction::Open,
                         path,
                         source: error,
                     });
@@ -387,7 +491,7 @@ impl OwnedDir {
 
     fn io<'a>(
         &'a self,
-        action: &'static str,
+        action: FileAction,
         rel: &'a str,
     ) -> impl FnOnce(std::io::Error) -> OwnedError + 'a {
         move |source| OwnedError::Io {
@@ -397,7 +501,7 @@ impl OwnedDir {
         }
     }
 
-    fn not_ours(&self, relative: &str, kind: FileKind, expected: &'static str) -> OwnedError {
+    fn not_ours(&self, relative: &str, kind: FileKind, expected: Keeps) -> OwnedError {
         OwnedError::NotOurs {
             relative: relative.to_owned(),
             path: self.path_of(relative),
@@ -419,7 +523,7 @@ impl OwnedDir {
         }
         let root = self
             .base(true)?
-            .ok_or_else(|| self.io("open", "")(std::io::ErrorKind::NotFound.into()))?;
+            .ok_or_else(|| self.io(FileAction::Open, "")(std::io::ErrorKind::NotFound.into()))?;
         let file = self.open_lockable(&root, LOCK_FILE, LOCK_FILE)?;
         self.lock_within(&file, Share::Alone, wait, LOCK_FILE)?;
         let lock = DirLock {
@@ -454,7 +558,9 @@ impl OwnedDir {
                 // A file this user may not open (left by a run as root) is
                 // not moved aside: that run may still hold its lock, and a
                 // new file would let two hold it. The error names it.
-                Err(sys::OpenError::Io(error)) => return Err(self.io("open", rel)(error)),
+                Err(sys::OpenError::Io(error)) => {
+                    return Err(self.io(FileAction::Open, rel)(error));
+                }
             };
             // Two processes may race here; whichever rename loses finds the
             // new file next time round.
@@ -463,10 +569,10 @@ impl OwnedDir {
             match sys::rename(dir, name, &aside) {
                 Ok(()) => {}
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                Err(error) => return Err(self.io("set aside", rel)(error)),
+                Err(error) => return Err(self.io(FileAction::SetAside, rel)(error)),
             }
         }
-        Err(self.io("open", rel)(std::io::Error::other(
+        Err(self.io(FileAction::Open, rel)(std::io::Error::other(
             "it was set aside three times and came back unusable each time",
         )))
     }
@@ -479,7 +585,7 @@ impl OwnedDir {
         let parts = split(rel)?;
         let dir = self
             .walk(&parts, true)?
-            .ok_or_else(|| self.io("open", rel)(std::io::ErrorKind::NotFound.into()))?;
+            .ok_or_else(|| self.io(FileAction::Open, rel)(std::io::ErrorKind::NotFound.into()))?;
         let file = self.open_lockable(&dir, parts.name, rel)?;
         self.lock_within(&file, Share::Shared, wait, rel)?;
         Ok(Presence {
@@ -516,7 +622,7 @@ impl OwnedDir {
                     });
                 }
                 Err(std::fs::TryLockError::Error(error)) => {
-                    return Err(self.io("lock", rel)(error));
+                    return Err(self.io(FileAction::Lock, rel)(error));
                 }
             }
         }
@@ -632,9 +738,11 @@ impl OwnedDir {
                 Ok(Some(next)) => next,
                 Ok(None) => return Ok(None),
                 Err(sys::OpenError::NotOurs(kind)) => {
-                    return Err(self.not_ours(&walked, kind, "folder"));
+                    return Err(self.not_ours(&walked, kind, Keeps::Folder));
                 }
-                Err(sys::OpenError::Io(error)) => return Err(self.io("open", &walked)(error)),
+                Err(sys::OpenError::Io(error)) => {
+                    return Err(self.io(FileAction::Open, &walked)(error));
+                }
             };
         }
         Ok(Some(dir))
@@ -652,12 +760,18 @@ impl OwnedDir {
             Err(sys::OpenError::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(None);
             }
-            Err(sys::OpenError::NotOurs(kind)) => return Err(self.not_ours(rel.text, kind, "file")),
-            Err(sys::OpenError::Io(error)) => return Err(self.io("read", rel.text)(error)),
+            Err(sys::OpenError::NotOurs(kind)) => {
+                return Err(self.not_ours(rel.text, kind, Keeps::File));
+            }
+            Err(sys::OpenError::Io(error)) => {
+                return Err(self.io(FileAction::Read, rel.text)(error));
+            }
         };
-        let meta = file.metadata().map_err(self.io("read", rel.text))?;
+        let meta = file
+            .metadata()
+            .map_err(self.io(FileAction::Read, rel.text))?;
         if !meta.is_file() {
-            return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
+            return Err(self.not_ours(rel.text, describe(meta.file_type()), Keeps::File));
         }
         if meta.len() > limit {
             return Err(OwnedError::TooLarge {
@@ -668,7 +782,7 @@ impl OwnedDir {
         let mut bytes = Vec::with_capacity(meta.len() as usize);
         file.take(limit)
             .read_to_end(&mut bytes)
-            .map_err(self.io("read", rel.text))?;
+            .map_err(self.io(FileAction::Read, rel.text))?;
         Ok(Some(bytes))
     }
 
@@ -692,13 +806,13 @@ impl OwnedDir {
     ) -> Result<(), OwnedError> {
         self.check_lock(lock);
         let rel = split(rel)?;
-        let dir = self
-            .walk(&rel, true)?
-            .ok_or_else(|| self.io("create", rel.text)(std::io::ErrorKind::NotFound.into()))?;
+        let dir = self.walk(&rel, true)?.ok_or_else(|| {
+            self.io(FileAction::Create, rel.text)(std::io::ErrorKind::NotFound.into())
+        })?;
         // A link or a FIFO in the file's place is replaced by the rename,
         // never written through; but the caller may want to keep it.
         if let Err(sys::OpenError::NotOurs(kind)) = sys::probe(&dir, rel.name) {
-            return Err(self.not_ours(rel.text, kind, "file"));
+            return Err(self.not_ours(rel.text, kind, Keeps::File));
         }
         let temp = temp_name(rel.name);
         let written = (|| {
@@ -708,13 +822,13 @@ impl OwnedDir {
         })();
         if let Err(error) = written {
             let _ = sys::unlink(&dir, &temp);
-            return Err(self.io("write", rel.text)(error));
+            return Err(self.io(FileAction::Write, rel.text)(error));
         }
         if let Err(error) = sys::rename(&dir, &temp, rel.name) {
             let _ = sys::unlink(&dir, &temp);
-            return Err(self.io("replace", rel.text)(error));
+            return Err(self.io(FileAction::Replace, rel.text)(error));
         }
-        sys::sync(&dir).map_err(self.io("flush the folder of", rel.text))
+        sys::sync(&dir).map_err(self.io(FileAction::Flush, rel.text))
     }
 
     /// Appends one line to the file `rel` and flushes it. A crash can leave
@@ -723,23 +837,30 @@ impl OwnedDir {
     pub fn append_line(&self, lock: &DirLock, rel: &str, line: &str) -> Result<(), OwnedError> {
         self.check_lock(lock);
         let rel = split(rel)?;
-        let dir = self
-            .walk(&rel, true)?
-            .ok_or_else(|| self.io("create", rel.text)(std::io::ErrorKind::NotFound.into()))?;
+        let dir = self.walk(&rel, true)?.ok_or_else(|| {
+            self.io(FileAction::Create, rel.text)(std::io::ErrorKind::NotFound.into())
+        })?;
         let mut file = match sys::open_file(&dir, rel.name, sys::Access::Append) {
             Ok(file) => file,
-            Err(sys::OpenError::NotOurs(kind)) => return Err(self.not_ours(rel.text, kind, "file")),
-            Err(sys::OpenError::Io(error)) => return Err(self.io("open", rel.text)(error)),
+            Err(sys::OpenError::NotOurs(kind)) => {
+                return Err(self.not_ours(rel.text, kind, Keeps::File));
+            }
+            Err(sys::OpenError::Io(error)) => {
+                return Err(self.io(FileAction::Open, rel.text)(error));
+            }
         };
-        let meta = file.metadata().map_err(self.io("open", rel.text))?;
+        let meta = file
+            .metadata()
+            .map_err(self.io(FileAction::Open, rel.text))?;
         if !meta.is_file() {
-            return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
+            return Err(self.not_ours(rel.text, describe(meta.file_type()), Keeps::File));
         }
         if has_other_names(&meta) {
-            return Err(self.not_ours(rel.text, FileKind::HardLink, "file"));
+            return Err(self.not_ours(rel.text, FileKind::HardLink, Keeps::File));
         }
         let needs_newline = meta.len() > 0
-            && sys::last_byte(&file, meta.len()).map_err(self.io("read", rel.text))? != b'\n';
+            && sys::last_byte(&file, meta.len()).map_err(self.io(FileAction::Read, rel.text))?
+                != b'\n';
         let mut text = String::with_capacity(line.len() + 2);
         if needs_newline {
             text.push('\n');
@@ -748,7 +869,7 @@ impl OwnedDir {
         text.push('\n');
         file.write_all(text.as_bytes())
             .and_then(|()| file.sync_data())
-            .map_err(self.io("append to", rel.text))
+            .map_err(self.io(FileAction::AppendTo, rel.text))
     }
 
     /// Opens the file `rel` for appending over a long time, for a file only
@@ -756,20 +877,26 @@ impl OwnedDir {
     /// `O_APPEND` write. Never through a link.
     pub fn open_append(&self, rel: &str) -> Result<std::fs::File, OwnedError> {
         let rel = split(rel)?;
-        let dir = self
-            .walk(&rel, true)?
-            .ok_or_else(|| self.io("create", rel.text)(std::io::ErrorKind::NotFound.into()))?;
+        let dir = self.walk(&rel, true)?.ok_or_else(|| {
+            self.io(FileAction::Create, rel.text)(std::io::ErrorKind::NotFound.into())
+        })?;
         let file = match sys::open_file(&dir, rel.name, sys::Access::Append) {
             Ok(file) => file,
-            Err(sys::OpenError::NotOurs(kind)) => return Err(self.not_ours(rel.text, kind, "file")),
-            Err(sys::OpenError::Io(error)) => return Err(self.io("open", rel.text)(error)),
+            Err(sys::OpenError::NotOurs(kind)) => {
+                return Err(self.not_ours(rel.text, kind, Keeps::File));
+            }
+            Err(sys::OpenError::Io(error)) => {
+                return Err(self.io(FileAction::Open, rel.text)(error));
+            }
         };
-        let meta = file.metadata().map_err(self.io("open", rel.text))?;
+        let meta = file
+            .metadata()
+            .map_err(self.io(FileAction::Open, rel.text))?;
         if !meta.is_file() {
-            return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
+            return Err(self.not_ours(rel.text, describe(meta.file_type()), Keeps::File));
         }
         if has_other_names(&meta) {
-            return Err(self.not_ours(rel.text, FileKind::HardLink, "file"));
+            return Err(self.not_ours(rel.text, FileKind::HardLink, Keeps::File));
         }
         Ok(file)
     }
@@ -795,15 +922,21 @@ impl OwnedDir {
             Err(sys::OpenError::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(false);
             }
-            Err(sys::OpenError::NotOurs(kind)) => return Err(self.not_ours(rel.text, kind, "file")),
-            Err(sys::OpenError::Io(error)) => return Err(self.io("open", rel.text)(error)),
+            Err(sys::OpenError::NotOurs(kind)) => {
+                return Err(self.not_ours(rel.text, kind, Keeps::File));
+            }
+            Err(sys::OpenError::Io(error)) => {
+                return Err(self.io(FileAction::Open, rel.text)(error));
+            }
         };
-        let meta = file.metadata().map_err(self.io("read", rel.text))?;
+        let meta = file
+            .metadata()
+            .map_err(self.io(FileAction::Read, rel.text))?;
         if !meta.is_file() {
-            return Err(self.not_ours(rel.text, describe(meta.file_type()), "file"));
+            return Err(self.not_ours(rel.text, describe(meta.file_type()), Keeps::File));
         }
         if has_other_names(&meta) {
-            return Err(self.not_ours(rel.text, FileKind::HardLink, "file"));
+            return Err(self.not_ours(rel.text, FileKind::HardLink, Keeps::File));
         }
         if meta.len() > limit {
             return Err(OwnedError::TooLarge {
@@ -815,7 +948,7 @@ impl OwnedDir {
         (&mut file)
             .take(limit)
             .read_to_end(&mut bytes)
-            .map_err(self.io("read", rel.text))?;
+            .map_err(self.io(FileAction::Read, rel.text))?;
         let changed = change(&bytes);
         if changed == bytes {
             return Ok(false);
@@ -823,7 +956,7 @@ impl OwnedDir {
         file.set_len(0)
             .and_then(|()| sys::write_at(&file, &changed, 0))
             .and_then(|()| file.sync_data())
-            .map_err(self.io("rewrite", rel.text))?;
+            .map_err(self.io(FileAction::Rewrite, rel.text))?;
         Ok(true)
     }
 
@@ -838,7 +971,7 @@ impl OwnedDir {
         match sys::unlink(&dir, rel.name) {
             Ok(()) => Ok(true),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(error) => Err(self.io("remove", rel.text)(error)),
+            Err(error) => Err(self.io(FileAction::Remove, rel.text)(error)),
         }
     }
 
@@ -849,11 +982,11 @@ impl OwnedDir {
     pub fn set_aside(&self, lock: &DirLock, rel: &str) -> Result<PathBuf, OwnedError> {
         self.check_lock(lock);
         let rel = split(rel)?;
-        let dir = self
-            .walk(&rel, false)?
-            .ok_or_else(|| self.io("set aside", rel.text)(std::io::ErrorKind::NotFound.into()))?;
+        let dir = self.walk(&rel, false)?.ok_or_else(|| {
+            self.io(FileAction::SetAside, rel.text)(std::io::ErrorKind::NotFound.into())
+        })?;
         let aside = format!("{}.corrupt-{}-{}", rel.name, unix_now(), fastrand::u32(..));
-        sys::rename(&dir, rel.name, &aside).map_err(self.io("set aside", rel.text))?;
+        sys::rename(&dir, rel.name, &aside).map_err(self.io(FileAction::SetAside, rel.text))?;
         let _ = sys::sync(&dir);
         let mut path = self.path_of(rel.text);
         path.set_file_name(&aside);
@@ -877,13 +1010,15 @@ impl OwnedDir {
                 Ok(Some(dir)) => dir,
                 Ok(None) => return Ok(Vec::new()),
                 Err(sys::OpenError::NotOurs(kind)) => {
-                    return Err(self.not_ours(rel, kind, "folder"));
+                    return Err(self.not_ours(rel, kind, Keeps::Folder));
                 }
-                Err(sys::OpenError::Io(error)) => return Err(self.io("list", rel)(error)),
+                Err(sys::OpenError::Io(error)) => {
+                    return Err(self.io(FileAction::List, rel)(error));
+                }
             }
         };
         let mut names: Vec<String> = sys::entries(&dir)
-            .map_err(self.io("list", rel))?
+            .map_err(self.io(FileAction::List, rel))?
             .into_iter()
             .map(|(name, _)| name)
             .collect();
@@ -1246,6 +1381,58 @@ mod tests {
         (dir, owned)
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn what_sits_where_the_folder_belongs_is_named() {
+        let started = Instant::now();
+        for (kind, make) in [
+            (FileKind::Fifo, "fifo"),
+            (FileKind::Regular, "file"),
+            (FileKind::Symlink, "dangling link"),
+        ] {
+            let (_dir, owned) = owned();
+            match make {
+                "fifo" => rustix::fs::mknodat(
+                    rustix::fs::CWD,
+                    owned.root(),
+                    rustix::fs::FileType::Fifo,
+                    rustix::fs::Mode::from_raw_mode(0o600),
+                    0,
+                )
+                .unwrap(),
+                "file" => std::fs::write(owned.root(), b"x").unwrap(),
+                _ => std::os::unix::fs::symlink("/nonexistent/tandem", owned.root()).unwrap(),
+            }
+            let mut errors = vec![owned.lock(LOCK_WAIT).unwrap_err()];
+            match owned.read("rules.toml", 100) {
+                Err(error) => errors.push(error),
+                // A link to nowhere holds nothing to read; writing names it.
+                Ok(None) if kind == FileKind::Symlink => {}
+                Ok(read) => panic!("{make}: read {read:?}"),
+            }
+            for error in errors {
+                assert!(
+                    matches!(
+                        &error,
+                        OwnedError::NotOurs { kind: found, expected: Keeps::Folder, relative, .. }
+                            if *found == kind && relative.is_empty()
+                    ),
+                    "{make}: {error}"
+                );
+                // Nothing to set aside: the folder itself is not moved.
+                assert_eq!(error.not_ours(), None);
+                assert!(
+                    error
+                        .said()
+                        .in_language(tandem_i18n::Language::Nl)
+                        .contains("waar Tandem zijn eigen map bewaart"),
+                    "{make}: {error}"
+                );
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
     #[test]
     fn a_presence_is_seen_while_held_by_anyone_and_gone_when_dropped() {
         let (_dir, owned) = owned();
@@ -1504,7 +1691,7 @@ mod tests {
             "{dutch}"
         );
         let io = OwnedError::Io {
-            action: "replace",
+            action: FileAction::Replace,
             path: "/x/links.json".into(),
             source: std::io::Error::other("disk on fire"),
         };
@@ -1513,6 +1700,15 @@ mod tests {
             io.said().in_language(tandem_i18n::Language::Nl),
             "kan \"/x/links.json\" niet vervangen: disk on fire"
         );
+        // Every action says in English what its message says.
+        for action in FileAction::ALL {
+            assert_eq!(
+                tandem_i18n::Language::En.text(action.key()),
+                action.verb(),
+                "{action:?}"
+            );
+            assert!(!tandem_i18n::Language::Nl.text(action.key()).is_empty());
+        }
         assert!(owned.append_line(&lock, "work/history.jsonl", "x").is_err());
         assert!(started.elapsed() < Duration::from_secs(5));
         drop(lock);
