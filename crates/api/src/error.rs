@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::Serialize;
 use tandem_files::OwnedError;
 use tandem_files::export::ExportError;
+use tandem_files::shared::SharedError;
 use tandem_footprint::FootprintError;
 pub use tandem_i18n::Said;
 use tandem_identity::flow::SignInError;
@@ -115,7 +116,7 @@ pub enum Error {
     #[error("cannot start {browser}: {detail}")]
     LaunchFailed { browser: Said, detail: String },
     #[error("{what} is not supported on this system yet")]
-    Unsupported { what: String },
+    Unsupported { what: Said },
     #[error(
         "{path} already exists and Tandem did not write it (or it was edited since), so Tandem \
          leaves it alone"
@@ -123,6 +124,10 @@ pub enum Error {
     NotTandems { path: String },
     #[error("{detail}")]
     RemoveFailed { detail: String },
+    /// A desktop file Tandem edits (`mimeapps.list`, a desktop entry)
+    /// could not be read or written.
+    #[error("{detail}")]
+    DesktopFileFailed { detail: Said },
     #[error(
         "Tandem's app is running and would write its files again: choose Quit in its tray menu \
          first, or use \"Remove all Tandem data\" in the app"
@@ -440,9 +445,28 @@ impl From<FootprintError> for Error {
             FootprintError::Store(error) => error.into(),
             FootprintError::Vault(error) => error.into(),
             FootprintError::Unsupported(what) => Error::Unsupported {
-                what: what.to_owned(),
+                what: Said::new(what.key()),
             },
             FootprintError::NotTandems(path) => Error::NotTandems { path: shown(&path) },
+            FootprintError::Shared(SharedError::NotRegular { path, kind }) => {
+                Error::NotARegularFile {
+                    path: shown(&path),
+                    kind: Said::new(kind.key()),
+                }
+            }
+            FootprintError::Shared(error) => Error::DesktopFileFailed {
+                detail: error.said(),
+            },
+            // Registering writes desktop entries and their folders; only
+            // uninstalling removes.
+            FootprintError::Io {
+                action: "create",
+                path,
+                source,
+            } => Error::WriteFailed {
+                path: shown(&path),
+                detail: source.to_string(),
+            },
             other => Error::RemoveFailed {
                 detail: other.to_string(),
             },
@@ -520,5 +544,19 @@ mod tests {
         );
         let json = serde_json::to_value(edge.reply()).unwrap();
         assert_eq!(json["browser"]["text"], "Microsoft Edge");
+    }
+
+    #[test]
+    fn what_this_system_cannot_do_reads_the_same_in_english_either_way() {
+        use tandem_i18n::Language;
+        for what in tandem_footprint::Unsupported::ALL {
+            assert_eq!(Language::En.text(what.key()), what.english(), "{what:?}");
+            let error = Error::from(FootprintError::Unsupported(what));
+            assert_eq!(
+                error.to_string(),
+                FootprintError::Unsupported(what).to_string()
+            );
+            assert!(!error.localized(Language::Nl).contains(what.english()));
+        }
     }
 }

@@ -155,6 +155,49 @@ fn a_fifo_in_place_of_any_file_tandem_reads_never_holds_a_command_up() {
 }
 
 #[test]
+fn what_tandem_finds_in_the_way_is_told_in_the_readers_language_with_its_own_code() {
+    let mut machine = Machine::new();
+    machine.edge_profiles("bob@contoso.test");
+    machine.link_edge();
+    machine.set_lang("nl_NL.UTF-8");
+    // A pipe where the desktop keeps its default handlers.
+    let mimeapps = machine.home.join(".config/mimeapps.list");
+    std::fs::create_dir_all(mimeapps.parent().unwrap()).unwrap();
+    mkfifo(&mimeapps);
+    let (output, _) = machine.run_within(&["--json", "handler", "on"], HONEST);
+    assert_eq!(output.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "not_a_regular_file", "{error}");
+    let (output, _) = machine.run_within(&["handler", "on"], HONEST);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("is een named pipe (FIFO)"), "{said}");
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(
+        &std::fs::symlink_metadata(&mimeapps).unwrap().file_type()
+    ));
+
+    // A pipe where Tandem keeps its links: moved aside, and said in Dutch.
+    let links = machine.data_dir().join("work/links.json");
+    std::fs::remove_file(&links).unwrap();
+    mkfifo(&links);
+    let (output, _) = machine.run_within(&["status"], HONEST);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("is een named pipe (FIFO), waar Tandem zijn eigen bestand bewaart"),
+        "{said}"
+    );
+    // What the person reads (the log's lines stay English).
+    let told: Vec<&str> = said
+        .lines()
+        .filter(|line| line.starts_with("tandem:"))
+        .collect();
+    assert!(!told.is_empty(), "{said}");
+    assert!(
+        told.iter().all(|line| !line.contains("where Tandem keeps")),
+        "{said}"
+    );
+}
+
+#[test]
 fn links_to_devices_are_refused_at_once_and_policy_files_are_capped() {
     let machine = Machine::new();
     machine.edge_profiles("bob@contoso.test");

@@ -40,10 +40,11 @@ pub enum FileAction {
     Rewrite,
     Remove,
     List,
+    Inspect,
 }
 
 impl FileAction {
-    pub const ALL: [FileAction; 12] = [
+    pub const ALL: [FileAction; 13] = [
         FileAction::Open,
         FileAction::SetAside,
         FileAction::Lock,
@@ -56,6 +57,7 @@ impl FileAction {
         FileAction::Rewrite,
         FileAction::Remove,
         FileAction::List,
+        FileAction::Inspect,
     ];
 
     /// The catalogue key that says this in the person's language.
@@ -73,6 +75,7 @@ impl FileAction {
             FileAction::Rewrite => "file.action.rewrite",
             FileAction::Remove => "file.action.remove",
             FileAction::List => "file.action.list",
+            FileAction::Inspect => "file.action.inspect",
         }
     }
 
@@ -91,6 +94,7 @@ impl FileAction {
             FileAction::Rewrite => "rewrite",
             FileAction::Remove => "remove",
             FileAction::List => "list the contents of",
+            FileAction::Inspect => "inspect",
         }
     }
 }

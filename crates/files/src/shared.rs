@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::foreign::{ReadError, read_regular};
+use crate::owned::FileAction;
 use crate::{FileKind, describe};
 
 /// Desktop files are small; this is generous.
@@ -29,11 +30,39 @@ pub enum SharedError {
     },
     #[error("cannot {action} {path:?}: {source}")]
     Io {
-        action: &'static str,
+        action: FileAction,
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+}
+
+impl SharedError {
+    /// The same, to be worded in the person's language; the OS's own words
+    /// for an I/O error stay as they are.
+    pub fn said(&self) -> tandem_i18n::Said {
+        use tandem_i18n::Said;
+        let shown = |path: &Path| format!("{path:?}");
+        match self {
+            SharedError::NotText { path } => {
+                Said::new("file.shared.not_text").with("path", shown(path))
+            }
+            SharedError::NotRegular { path, kind } => Said::new("file.shared.not_regular")
+                .with("path", shown(path))
+                .with("kind", Said::new(kind.key())),
+            SharedError::Read { path, source } => Said::new("file.shared.read")
+                .with("path", shown(path))
+                .with("reason", source.said()),
+            SharedError::Io {
+                action,
+                path,
+                source,
+            } => Said::new("file.shared.io")
+                .with("action", Said::new(action.key()))
+                .with("path", shown(path))
+                .with("detail", Said::verbatim(source.to_string())),
+        }
+    }
 }
 
 fn check_not_a_link(path: &Path) -> Result<Option<std::fs::Metadata>, SharedError> {
@@ -45,7 +74,7 @@ fn check_not_a_link(path: &Path) -> Result<Option<std::fs::Metadata>, SharedErro
         }),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(SharedError::Io {
-            action: "inspect",
+            action: FileAction::Inspect,
             path: path.to_path_buf(),
             source,
         }),
@@ -87,7 +116,11 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), SharedError> {
     #[cfg(not(unix))]
     let _ = existing;
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|source| io("create the folder of", source))?;
+    std::fs::create_dir_all(dir).map_err(|source| SharedError::Io {
+        action: FileAction::Create,
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let mut temp = path.as_os_str().to_owned();
     temp.push(format!(".tmp-{}-{}", std::process::id(), fastrand::u32(..)));
     let temp = PathBuf::from(temp);
@@ -104,11 +137,11 @@ pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), SharedError> {
     })();
     if let Err(error) = written {
         let _ = std::fs::remove_file(&temp);
-        return Err(io("write", error));
+        return Err(io(FileAction::Write, error));
     }
     if let Err(error) = std::fs::rename(&temp, path) {
         let _ = std::fs::remove_file(&temp);
-        return Err(io("replace", error));
+        return Err(io(FileAction::Replace, error));
     }
     Ok(())
 }
@@ -122,7 +155,7 @@ pub fn remove(path: &Path) -> Result<bool, SharedError> {
         Ok(()) => Ok(true),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(source) => Err(SharedError::Io {
-            action: "remove",
+            action: FileAction::Remove,
             path: path.to_path_buf(),
             source,
         }),

@@ -80,7 +80,9 @@ pub fn is_enabled(locations: &Locations) -> bool {
 pub fn enable(locations: &Locations, executable: &Path) -> Result<(), FootprintError> {
     let path = locations
         .autostart_file()
-        .ok_or(FootprintError::Unsupported("starting at sign-in"))?;
+        .ok_or(FootprintError::Unsupported(
+            crate::Unsupported::StartingAtSignIn,
+        ))?;
     let owned = data(locations);
     let lock = owned
         .lock(LOCK_WAIT)

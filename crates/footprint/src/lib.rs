@@ -35,11 +35,45 @@ pub enum FootprintError {
     #[error(transparent)]
     Vault(#[from] tandem_identity::VaultError),
     #[error("{0} is not supported on this system yet")]
-    Unsupported(&'static str),
+    Unsupported(Unsupported),
     #[error(
         "{0}. Tandem's folders were kept, so that removing again (once this is fixed) can finish the job"
     )]
     Incomplete(Box<FootprintError>),
+}
+
+/// What Tandem cannot do on this system yet. Its English and its
+/// catalogue key come from the one variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsupported {
+    StartingAtSignIn,
+    WindowsRegistry,
+}
+
+impl Unsupported {
+    pub const ALL: [Unsupported; 2] = [Unsupported::StartingAtSignIn, Unsupported::WindowsRegistry];
+
+    /// The catalogue key that names it in the person's language.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Unsupported::StartingAtSignIn => "unsupported.starting_at_sign_in",
+            Unsupported::WindowsRegistry => "unsupported.windows_registry",
+        }
+    }
+
+    /// The English, for logs and `Display`.
+    pub const fn english(self) -> &'static str {
+        match self {
+            Unsupported::StartingAtSignIn => "starting at sign-in",
+            Unsupported::WindowsRegistry => "the Windows registry",
+        }
+    }
+}
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.english())
+    }
 }
 
 pub(crate) fn io_error<'a>(

@@ -7,8 +7,22 @@ use tandem_i18n::{Language, keys};
 
 /// Catalogue prefixes whose keys the core builds `Said`s from.
 const PREFIXES: &[&str] = &[
-    "account", "cli", "file", "launch", "link", "notice", "profile", "policy", "preset", "refusal",
-    "route", "rules", "said", "store", "unwrap",
+    "account",
+    "cli",
+    "file",
+    "launch",
+    "link",
+    "notice",
+    "profile",
+    "policy",
+    "preset",
+    "refusal",
+    "route",
+    "rules",
+    "said",
+    "store",
+    "unsupported",
+    "unwrap",
 ];
 
 /// Literals that look like keys but name files or hosts.

@@ -102,15 +102,15 @@ struct EnvelopeIn {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recovery {
     /// The file was damaged and set aside; the last good backup was used.
-    FromBackup { set_aside: PathBuf, reason: String },
+    FromBackup { set_aside: PathBuf, reason: Said },
     /// The file was damaged and set aside, and no good backup existed.
-    Reset { set_aside: PathBuf, reason: String },
+    Reset { set_aside: PathBuf, reason: Said },
     /// The file was missing beside a good backup (a crash during a
     /// recovery); the backup was restored.
     Restored,
     /// Something that was not Tandem's (a link, a FIFO) stood where Tandem
     /// keeps a file or folder; it was moved aside, untouched.
-    NotOurs { set_aside: PathBuf, reason: String },
+    NotOurs { set_aside: PathBuf, reason: Said },
 }
 
 impl Recovery {
@@ -118,14 +118,14 @@ impl Recovery {
     pub fn message(&self) -> Said {
         match self {
             Recovery::FromBackup { set_aside, reason } => Said::new("store.recovered_from_backup")
-                .with("reason", reason.to_string())
+                .with("reason", reason)
                 .with("path", set_aside.display().to_string()),
             Recovery::Reset { set_aside, reason } => Said::new("store.reset")
-                .with("reason", reason.to_string())
+                .with("reason", reason)
                 .with("path", set_aside.display().to_string()),
             Recovery::Restored => Said::new("store.restored"),
             Recovery::NotOurs { set_aside, reason } => Said::new("store.not_ours")
-                .with("reason", reason.to_string())
+                .with("reason", reason)
                 .with("path", set_aside.display().to_string()),
         }
     }
@@ -154,7 +154,7 @@ pub fn clearing_the_way<R>(
                 tracing::warn!(%error, set_aside = %set_aside.display(), "moved aside what was not Tandem's");
                 recoveries.push(Recovery::NotOurs {
                     set_aside,
-                    reason: error.to_string(),
+                    reason: error.said(),
                 });
             }
             done => return done,
@@ -211,10 +211,16 @@ impl<T> Clone for StateFile<T> {
     }
 }
 
+/// serde's words for contents of the wrong shape, as the reason.
+fn unexpected(error: &serde_json::Error) -> Said {
+    Said::new("store.bad.unexpected").with("detail", Said::verbatim(error.to_string()))
+}
+
 enum Parsed<T> {
     Missing,
     Good(T),
-    Bad(String),
+    /// Why it is damaged.
+    Bad(Said),
 }
 
 impl<T: Document> StateFile<T> {
@@ -248,13 +254,18 @@ impl<T: Document> StateFile<T> {
             Err(error @ (OwnedError::NotOurs { .. } | OwnedError::TooLarge { .. }))
                 if error.not_ours().is_none_or(|offender| offender == rel) =>
             {
-                return Ok(Parsed::Bad(error.to_string()));
+                return Ok(Parsed::Bad(error.said()));
             }
             Err(error) => return Err(error.into()),
         };
         let value: serde_json::Value = match serde_json::from_slice(&bytes) {
             Ok(value) => value,
-            Err(error) => return Ok(Parsed::Bad(format!("not valid JSON: {error}"))),
+            Err(error) => {
+                return Ok(Parsed::Bad(
+                    Said::new("store.bad.not_json")
+                        .with("detail", Said::verbatim(error.to_string())),
+                ));
+            }
         };
         let envelope = match serde_json::from_value::<EnvelopeIn>(value.clone()) {
             Ok(envelope) => envelope,
@@ -264,15 +275,15 @@ impl<T: Document> StateFile<T> {
                     version: 1,
                     data,
                 },
-                None => return Ok(Parsed::Bad(format!("unexpected contents: {error}"))),
+                None => return Ok(Parsed::Bad(unexpected(&error))),
             },
         };
         if envelope.schema != T::SCHEMA {
-            return Ok(Parsed::Bad(format!(
-                "it holds {:?}, not {:?}",
-                envelope.schema,
-                T::SCHEMA
-            )));
+            return Ok(Parsed::Bad(
+                Said::new("store.bad.other_schema")
+                    .with("found", format!("{:?}", envelope.schema))
+                    .with("expected", format!("{:?}", T::SCHEMA)),
+            ));
         }
         if envelope.version > T::VERSION {
             return Err(StoreError::TooNew {
@@ -285,12 +296,12 @@ impl<T: Document> StateFile<T> {
         for version in envelope.version..T::VERSION {
             data = match T::migrate(version, data) {
                 Ok(data) => data,
-                Err(reason) => return Ok(Parsed::Bad(reason)),
+                Err(reason) => return Ok(Parsed::Bad(Said::verbatim(reason))),
             };
         }
         match serde_json::from_value(data) {
             Ok(value) => Ok(Parsed::Good(value)),
-            Err(error) => Ok(Parsed::Bad(format!("unexpected contents: {error}"))),
+            Err(error) => Ok(Parsed::Bad(unexpected(&error))),
         }
     }
 
@@ -634,10 +645,20 @@ mod tests {
         std::fs::write(file.path(), b"{\"schema\":\"test.coun").unwrap();
         let loaded = file.load(&lock).unwrap();
         assert_eq!(loaded.value.count, 2, "the backup is never behind the file");
+        // A Dutch reader reads the whole sentence in Dutch; serde's words stay.
+        let dutch = loaded
+            .recovery
+            .as_ref()
+            .map(|recovery| recovery.message().in_language(tandem_i18n::Language::Nl))
+            .unwrap_or_default();
+        assert!(
+            dutch.starts_with("een beschadigd statusbestand (geen geldige JSON: EOF"),
+            "{dutch}"
+        );
         let Some(Recovery::FromBackup { set_aside, reason }) = loaded.recovery else {
             panic!("expected a recovery from the backup");
         };
-        assert!(reason.contains("not valid JSON"), "{reason}");
+        assert!(reason.to_string().contains("not valid JSON"), "{reason}");
         assert_eq!(
             std::fs::read(&set_aside).unwrap(),
             b"{\"schema\":\"test.coun"

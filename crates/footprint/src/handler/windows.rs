@@ -161,11 +161,15 @@ mod registry {
     use crate::FootprintError;
 
     pub fn write(_: &[RegistryValue]) -> Result<(), FootprintError> {
-        Err(FootprintError::Unsupported("the Windows registry"))
+        Err(FootprintError::Unsupported(
+            crate::Unsupported::WindowsRegistry,
+        ))
     }
 
     pub fn remove(_: &[String], _: &[(String, &str)]) -> Result<bool, FootprintError> {
-        Err(FootprintError::Unsupported("the Windows registry"))
+        Err(FootprintError::Unsupported(
+            crate::Unsupported::WindowsRegistry,
+        ))
     }
 }
 
