@@ -89,10 +89,8 @@ pub enum Error {
     SignInTimedOut { seconds: u64 },
     #[error("the sign-in was declined")]
     SignInDeclined,
-    #[error(
-        "that sign-in was a {got} account, but Tandem asked for a {wanted} one; nothing was stored"
-    )]
-    WrongAccountKind { wanted: String, got: String },
+    #[error("that sign-in was {got}, but Tandem asked for {wanted}; nothing was stored")]
+    WrongAccountKind { wanted: Said, got: Said },
     #[error("{detail}")]
     KeyringUnavailable { detail: String },
     #[error("no stored account matches {query:?}; `tandem accounts` lists them")]
@@ -167,10 +165,16 @@ pub enum Error {
     #[error("there is no rule {id} of yours; `tandem rules list` shows the ids")]
     RuleNotFound { id: String },
     #[error(
-        "{id} is a {layer} rule, which cannot be removed; a rule of yours with the same pattern \
-         overrides it where its layer allows"
+        "{id} is a {layer_name} rule, which cannot be removed; a rule of yours with the same \
+         pattern overrides it where its layer allows"
     )]
-    RuleNotYours { id: String, layer: String },
+    RuleNotYours {
+        id: String,
+        // `managed`, `recommended` or `preset`, for scripts; `layer_name`
+        // says it in the reader's words.
+        layer: String,
+        layer_name: Said,
+    },
     #[error("{path} cannot be read ({detail}); fix it by hand (or move it away) first")]
     RulesFileUnreadable { path: String, detail: Said },
     #[error(
@@ -382,6 +386,14 @@ impl From<ConfigError> for Error {
     }
 }
 
+/// "a work account", "a personal Microsoft account", in the reader's words.
+pub(crate) fn account_kind(kind: tandem_identity::MicrosoftAccountKind) -> Said {
+    Said::new(match kind {
+        tandem_identity::MicrosoftAccountKind::Personal => "account.has.personal",
+        tandem_identity::MicrosoftAccountKind::Work => "account.has.work",
+    })
+}
+
 impl From<SignInError> for Error {
     fn from(error: SignInError) -> Self {
         match error {
@@ -390,8 +402,8 @@ impl From<SignInError> for Error {
             SignInError::DeviceCodeExpired => Error::SignInTimedOut { seconds: 0 },
             SignInError::Denied(_) => Error::SignInDeclined,
             SignInError::WrongKind { wanted, got } => Error::WrongAccountKind {
-                wanted: wanted.to_owned(),
-                got: got.to_owned(),
+                wanted: account_kind(wanted),
+                got: account_kind(got),
             },
             other => Error::SignInFailed {
                 detail: other.to_string(),

@@ -270,8 +270,10 @@ impl Tandem {
                 let account = tandem_identity::Vault::new(&self.locations).find(key.as_str())?;
                 if account.kind != tandem_identity::MicrosoftAccountKind::Personal {
                     return Err(Error::WrongAccountKind {
-                        wanted: "personal".into(),
-                        got: "work".into(),
+                        wanted: error::account_kind(
+                            tandem_identity::MicrosoftAccountKind::Personal,
+                        ),
+                        got: error::account_kind(account.kind),
                     });
                 }
                 self.book.link(

@@ -252,7 +252,7 @@ fn policy_that_forbids_linking_is_obeyed_before_anything_unlinks() {
 
 #[test]
 fn the_admins_rules_come_first_and_only_the_persons_can_be_removed() {
-    let (machine, edge, _app) = machine();
+    let (mut machine, edge, _app) = machine();
     machine.policy(
         "etc/tandem/policies/managed/routing.json",
         Some(r#"{"RoutingRules": [{"pattern": "github.com", "target": "work"}]}"#),
@@ -321,6 +321,21 @@ fn the_admins_rules_come_first_and_only_the_persons_can_be_removed() {
         let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(error["error"]["code"], "rule_not_yours", "{id}");
     }
+    let output = machine.run(&["--json", "rules", "remove", "preset:outlook.live.com"]);
+    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(error["error"]["layer"], "preset");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("preset:outlook.live.com is a built-in rule"),
+        "{error}"
+    );
+    machine.set_lang("nl_NL.UTF-8");
+    let output = machine.run(&["rules", "remove", "preset:outlook.live.com"]);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("is een ingebouwde regel"), "{said}");
+    machine.set_lang("C.UTF-8");
     let missing = machine.run(&["--json", "rules", "remove", "u9"]);
     let error: serde_json::Value = serde_json::from_slice(&missing.stdout).unwrap();
     assert_eq!(error["error"]["code"], "rule_not_found");

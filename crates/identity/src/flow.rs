@@ -54,11 +54,13 @@ pub enum SignInError {
     #[error(transparent)]
     IdToken(#[from] IdTokenError),
     #[error(
-        "you signed in with a {got} account, but Tandem asked for a {wanted} one; nothing was stored"
+        "you signed in with a {} account, but Tandem asked for a {} one; nothing was stored",
+        got.as_str(),
+        wanted.as_str()
     )]
     WrongKind {
-        wanted: &'static str,
-        got: &'static str,
+        wanted: MicrosoftAccountKind,
+        got: MicrosoftAccountKind,
     },
     #[error("the device code expired before the sign-in was finished")]
     DeviceCodeExpired,
@@ -435,8 +437,8 @@ fn check_kind(wanted: MicrosoftAccountKind, account: &Account) -> Result<(), Sig
         Ok(())
     } else {
         Err(SignInError::WrongKind {
-            wanted: wanted.as_str(),
-            got: account.kind.as_str(),
+            wanted,
+            got: account.kind,
         })
     }
 }

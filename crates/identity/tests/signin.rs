@@ -159,8 +159,8 @@ fn the_wrong_kind_of_account_is_refused() {
         matches!(
             error,
             SignInError::WrongKind {
-                wanted: "personal",
-                got: "work"
+                wanted: MicrosoftAccountKind::Personal,
+                got: MicrosoftAccountKind::Work
             }
         ),
         "{error}"

@@ -125,8 +125,6 @@ pub enum SettingsError {
     Unreadable { path: PathBuf, reason: Said },
     #[error("there is no rule {0} of yours; `tandem rules list` shows the ids")]
     NoSuchRule(String),
-    #[error("{id} is {layer} rule; only your own rules can be removed, and yours come before it")]
-    NotYours { id: String, layer: &'static str },
     #[error(
         "{path} would grow past {MAX_RULES_BYTES} bytes, more than Tandem reads; remove rules first"
     )]

@@ -355,6 +355,16 @@ fn as_before(locations: &Locations, link: &str) -> Result<Option<Command>, Error
     }))
 }
 
+/// A layer of rules as a sentence names it: "built-in", "managed".
+fn layer_name(layer: Layer) -> Said {
+    Said::new(match layer {
+        Layer::Managed => "rules.layer.managed",
+        Layer::User => "rules.layer.user",
+        Layer::Recommended => "rules.layer.recommended",
+        Layer::Preset => "rules.layer.preset",
+    })
+}
+
 /// The handler links went to before Tandem, as people know it: the name
 /// their menus show, else its desktop entry's id.
 fn shown_handler(previous: &handler::PreviousHandler) -> Said {
@@ -643,7 +653,7 @@ pub fn rules(locations: &Locations, snapshot: &Snapshot) -> Result<RulesReport, 
             flag = Some(RuleFlag::Shadowed);
             note = Some(
                 Said::new("rules.flag.shadowed")
-                    .with("layer", earlier.layer.as_str())
+                    .with("layer", layer_name(earlier.layer))
                     .with("id", &earlier.id),
             );
         }
@@ -784,6 +794,7 @@ pub fn remove_rule(locations: &Locations, id: &str) -> Result<String, Error> {
             return Err(Error::RuleNotYours {
                 id: id.to_owned(),
                 layer: layer.as_str().to_owned(),
+                layer_name: layer_name(layer),
             });
         }
         None if set.user_problem.is_some() => {}
@@ -925,10 +936,6 @@ impl From<SettingsError> for Error {
             SettingsError::NoSuchRule(id) => Error::RuleNotFound { id },
             error @ SettingsError::Full { .. } => Error::RuleInvalid {
                 detail: Said::verbatim(error.to_string()),
-            },
-            SettingsError::NotYours { id, layer } => Error::RuleNotYours {
-                id,
-                layer: layer.to_owned(),
             },
             SettingsError::Files(error) => error.into(),
         }
