@@ -112,7 +112,7 @@ pub enum Error {
     #[error("only web links (http or https) can be opened in a profile")]
     NotAWebLink,
     #[error("cannot start {browser}: {detail}")]
-    LaunchFailed { browser: Said, detail: String },
+    LaunchFailed { browser: Said, detail: Said },
     #[error("{what} is not supported on this system yet")]
     Unsupported { what: Said },
     #[error(
@@ -499,7 +499,7 @@ impl From<LaunchError> for Error {
             LaunchError::NotAWebLink => Error::NotAWebLink,
             LaunchError::Spawn { browser, reason } => Error::LaunchFailed {
                 browser: Said::verbatim(browser.spec().name),
-                detail: reason,
+                detail: Said::verbatim(reason),
             },
         }
     }
@@ -535,7 +535,7 @@ mod tests {
         use tandem_i18n::Language;
         let app = Error::LaunchFailed {
             browser: Said::new("launch.tandem_app"),
-            detail: "No such file or directory (os error 2)".into(),
+            detail: Said::verbatim("No such file or directory (os error 2)"),
         };
         assert_eq!(
             app.to_string(),
@@ -548,7 +548,7 @@ mod tests {
         // A browser's name is its own in every language.
         let edge = Error::LaunchFailed {
             browser: Said::verbatim("Microsoft Edge"),
-            detail: "Permission denied (os error 13)".into(),
+            detail: Said::verbatim("Permission denied (os error 13)"),
         };
         assert_eq!(
             edge.localized(Language::Nl),

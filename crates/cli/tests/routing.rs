@@ -510,6 +510,36 @@ fn a_previous_handler_that_runs_tandem_is_a_loop_and_is_told_on_the_desktop() {
     assert_eq!(error["error"]["handler"]["text"], "Loop");
 }
 
+#[test]
+fn a_broken_previous_handler_is_told_in_the_readers_language() {
+    let (mut machine, _edge, app) = machine();
+    machine.write(
+        &machine.system.join("usr/share/applications/broken.desktop"),
+        "[Desktop Entry]\nType=Application\nName=Broken\nName[nl]=Kapot\nExec=\"unterminated %u\n",
+    );
+    machine.write(
+        &machine.home.join(".config/mimeapps.list"),
+        "[Default Applications]\nx-scheme-handler/https=broken.desktop\n",
+    );
+    let output = machine.run(&["--json", "open", "--", "https://unmatched.example/"]);
+    assert_eq!(output.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "launch_failed", "{error}");
+    assert_eq!(
+        error["error"]["detail"]["params"]["reason"]["key"], "entry.exec.quote_not_closed",
+        "{error}"
+    );
+    machine.set_lang("nl_NL.UTF-8");
+    let output = machine.run(&["open", "--", "https://unmatched.example/"]);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("Kan Kapot niet starten"), "{said}");
+    assert!(
+        said.contains("een aanhalingsteken wordt niet gesloten"),
+        "{said}"
+    );
+    assert!(app.runs().is_empty());
+}
+
 #[cfg(unix)]
 #[test]
 fn a_browser_that_cannot_start_is_named_as_people_know_it_in_their_language() {

@@ -6,17 +6,90 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use tandem_i18n::Said;
+
 /// Desktop entries are small; this is generous.
 const MAX_ENTRY_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EntryError {
     #[error("{path:?} {reason}")]
-    Unreadable { path: PathBuf, reason: String },
+    Unreadable { path: PathBuf, reason: Unreadable },
     #[error("{path:?} has no Exec line to run")]
     NoExec { path: PathBuf },
-    #[error("{path:?} has an Exec line Tandem cannot read safely: {reason}")]
-    BadExec { path: PathBuf, reason: String },
+    #[error("{path:?} has an Exec line Tandem cannot read safely: {problem}")]
+    BadExec { path: PathBuf, problem: ExecProblem },
+}
+
+/// Why an entry could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreadable {
+    #[error("does not exist")]
+    Missing,
+    #[error("is not UTF-8")]
+    NotText,
+    /// What reading the file said (`tandem_files::ReadError::said`).
+    #[error("{0}")]
+    Read(Said),
+}
+
+/// What is wrong with an `Exec` line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExecProblem {
+    #[error("it names no program")]
+    NoProgram,
+    #[error("the field code %{code} stands inside the argument {word:?}")]
+    FieldCodeInside { code: char, word: String },
+    #[error("{word:?} ends with a lone %")]
+    LonePercent { word: String },
+    #[error("a quote is not closed")]
+    QuoteNotClosed,
+    #[error("it ends with a lone backslash")]
+    LoneBackslash,
+    #[error("it spans lines")]
+    SpansLines,
+}
+
+impl EntryError {
+    /// The same, to be worded in the person's language.
+    pub fn said(&self) -> Said {
+        let shown = |path: &Path| format!("{path:?}");
+        match self {
+            EntryError::Unreadable { path, reason } => Said::new("entry.unreadable")
+                .with("path", shown(path))
+                .with(
+                    "reason",
+                    match reason {
+                        Unreadable::Missing => Said::new("entry.missing"),
+                        Unreadable::NotText => Said::new("entry.not_text"),
+                        Unreadable::Read(said) => said.clone(),
+                    },
+                ),
+            EntryError::NoExec { path } => Said::new("entry.no_exec").with("path", shown(path)),
+            EntryError::BadExec { path, problem } => Said::new("entry.bad_exec")
+                .with("path", shown(path))
+                .with("reason", problem.said()),
+        }
+    }
+}
+
+impl ExecProblem {
+    pub fn said(&self) -> Said {
+        match self {
+            ExecProblem::NoProgram => Said::new("entry.exec.no_program"),
+            ExecProblem::FieldCodeInside { code, word } => {
+                Said::new("entry.exec.field_code_inside")
+                    .with("code", format!("%{code}"))
+                    .with("word", format!("{word:?}"))
+            }
+            ExecProblem::LonePercent { word } => {
+                Said::new("entry.exec.lone_percent").with("word", format!("{word:?}"))
+            }
+            ExecProblem::QuoteNotClosed => Said::new("entry.exec.quote_not_closed"),
+            ExecProblem::LoneBackslash => Said::new("entry.exec.lone_backslash"),
+            ExecProblem::SpansLines => Said::new("entry.exec.spans_lines"),
+        }
+    }
 }
 
 /// The keys of an entry's `[Desktop Entry]` group that Tandem uses.
@@ -24,6 +97,9 @@ pub enum EntryError {
 pub struct DesktopEntry {
     pub path: PathBuf,
     pub name: Option<String>,
+    /// `Name[nl]` and the like: the name in each language, as the menus
+    /// show it (locale, name), in the order of the file.
+    pub localized_names: Vec<(String, String)>,
     pub exec: Option<String>,
     pub icon: Option<String>,
     /// `Hidden=true`: the entry counts as deleted.
@@ -76,14 +152,14 @@ fn unescape_value(value: &str) -> String {
 
 impl DesktopEntry {
     pub fn read(path: &Path) -> Result<Self, EntryError> {
-        let unreadable = |reason: String| EntryError::Unreadable {
+        let unreadable = |reason: Unreadable| EntryError::Unreadable {
             path: path.to_path_buf(),
             reason,
         };
         let bytes = tandem_files::read_regular(path, MAX_ENTRY_BYTES)
-            .map_err(|error| unreadable(error.to_string()))?
-            .ok_or_else(|| unreadable("does not exist".into()))?;
-        let text = String::from_utf8(bytes).map_err(|_| unreadable("is not UTF-8".into()))?;
+            .map_err(|error| unreadable(Unreadable::Read(error.said())))?
+            .ok_or_else(|| unreadable(Unreadable::Missing))?;
+        let text = String::from_utf8(bytes).map_err(|_| unreadable(Unreadable::NotText))?;
         Ok(Self::parse(path, &text))
     }
 
@@ -91,6 +167,7 @@ impl DesktopEntry {
         let mut entry = Self {
             path: path.to_path_buf(),
             name: None,
+            localized_names: Vec::new(),
             exec: None,
             icon: None,
             hidden: false,
@@ -112,8 +189,18 @@ impl DesktopEntry {
             let Some((key, value)) = line.split_once('=') else {
                 continue;
             };
-            // Localised keys (`Name[nl]`) are not the ones Tandem runs.
-            let slot = match key.trim() {
+            let key = key.trim();
+            if let Some(locale) = key
+                .strip_prefix("Name[")
+                .and_then(|rest| rest.strip_suffix(']'))
+            {
+                entry
+                    .localized_names
+                    .push((locale.to_owned(), unescape_value(value.trim())));
+                continue;
+            }
+            // Other localised keys are not the ones Tandem runs.
+            let slot = match key {
                 "Name" => &mut entry.name,
                 "Exec" => &mut entry.exec,
                 "Icon" => &mut entry.icon,
@@ -129,6 +216,32 @@ impl DesktopEntry {
             }
         }
         entry
+    }
+
+    /// Its name as the menus show it to a reader of `language` (`nl`):
+    /// `Name[nl]`, else `Name[nl_NL]` or another of that language, else
+    /// `Name`.
+    pub fn name_in(&self, language: &str) -> Option<&str> {
+        let of_language = |locale: &str| {
+            locale == language
+                || locale
+                    .split(['_', '@', '.'])
+                    .next()
+                    .is_some_and(|lang| lang == language)
+        };
+        let exact = self
+            .localized_names
+            .iter()
+            .filter(|(locale, _)| locale == language);
+        let same_language = self
+            .localized_names
+            .iter()
+            .filter(|(locale, _)| of_language(locale));
+        exact
+            .chain(same_language)
+            .map(|(_, name)| name.as_str())
+            .chain(self.name.as_deref())
+            .find(|name| !name.trim().is_empty())
     }
 
     /// Whether the desktop would use it: not hidden, and its `TryExec`
@@ -153,11 +266,11 @@ impl DesktopEntry {
         let exec = self.exec.as_deref().ok_or_else(|| EntryError::NoExec {
             path: self.path.clone(),
         })?;
-        let bad = |reason: &str| EntryError::BadExec {
+        let bad = |problem: ExecProblem| EntryError::BadExec {
             path: self.path.clone(),
-            reason: reason.to_owned(),
+            problem,
         };
-        let words = split_exec(exec).map_err(|reason| bad(&reason))?;
+        let words = split_exec(exec).map_err(bad)?;
         let mut argv: Vec<OsString> = Vec::new();
         let mut placed = false;
         for word in words {
@@ -179,13 +292,13 @@ impl DesktopEntry {
                 // Deprecated field codes expand to nothing.
                 "%d" | "%D" | "%n" | "%N" | "%v" | "%m" => {}
                 _ => {
-                    let expanded = expand_percent(&word).map_err(|reason| bad(&reason))?;
+                    let expanded = expand_percent(&word).map_err(bad)?;
                     argv.push(expanded.into());
                 }
             }
         }
         if argv.is_empty() {
-            return Err(bad("it names no program"));
+            return Err(bad(ExecProblem::NoProgram));
         }
         if !placed {
             argv.push(link.into());
@@ -197,7 +310,7 @@ impl DesktopEntry {
 /// `%%` is a percent sign; a field code inside a longer argument is not
 /// allowed by the specification, and would put the link inside another
 /// argument, so it is refused.
-fn expand_percent(word: &str) -> Result<String, String> {
+fn expand_percent(word: &str) -> Result<String, ExecProblem> {
     let mut out = String::with_capacity(word.len());
     let mut chars = word.chars();
     while let Some(c) = chars.next() {
@@ -208,11 +321,16 @@ fn expand_percent(word: &str) -> Result<String, String> {
         match chars.next() {
             Some('%') => out.push('%'),
             Some(code) => {
-                return Err(format!(
-                    "the field code %{code} stands inside the argument {word:?}"
-                ));
+                return Err(ExecProblem::FieldCodeInside {
+                    code,
+                    word: word.to_owned(),
+                });
             }
-            None => return Err(format!("{word:?} ends with a lone %")),
+            None => {
+                return Err(ExecProblem::LonePercent {
+                    word: word.to_owned(),
+                });
+            }
         }
     }
     Ok(out)
@@ -223,7 +341,7 @@ fn expand_percent(word: &str) -> Result<String, String> {
 /// `\"`, `` \` ``, `\$` and `\\` stand for the character), single quotes
 /// group them literally, and a backslash outside quotes escapes the next
 /// character.
-fn split_exec(exec: &str) -> Result<Vec<String>, String> {
+fn split_exec(exec: &str) -> Result<Vec<String>, ExecProblem> {
     let mut words = Vec::new();
     let mut current = String::new();
     let mut in_word = false;
@@ -234,7 +352,7 @@ fn split_exec(exec: &str) -> Result<Vec<String>, String> {
                 in_word = true;
                 loop {
                     match chars.next() {
-                        None => return Err("a quote is not closed".into()),
+                        None => return Err(ExecProblem::QuoteNotClosed),
                         Some('\'') => break,
                         Some(inner) => current.push(inner),
                     }
@@ -244,14 +362,14 @@ fn split_exec(exec: &str) -> Result<Vec<String>, String> {
                 in_word = true;
                 match chars.next() {
                     Some(escaped) => current.push(escaped),
-                    None => return Err("it ends with a lone backslash".into()),
+                    None => return Err(ExecProblem::LoneBackslash),
                 }
             }
             '"' => {
                 in_word = true;
                 loop {
                     match chars.next() {
-                        None => return Err("a quote is not closed".into()),
+                        None => return Err(ExecProblem::QuoteNotClosed),
                         Some('"') => break,
                         Some('\\') => match chars.next() {
                             Some(escaped @ ('"' | '`' | '$' | '\\')) => current.push(escaped),
@@ -259,7 +377,7 @@ fn split_exec(exec: &str) -> Result<Vec<String>, String> {
                                 current.push('\\');
                                 current.push(other);
                             }
-                            None => return Err("a quote is not closed".into()),
+                            None => return Err(ExecProblem::QuoteNotClosed),
                         },
                         Some(inner) => current.push(inner),
                     }
@@ -271,7 +389,7 @@ fn split_exec(exec: &str) -> Result<Vec<String>, String> {
                     in_word = false;
                 }
             }
-            '\n' | '\r' => return Err("it spans lines".into()),
+            '\n' | '\r' => return Err(ExecProblem::SpansLines),
             other => {
                 current.push(other);
                 in_word = true;
@@ -319,6 +437,19 @@ mod tests {
                 "[Desktop Entry]\nName=X\nName[nl]=Iks\nIcon=x\nExec={exec}\n[Desktop Action new]\nExec=other\n"
             ),
         )
+    }
+
+    #[test]
+    fn the_name_is_the_one_the_menus_show_in_each_language() {
+        let entry = DesktopEntry::parse(
+            Path::new("/usr/share/applications/x.desktop"),
+            "[Desktop Entry]\nName=Web\nName[nl_BE]=Web (BE)\nName[de]=Netz\nName[nl]=\nExec=x\n",
+        );
+        assert_eq!(entry.name_in("de"), Some("Netz"));
+        // A blank Name[nl] gives way to another Dutch one.
+        assert_eq!(entry.name_in("nl"), Some("Web (BE)"));
+        assert_eq!(entry.name_in("en"), Some("Web"));
+        assert_eq!(entry.name, Some("Web".into()));
     }
 
     fn command(exec: &str) -> Vec<String> {

@@ -197,6 +197,17 @@ impl Said {
         Said::new("said.verbatim").with("text", text.into())
     }
 
+    /// A name that has its own words in each language (a program's
+    /// `Name[nl]`), shown in the reader's: each catalogue's
+    /// `said.by_language` names only its own language's parameter.
+    pub fn by_language(mut name: impl FnMut(Language) -> String) -> Self {
+        Language::ALL
+            .into_iter()
+            .fold(Said::new("said.by_language"), |said, language| {
+                said.with(language.code(), name(language))
+            })
+    }
+
     pub fn with(mut self, name: &str, value: impl Into<Part>) -> Self {
         self.params.insert(name.to_owned(), value.into());
         self
@@ -330,6 +341,13 @@ mod tests {
         assert!(missing.is_empty(), "missing in nl.json: {missing:?}");
         assert!(extra.is_empty(), "only in nl.json: {extra:?}");
         for key in english {
+            // Each catalogue picks its own language's parameter here.
+            if key == "said.by_language" {
+                for language in Language::ALL {
+                    assert_eq!(placeholders(language.text(key)), [language.code()]);
+                }
+                continue;
+            }
             assert_eq!(
                 placeholders(Language::En.text(key)),
                 placeholders(Language::Nl.text(key)),

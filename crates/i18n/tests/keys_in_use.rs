@@ -9,6 +9,7 @@ use tandem_i18n::{Language, keys};
 const PREFIXES: &[&str] = &[
     "account",
     "cli",
+    "entry",
     "file",
     "launch",
     "link",

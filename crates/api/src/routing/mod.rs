@@ -285,7 +285,7 @@ fn run(planned: &Command, start: Start) -> Result<(), Error> {
     };
     let failed = |error: std::io::Error| Error::LaunchFailed {
         browser: planned.shown.clone(),
-        detail: error.to_string(),
+        detail: Said::verbatim(error.to_string()),
     };
     let mut command = std::process::Command::new(program);
     tandem_locations::as_the_person(&mut command);
@@ -324,7 +324,7 @@ fn as_before(locations: &Locations, link: &str) -> Result<Option<Command>, Error
         Err(PreviousError::Entry(error)) => {
             return Err(Error::LaunchFailed {
                 browser: Said::new("launch.previous_handler"),
-                detail: error.to_string(),
+                detail: error.said(),
             });
         }
     };
@@ -332,7 +332,7 @@ fn as_before(locations: &Locations, link: &str) -> Result<Option<Command>, Error
         .command(link)
         .map_err(|error| Error::LaunchFailed {
             browser: shown_handler(&previous),
-            detail: error.to_string(),
+            detail: error.said(),
         })?;
     if argv
         .first()
@@ -366,16 +366,16 @@ fn layer_name(layer: Layer) -> Said {
 }
 
 /// The handler links went to before Tandem, as people know it: the name
-/// their menus show, else its desktop entry's id.
+/// their menus show in each of Tandem's languages (`said.by_language`
+/// picks the reader's), else its desktop entry's id.
 fn shown_handler(previous: &handler::PreviousHandler) -> Said {
-    Said::verbatim(
+    Said::by_language(|language| {
         previous
             .entry
-            .name
-            .as_deref()
-            .filter(|name| !name.trim().is_empty())
-            .unwrap_or(&previous.desktop_id),
-    )
+            .name_in(language.code())
+            .unwrap_or(&previous.desktop_id)
+            .to_owned()
+    })
 }
 
 /// Whether `program` is Tandem itself (its command or its app), by name or
@@ -424,7 +424,7 @@ pub fn hand_to_app(url: &str) -> Result<(), Error> {
     }
     let mut child = command.spawn().map_err(|error| Error::LaunchFailed {
         browser: Said::new("launch.tandem_app"),
-        detail: format!("{}: {error}", app.display()),
+        detail: Said::verbatim(format!("{}: {error}", app.display())),
     })?;
     // A second instance passes the link on and exits at once; the first
     // keeps running. Either way, this process does not wait for it.
@@ -880,7 +880,7 @@ fn open_settings(page: &str) -> Result<HandlerOn, Error> {
         .spawn()
         .map_err(|error| Error::LaunchFailed {
             browser: Said::new("launch.system_settings"),
-            detail: error.to_string(),
+            detail: Said::verbatim(error.to_string()),
         })?;
     Ok(HandlerOn::SettingsOpened {
         page: page.to_owned(),
