@@ -35,7 +35,7 @@ fn shown(path: &Path) -> String {
 pub enum Error {
     /// Tandem cannot work out where the person's files are.
     #[error("{detail}")]
-    LocationsUnavailable { detail: String },
+    LocationsUnavailable { detail: Said },
     #[error("there is no profile {profile} on this machine")]
     ProfileNotFound { profile: String },
     #[error(
@@ -79,8 +79,15 @@ pub enum Error {
          again when it has finished, or quit it"
     )]
     Busy { path: String },
-    #[error("{detail}")]
-    NoClientId { detail: String },
+    #[error(
+        "Tandem has no application (client) id to sign in with. Register one in the Microsoft \
+         Entra admin center (App registrations → New registration): supported account types \
+         \"Accounts in any organizational directory and personal Microsoft accounts\", platform \
+         \"Mobile and desktop applications\" with the redirect URI http://localhost, and \"Allow \
+         public client flows\" on. Then set TANDEM_CLIENT_ID=<application id>, or put \
+         {{\"client_id\": \"…\"}} in {settings}"
+    )]
+    NoClientId { settings: String },
     #[error("the sign-in did not finish: {detail}")]
     SignInFailed { detail: String },
     #[error("the sign-in was cancelled")]
@@ -92,7 +99,7 @@ pub enum Error {
     #[error("that sign-in was {got}, but Tandem asked for {wanted}; nothing was stored")]
     WrongAccountKind { wanted: Said, got: Said },
     #[error("{detail}")]
-    KeyringUnavailable { detail: String },
+    KeyringUnavailable { detail: Said },
     #[error("no stored account matches {query:?}; `tandem accounts` lists them")]
     AccountNotFound { query: String },
     #[error("{query:?} matches more than one account; use its id from `tandem accounts --json`")]
@@ -288,9 +295,15 @@ impl From<Error> for OwnedReply {
 
 impl From<&LocationError> for Error {
     fn from(error: &LocationError) -> Self {
-        Error::LocationsUnavailable {
-            detail: error.to_string(),
-        }
+        let detail = match error {
+            LocationError::NoHome => Said::new("locations.no_home"),
+            LocationError::RelativeSystemRoot(root) => {
+                Said::new("locations.relative_system_root").with("root", format!("{root:?}"))
+            }
+            // Only a bug in Tandem causes it: its English is for the report.
+            LocationError::InvalidSystemPath(_) => Said::verbatim(error.to_string()),
+        };
+        Error::LocationsUnavailable { detail }
     }
 }
 
@@ -366,8 +379,11 @@ impl From<VaultError> for Error {
             VaultError::NotFound(query) => Error::AccountNotFound { query },
             VaultError::Ambiguous(query) => Error::AccountAmbiguous { query },
             VaultError::State(error) => error.into(),
-            other => Error::KeyringUnavailable {
-                detail: other.to_string(),
+            VaultError::NoKeyring { detail } => Error::KeyringUnavailable {
+                detail: Said::new("keyring.none").with("detail", Said::verbatim(detail)),
+            },
+            VaultError::Keyring(detail) => Error::KeyringUnavailable {
+                detail: Said::new("keyring.refused").with("detail", Said::verbatim(detail)),
             },
         }
     }
@@ -376,8 +392,8 @@ impl From<VaultError> for Error {
 impl From<ConfigError> for Error {
     fn from(error: ConfigError) -> Self {
         match error {
-            ConfigError::ClientIdMissing { .. } => Error::NoClientId {
-                detail: error.to_string(),
+            ConfigError::ClientIdMissing { settings } => Error::NoClientId {
+                settings: shown(&settings),
             },
             other => Error::SignInFailed {
                 detail: other.to_string(),
@@ -556,6 +572,55 @@ mod tests {
         );
         let json = serde_json::to_value(edge.reply()).unwrap();
         assert_eq!(json["browser"]["text"], "Microsoft Edge");
+    }
+
+    #[test]
+    fn the_missing_client_id_says_how_to_register_one_in_the_readers_language() {
+        use tandem_i18n::Language;
+        let error = Error::from(ConfigError::ClientIdMissing {
+            settings: "/home/u/.config/tandem/identity.json".into(),
+        });
+        let english = error.to_string();
+        assert!(
+            english.ends_with("in /home/u/.config/tandem/identity.json"),
+            "{english}"
+        );
+        // The catalogue's English is the message itself.
+        let reply = serde_json::to_value(error.reply()).unwrap();
+        let filled = tandem_i18n::fill(Language::En.text("error.no_client_id"), |name| {
+            reply[name].as_str().map(str::to_owned)
+        });
+        assert_eq!(filled, english);
+        let dutch = error.localized(Language::Nl);
+        assert!(
+            dutch.starts_with("Tandem heeft geen toepassings-id"),
+            "{dutch}"
+        );
+        assert!(
+            dutch.contains("{\"client_id\": \"…\"} in /home/u/"),
+            "{dutch}"
+        );
+    }
+
+    #[test]
+    fn a_missing_keyring_and_home_read_as_before_in_english_and_in_dutch_for_dutch_readers() {
+        use tandem_i18n::Language;
+        let vault = VaultError::NoKeyring {
+            detail: "org.freedesktop.secrets was not provided".into(),
+        };
+        let english = vault.to_string();
+        let error = Error::from(vault);
+        assert_eq!(error.to_string(), english);
+        let dutch = error.localized(Language::Nl);
+        assert!(
+            dutch.starts_with(
+                "er is geen sleutelhanger van het systeem beschikbaar (org.freedesktop"
+            ),
+            "{dutch}"
+        );
+        let home = Error::from(LocationError::NoHome);
+        assert_eq!(home.to_string(), LocationError::NoHome.to_string());
+        assert!(home.localized(Language::Nl).starts_with("je thuismap"));
     }
 
     #[test]
