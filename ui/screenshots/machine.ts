@@ -232,12 +232,13 @@ export function route(url: string): Route {
   const base = { url, effective_url: url, wrappers: [] };
   const profile = found?.target === "work" ? work : found?.target === "personal" ? home : undefined;
   if (!found || !profile) {
-    return { ...base, decision: "ask", browser: null, profile_dir: null, rule: null, reason: said("route.reason.fallback_ask"), argv: null };
+    return { ...base, decision: "ask", browser: null, shown: null, profile_dir: null, rule: null, reason: said("route.reason.fallback_ask"), argv: null };
   }
   return {
     ...base,
     decision: "open",
     browser: profile.browser,
+    shown: said("said.verbatim", { text: BROWSER_NAMES[profile.browser] }),
     profile_dir: profile.profile_dir,
     rule: { layer: found.layer, id: found.id, pattern: found.pattern },
     reason: said("route.reason.rule_opens", {

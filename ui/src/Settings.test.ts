@@ -123,6 +123,7 @@ describe("link rules", () => {
       effective_url: "https://outlook.live.com/mail",
       decision: "open",
       browser: "edge",
+      shown: said("said.verbatim", { text: "Microsoft Edge" }),
       profile_dir: "Profile 1",
       rule: { layer: "preset", id: "preset:outlook.live.com", pattern: "outlook.live.com" },
       reason: said("route.reason.rule_opens", {

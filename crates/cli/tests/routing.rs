@@ -163,7 +163,7 @@ fn route_prints_the_decision_and_launches_nothing() {
     // In words.
     let words = machine.ok(&["rules", "test", "https://outlook.live.com/"]);
     assert!(
-        words.contains("opens in edge, profile Profile 1"),
+        words.contains("opens in Microsoft Edge, profile Profile 1"),
         "{words}"
     );
     assert!(words.contains("because Tandem's built-in rule"), "{words}");

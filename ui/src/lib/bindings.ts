@@ -260,6 +260,11 @@ effective_url: string, decision: Verdict,
  */
 browser: string | null, 
 /**
+ * That browser as people know it ("Microsoft Edge", the old handler's
+ * name in the menus); `null` to ask.
+ */
+shown: Said | null, 
+/**
  * The profile folder; `null` to ask, or where the browser picks (the
  * handler before Tandem).
  */

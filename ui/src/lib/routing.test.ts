@@ -29,6 +29,7 @@ describe("routing helpers", () => {
       effective_url: "https://a.example",
       decision: "open",
       browser: "edge",
+      shown: said("said.verbatim", { text: "Microsoft Edge" }),
       profile_dir: "Profile 1",
       rule: null,
       reason: said("route.reason.fallback_ask"),
@@ -37,11 +38,13 @@ describe("routing helpers", () => {
     };
     expect(routeSummary(route)).toBe("Opens in Microsoft Edge, profile Profile 1.");
     expect(routeSummary(route, [personal])).toBe("Opens in Microsoft Edge, profile Home.");
-    expect(routeSummary({ ...route, decision: "ask", browser: null, profile_dir: null, argv: null })).toBe(
+    expect(routeSummary({ ...route, decision: "ask", browser: null, shown: null, profile_dir: null, argv: null })).toBe(
       "Tandem asks which profile opens it.",
     );
-    expect(routeSummary({ ...route, browser: "org.qutebrowser.qutebrowser.desktop", profile_dir: null })).toBe(
-      "Opens in org.qutebrowser.qutebrowser.desktop, in the profile it picks itself.",
+    // The old handler, by the name the core gives it in each language.
+    const old = said("said.by_language", { en: "qutebrowser", nl: "qutebrowser (NL)" });
+    expect(routeSummary({ ...route, browser: "org.qutebrowser.qutebrowser.desktop", shown: old, profile_dir: null })).toBe(
+      "Opens in qutebrowser, in the profile it picks itself.",
     );
   });
 });

@@ -1,7 +1,7 @@
 // How link rules, routes and the picker's choices read; kept apart from the
 // components so they are tested without a DOM.
 import { BROWSER_NAMES, type Layer, type Profile, type Route, type RuleFlag } from "./bindings";
-import { t } from "./i18n.svelte";
+import { say, t } from "./i18n.svelte";
 import { refOf } from "./links";
 
 const KIND_ORDER: Record<string, number> = { work: 0, personal: 1, google: 2, unknown: 3, none: 4 };
@@ -67,7 +67,7 @@ export function flagLabel(flag: RuleFlag): string {
 export function routeSummary(route: Route, profiles: readonly Profile[] = []): string {
   if (route.decision === "ask") return t("route.ask");
   const browser = route.browser ?? "";
-  const named = (BROWSER_NAMES as Record<string, string>)[browser] ?? browser;
+  const named = route.shown ? say(route.shown) : browser;
   if (!route.profile_dir) return t("route.opens_as_before", { browser: named });
   const profile = profiles.find((candidate) => candidate.browser === browser && candidate.profile_dir === route.profile_dir);
   return t("route.opens_in", { browser: named, profile: profile?.name ?? route.profile_dir });

@@ -62,6 +62,9 @@ pub struct Route {
     /// The browser that opens it (a desktop entry id, for a handler Tandem
     /// does not know); `null` to ask.
     pub browser: Option<String>,
+    /// That browser as people know it ("Microsoft Edge", the old handler's
+    /// name in the menus); `null` to ask.
+    pub shown: Option<Said>,
     /// The profile folder; `null` to ask, or where the browser picks (the
     /// handler before Tandem).
     pub profile_dir: Option<String>,
@@ -219,6 +222,7 @@ impl LinkRouter {
                 Verdict::Ask
             },
             browser: command.as_ref().and_then(|c| c.browser.clone()),
+            shown: command.as_ref().map(|c| c.shown.clone()),
             profile_dir: command.as_ref().and_then(|c| c.profile_dir.clone()),
             rule: routed.decision.rule.clone(),
             reason,

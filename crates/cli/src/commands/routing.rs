@@ -38,17 +38,22 @@ fn write_route(
             )
         )?;
     }
-    let whereto = match (&route.browser, &route.profile_dir) {
+    let browser = route
+        .shown
+        .as_ref()
+        .map(|shown| shown.in_language(language))
+        .or_else(|| route.browser.clone());
+    let whereto = match (&browser, &route.profile_dir) {
         (None, _) => language.text("cli.route.asks").to_owned(),
         (Some(browser), Some(profile)) => say(
             language,
             "cli.route.opens_in",
-            &[("browser", &browser.to_string()), ("profile", profile)],
+            &[("browser", browser), ("profile", profile)],
         ),
         (Some(browser), None) => say(
             language,
             "cli.route.opens_in_browser",
-            &[("browser", &browser.to_string())],
+            &[("browser", browser)],
         ),
     };
     writeln!(out, "  {whereto}")?;
