@@ -96,8 +96,13 @@ pub enum Error {
     SignInTimedOut { seconds: u64 },
     #[error("the sign-in was declined")]
     SignInDeclined,
-    #[error("that sign-in was {got}, but Tandem asked for {wanted}; nothing was stored")]
-    WrongAccountKind { wanted: Said, got: Said },
+    #[error("{detail}")]
+    WrongAccountKind {
+        // `work` or `personal`, for scripts; `detail` words the sentence.
+        wanted: &'static str,
+        got: &'static str,
+        detail: Said,
+    },
     #[error("{detail}")]
     KeyringUnavailable { detail: Said },
     #[error("no stored account matches {query:?}; `tandem accounts` lists them")]
@@ -402,12 +407,27 @@ impl From<ConfigError> for Error {
     }
 }
 
-/// "a work account", "a personal Microsoft account", in the reader's words.
-pub(crate) fn account_kind(kind: tandem_identity::MicrosoftAccountKind) -> Said {
-    Said::new(match kind {
-        tandem_identity::MicrosoftAccountKind::Personal => "account.has.personal",
-        tandem_identity::MicrosoftAccountKind::Work => "account.has.work",
-    })
+impl Error {
+    /// A sign-in to `got` where Tandem asked for `wanted`.
+    pub(crate) fn wrong_account_kind(
+        wanted: tandem_identity::MicrosoftAccountKind,
+        got: tandem_identity::MicrosoftAccountKind,
+    ) -> Self {
+        // "a work account", "a personal Microsoft account", in the reader's words.
+        let name = |kind| {
+            Said::new(match kind {
+                tandem_identity::MicrosoftAccountKind::Personal => "account.has.personal",
+                tandem_identity::MicrosoftAccountKind::Work => "account.has.work",
+            })
+        };
+        Error::WrongAccountKind {
+            wanted: wanted.as_str(),
+            got: got.as_str(),
+            detail: Said::new("account.wrong_kind")
+                .with("got", name(got))
+                .with("wanted", name(wanted)),
+        }
+    }
 }
 
 impl From<SignInError> for Error {
@@ -417,10 +437,7 @@ impl From<SignInError> for Error {
             SignInError::Listen(ListenError::Timeout(seconds)) => Error::SignInTimedOut { seconds },
             SignInError::DeviceCodeExpired => Error::SignInTimedOut { seconds: 0 },
             SignInError::Denied(_) => Error::SignInDeclined,
-            SignInError::WrongKind { wanted, got } => Error::WrongAccountKind {
-                wanted: account_kind(wanted),
-                got: account_kind(got),
-            },
+            SignInError::WrongKind { wanted, got } => Error::wrong_account_kind(wanted, got),
             other => Error::SignInFailed {
                 detail: other.to_string(),
             },
@@ -621,6 +638,28 @@ mod tests {
         let home = Error::from(LocationError::NoHome);
         assert_eq!(home.to_string(), LocationError::NoHome.to_string());
         assert!(home.localized(Language::Nl).starts_with("je thuismap"));
+    }
+
+    #[test]
+    fn a_sign_in_of_the_wrong_kind_keeps_plain_kinds_for_scripts_and_words_them_for_people() {
+        use tandem_i18n::Language;
+        use tandem_identity::MicrosoftAccountKind::{Personal, Work};
+        let error = Error::wrong_account_kind(Personal, Work);
+        let json = serde_json::to_value(error.reply()).unwrap();
+        assert_eq!(
+            (&json["wanted"], &json["got"]),
+            (&"personal".into(), &"work".into())
+        );
+        assert_eq!(
+            error.to_string(),
+            "That sign-in was a work account, but Tandem asked for a personal Microsoft account; \
+             nothing was stored."
+        );
+        assert_eq!(
+            error.localized(Language::Nl),
+            "Die aanmelding was een werkaccount, maar Tandem vroeg om een persoonlijk \
+             Microsoft-account; er is niets opgeslagen."
+        );
     }
 
     #[test]

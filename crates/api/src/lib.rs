@@ -269,12 +269,10 @@ impl Tandem {
             Proof::SignedIn(key) => {
                 let account = tandem_identity::Vault::new(&self.locations).find(key.as_str())?;
                 if account.kind != tandem_identity::MicrosoftAccountKind::Personal {
-                    return Err(Error::WrongAccountKind {
-                        wanted: error::account_kind(
-                            tandem_identity::MicrosoftAccountKind::Personal,
-                        ),
-                        got: error::account_kind(account.kind),
-                    });
+                    return Err(Error::wrong_account_kind(
+                        tandem_identity::MicrosoftAccountKind::Personal,
+                        account.kind,
+                    ));
                 }
                 self.book.link(
                     &world,

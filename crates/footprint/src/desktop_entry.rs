@@ -218,30 +218,38 @@ impl DesktopEntry {
         entry
     }
 
-    /// Its name as the menus show it to a reader of `language` (`nl`):
-    /// `Name[nl]`, else `Name[nl_NL]` or another of that language, else
-    /// `Name`.
+    /// Its name as the menus show it to a reader of `language` (`nl`), in
+    /// the specification's order: `Name[nl]`, then the country of that
+    /// name (`Name[nl_NL]`), then another country (`Name[nl_BE]`), then
+    /// `Name`. `Name` is written in English, so an English reader gets it
+    /// before any `Name[en_GB]`. A modifier (`en@shaw`, another script)
+    /// is a variant Tandem cannot tell the reader wants, so it is skipped.
     pub fn name_in(&self, language: &str) -> Option<&str> {
-        let of_language = |locale: &str| {
-            locale == language
-                || locale
-                    .split(['_', '@', '.'])
-                    .next()
-                    .is_some_and(|lang| lang == language)
+        let own_country = format!("{language}_{}", language.to_uppercase());
+        let named = |wanted: &dyn Fn(&str) -> bool| -> Vec<&str> {
+            self.localized_names
+                .iter()
+                .filter(|(locale, _)| !locale.contains('@') && wanted(locale))
+                .map(|(_, name)| name.as_str())
+                .collect()
         };
-        let exact = self
-            .localized_names
-            .iter()
-            .filter(|(locale, _)| locale == language);
-        let same_language = self
-            .localized_names
-            .iter()
-            .filter(|(locale, _)| of_language(locale));
-        exact
-            .chain(same_language)
-            .map(|(_, name)| name.as_str())
-            .chain(self.name.as_deref())
-            .find(|name| !name.trim().is_empty())
+        let exact = named(&|locale| locale == language);
+        let country = named(&|locale| locale == own_country);
+        let other = named(&|locale| {
+            locale
+                .split_once('_')
+                .is_some_and(|(lang, _)| lang == language)
+        });
+        let plain = self.name.as_deref();
+        let mut order = exact;
+        if language == "en" {
+            order.extend(plain);
+            order.extend(country.into_iter().chain(other));
+        } else {
+            order.extend(country.into_iter().chain(other));
+            order.extend(plain);
+        }
+        order.into_iter().find(|name| !name.trim().is_empty())
     }
 
     /// Whether the desktop would use it: not hidden, and its `TryExec`
@@ -276,6 +284,11 @@ impl DesktopEntry {
         for word in words {
             match word.as_str() {
                 "%u" | "%U" | "%f" | "%F" => {
+                    // The link is never the program: it would be run as a
+                    // path from the current folder.
+                    if argv.is_empty() {
+                        return Err(bad(ExecProblem::NoProgram));
+                    }
                     if !placed {
                         argv.push(link.into());
                         placed = true;
@@ -450,6 +463,14 @@ mod tests {
         assert_eq!(entry.name_in("nl"), Some("Web (BE)"));
         assert_eq!(entry.name_in("en"), Some("Web"));
         assert_eq!(entry.name, Some("Web".into()));
+        // The country of the language's own name first; never a modifier;
+        // English readers get Name before a British one.
+        let entry = DesktopEntry::parse(
+            Path::new("/usr/share/applications/x.desktop"),
+            "[Desktop Entry]\nName=Web\nName[nl_BE]=Belg\nName[nl_NL]=Nederlands\nName[en@shaw]=Shaw\nName[en_GB]=Web (GB)\nName[nl@euro]=Euro\nExec=x\n",
+        );
+        assert_eq!(entry.name_in("nl"), Some("Nederlands"));
+        assert_eq!(entry.name_in("en"), Some("Web"));
     }
 
     fn command(exec: &str) -> Vec<String> {
@@ -523,6 +544,19 @@ mod tests {
         assert!(entry("b --url=%u").command("https://a.example").is_err());
         assert!(entry("\"b %u").command("https://a.example").is_err());
         assert!(entry("").command("https://a.example").is_err());
+        // The link is never run as the program.
+        for exec in ["%u", "%U --new-window", "%f"] {
+            assert!(
+                matches!(
+                    entry(exec).command("https://a.example/a"),
+                    Err(EntryError::BadExec {
+                        problem: ExecProblem::NoProgram,
+                        ..
+                    })
+                ),
+                "{exec}"
+            );
+        }
         let none = DesktopEntry::parse(Path::new("/x.desktop"), "[Other]\nExec=b\n");
         assert!(matches!(
             none.command("https://a.example"),

@@ -656,9 +656,13 @@ pub fn rules(locations: &Locations, snapshot: &Snapshot) -> Result<RulesReport, 
         {
             flag = Some(RuleFlag::Shadowed);
             note = Some(
-                Said::new("rules.flag.shadowed")
-                    .with("layer", layer_name(earlier.layer))
-                    .with("id", &earlier.id),
+                Said::new(match earlier.layer {
+                    Layer::Managed => "rules.flag.shadowed_by.managed",
+                    Layer::User => "rules.flag.shadowed_by.user",
+                    Layer::Recommended => "rules.flag.shadowed_by.recommended",
+                    Layer::Preset => "rules.flag.shadowed_by.preset",
+                })
+                .with("id", &earlier.id),
             );
         }
         views.push(RuleView {
