@@ -134,6 +134,8 @@ pub enum Error {
     NotTandems { path: String },
     #[error("{detail}")]
     RemoveFailed { detail: String },
+    #[error("{path} is {kind}, where a folder belongs; Tandem leaves it alone")]
+    NotAFolder { path: String, kind: Said },
     /// A desktop file Tandem edits (`mimeapps.list`, a desktop entry)
     /// could not be read or written.
     #[error("{detail}")]
@@ -501,6 +503,10 @@ impl From<FootprintError> for Error {
             }
             FootprintError::Shared(error) => Error::DesktopFileFailed {
                 detail: error.said(),
+            },
+            FootprintError::NotAFolder { path, kind } => Error::NotAFolder {
+                path: shown(&path),
+                kind: Said::new(kind.key()),
             },
             // Registering writes desktop entries and their folders; only
             // uninstalling removes.

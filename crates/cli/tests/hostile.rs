@@ -175,6 +175,28 @@ fn what_tandem_finds_in_the_way_is_told_in_the_readers_language_with_its_own_cod
         &std::fs::symlink_metadata(&mimeapps).unwrap().file_type()
     ));
 
+    // A pipe where Tandem's own desktop entry belongs is named, not taken
+    // for an entry the person edited; a file where the folder belongs too.
+    std::fs::remove_file(&mimeapps).unwrap();
+    let applications = machine.home.join(".local/share/applications");
+    std::fs::create_dir_all(&applications).unwrap();
+    mkfifo(&applications.join("dev.tandem.Tandem.desktop"));
+    let (output, _) = machine.run_within(&["--json", "handler", "on"], HONEST);
+    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "not_a_regular_file", "{error}");
+    std::fs::remove_dir_all(&applications).unwrap();
+    std::fs::write(&applications, b"not a folder").unwrap();
+    let (output, _) = machine.run_within(&["--json", "handler", "on"], HONEST);
+    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "not_a_folder", "{error}");
+    let (output, _) = machine.run_within(&["handler", "on"], HONEST);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("is een gewoon bestand, waar een map hoort"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(&applications).unwrap(), b"not a folder");
+
     // A pipe where Tandem keeps its links: moved aside, and said in Dutch.
     let links = machine.data_dir().join("work/links.json");
     std::fs::remove_file(&links).unwrap();

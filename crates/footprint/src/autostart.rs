@@ -8,7 +8,7 @@ use tandem_files::shared;
 use tandem_locations::{APP_ID, Locations, Platform};
 use tandem_store::{Document, LOCK_WAIT, StateFile};
 
-use crate::{FootprintError, MARKER, data, io_error, is_tandems};
+use crate::{FootprintError, MARKER, data, is_tandems};
 
 /// The app's flag to start in the tray without opening its window.
 pub const BACKGROUND_FLAG: &str = "--background";
@@ -100,7 +100,7 @@ pub fn enable(locations: &Locations, executable: &Path) -> Result<(), FootprintE
     record.written = Some(text.clone());
     // The record first: if the entry is written, Tandem knows it is its own.
     record_file.save(&lock, &record)?;
-    std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
+    crate::create_folder(dir)?;
     shared::replace(&path, text.as_bytes())?;
     Ok(())
 }

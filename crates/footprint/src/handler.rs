@@ -24,7 +24,7 @@ use tandem_locations::{APP_ID, Locations};
 use tandem_store::{Document, LOCK_WAIT, StateFile, StoreError};
 
 use crate::desktop_entry::{self, DesktopEntry, EntryError};
-use crate::{FootprintError, MARKER, data, io_error, is_tandems};
+use crate::{FootprintError, MARKER, data, is_tandems};
 
 const SECTION: &str = "[Default Applications]";
 pub const SCHEMES: [&str; 2] = ["x-scheme-handler/http", "x-scheme-handler/https"];
@@ -342,7 +342,19 @@ pub fn register(locations: &Locations, cli: &Path) -> Result<(), FootprintError>
     let desktop = locations.handler_desktop_file();
     let dir = desktop.parent().unwrap_or(Path::new("/"));
     let entry = desktop_entry(cli)?;
-    let desktop_exists = std::fs::symlink_metadata(&desktop).is_ok();
+    let desktop_kind = std::fs::symlink_metadata(&desktop).map(|meta| meta.file_type());
+    // A pipe or a link where Tandem's entry belongs is named as such, not
+    // taken for an entry the person edited.
+    if let Ok(kind) = desktop_kind
+        && !kind.is_file()
+    {
+        return Err(tandem_files::shared::SharedError::NotRegular {
+            path: desktop,
+            kind: tandem_files::describe(kind),
+        }
+        .into());
+    }
+    let desktop_exists = desktop_kind.is_ok();
     if desktop_exists && !entry_is_ours_unedited(&desktop, &registration) {
         return Err(FootprintError::NotTandems(desktop));
     }
@@ -388,11 +400,11 @@ pub fn register(locations: &Locations, cli: &Path) -> Result<(), FootprintError>
     // what to put back.
     record_file.save(&lock, &registration)?;
     if !packaged {
-        std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
+        crate::create_folder(dir)?;
         shared::replace(&desktop, entry.as_bytes())?;
     }
     if let Some(parent) = list_path.parent() {
-        std::fs::create_dir_all(parent).map_err(io_error("create", parent))?;
+        crate::create_folder(parent)?;
     }
     let text = list.text();
     if before.as_deref() != Some(text.as_str()) {

@@ -36,6 +36,11 @@ pub enum FootprintError {
     Vault(#[from] tandem_identity::VaultError),
     #[error("{0} is not supported on this system yet")]
     Unsupported(Unsupported),
+    #[error("{path:?} is {kind}, where a folder belongs; Tandem leaves it alone")]
+    NotAFolder {
+        path: std::path::PathBuf,
+        kind: tandem_files::FileKind,
+    },
     #[error(
         "{0}. Tandem's folders were kept, so that removing again (once this is fixed) can finish the job"
     )]
@@ -85,6 +90,18 @@ pub(crate) fn io_error<'a>(
         path: path.to_path_buf(),
         source,
     }
+}
+
+/// Creates the folder `dir` (and those above it) for a file the desktop
+/// reads. What already sits there and is not a folder is named.
+pub(crate) fn create_folder(dir: &std::path::Path) -> Result<(), FootprintError> {
+    std::fs::create_dir_all(dir).map_err(|source| match std::fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => FootprintError::NotAFolder {
+            path: dir.to_path_buf(),
+            kind: tandem_files::describe(meta.file_type()),
+        },
+        _ => io_error("create", dir)(source),
+    })
 }
 
 /// Tandem's data folder, where the footprint's records live.
