@@ -20,6 +20,11 @@ pub enum ReadError {
     NotRegular { kind: FileKind },
     #[error("is too large ({size} bytes; Tandem reads at most {limit} from such a file)")]
     TooLarge { size: u64, limit: u64 },
+    #[error("is inside {folder:?}, which is {kind}, not a folder")]
+    FolderIsNot {
+        folder: std::path::PathBuf,
+        kind: FileKind,
+    },
     #[error("is not readable: {0}")]
     Io(#[source] std::io::Error),
 }
@@ -37,6 +42,9 @@ impl ReadError {
             ReadError::TooLarge { size, limit } => Said::new("file.read.too_large")
                 .with("size", size.to_string())
                 .with("limit", limit.to_string()),
+            ReadError::FolderIsNot { folder, kind } => Said::new("file.read.folder_is_not")
+                .with("folder", format!("{folder:?}"))
+                .with("kind", Said::new(kind.key())),
             ReadError::Io(error) if error.kind() == std::io::ErrorKind::PermissionDenied => {
                 Said::new("file.read.denied")
             }
@@ -47,13 +55,25 @@ impl ReadError {
     }
 }
 
+/// When a folder on the way to `path` is something else (a file, a pipe),
+/// which one: "Not a directory" would not say.
+fn folder_is_not(path: &Path) -> Option<ReadError> {
+    path.ancestors().skip(1).find_map(|folder| {
+        let meta = std::fs::metadata(folder).ok()?;
+        (!meta.is_dir()).then(|| ReadError::FolderIsNot {
+            folder: folder.to_path_buf(),
+            kind: describe(meta.file_type()),
+        })
+    })
+}
+
 /// The bytes of the regular file at `path`, `None` if there is nothing
 /// there, or why it was not read. At most `limit` bytes are ever read.
 pub fn read_regular(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, ReadError> {
     let before = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(ReadError::Io(error)),
+        Err(error) => return Err(folder_is_not(path).unwrap_or(ReadError::Io(error))),
     };
     check(&before, limit)?;
     let file = match open_without_blocking(path) {
@@ -173,6 +193,23 @@ mod tests {
         // Other failures keep the OS's own words.
         let other = ReadError::Io(std::io::Error::other("disk on fire"));
         assert_eq!(other.said().to_string(), "is not readable: disk on fire");
+    }
+
+    #[test]
+    fn a_file_where_its_folder_belongs_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("tandem");
+        std::fs::write(&folder, b"x").unwrap();
+        let error = read_regular(&folder.join("rules.toml"), 100).unwrap_err();
+        assert!(
+            matches!(&error, ReadError::FolderIsNot { folder: found, kind: FileKind::Regular } if *found == folder),
+            "{error}"
+        );
+        let dutch = error.said().in_language(tandem_i18n::Language::Nl);
+        assert!(
+            dutch.ends_with("dat een gewoon bestand is en geen map"),
+            "{dutch}"
+        );
     }
 
     #[test]
