@@ -608,6 +608,13 @@ mod tests {
             english.ends_with("in /home/u/.config/tandem/identity.json"),
             "{english}"
         );
+        for step in [
+            "http://localhost",
+            "Allow public client flows",
+            "TANDEM_CLIENT_ID",
+        ] {
+            assert!(english.contains(step), "{english}");
+        }
         // The catalogue's English is the message itself.
         let reply = serde_json::to_value(error.reply()).unwrap();
         let filled = tandem_i18n::fill(Language::En.text("error.no_client_id"), |name| {
