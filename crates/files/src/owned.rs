@@ -505,6 +505,47 @@ impl OwnedDir {
         }
     }
 
+    /// Opens Tandem's file `rel` in its folder `dir`, only as a regular
+    /// file (and, to be written, one with no other name: a hard link to a
+    /// file elsewhere would be written through); `None` when it is missing.
+    fn open_regular(
+        &self,
+        dir: &sys::Dir,
+        rel: &Rel<'_>,
+        access: sys::Access,
+        action: FileAction,
+        only_name: bool,
+    ) -> Result<Option<(std::fs::File, std::fs::Metadata)>, OwnedError> {
+        let file = match sys::open_file(dir, rel.name, access) {
+            Ok(file) => file,
+            Err(sys::OpenError::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(None);
+            }
+            Err(sys::OpenError::NotOurs(kind)) => {
+                return Err(self.not_ours(rel.text, kind, Keeps::File));
+            }
+            Err(sys::OpenError::Io(error)) => return Err(self.io(action, rel.text)(error)),
+        };
+        let meta = file.metadata().map_err(self.io(action, rel.text))?;
+        if !meta.is_file() {
+            return Err(self.not_ours(rel.text, describe(meta.file_type()), Keeps::File));
+        }
+        if only_name && has_other_names(&meta) {
+            return Err(self.not_ours(rel.text, FileKind::HardLink, Keeps::File));
+        }
+        Ok(Some((file, meta)))
+    }
+
+    /// [`OwnedDir::open_regular`] to append, which creates the file.
+    fn open_to_append(
+        &self,
+        dir: &sys::Dir,
+        rel: &Rel<'_>,
+    ) -> Result<(std::fs::File, std::fs::Metadata), OwnedError> {
+        self.open_regular(dir, rel, sys::Access::Append, FileAction::Open, true)?
+            .ok_or_else(|| self.io(FileAction::Open, rel.text)(std::io::ErrorKind::NotFound.into()))
+    }
+
     fn not_ours(&self, relative: &str, kind: FileKind, expected: Keeps) -> OwnedError {
         OwnedError::NotOurs {
             relative: relative.to_owned(),
@@ -759,24 +800,12 @@ impl OwnedDir {
         let Some(dir) = self.walk(&rel, false)? else {
             return Ok(None);
         };
-        let file = match sys::open_file(&dir, rel.name, sys::Access::Read) {
-            Ok(file) => file,
-            Err(sys::OpenError::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(None);
-            }
-            Err(sys::OpenError::NotOurs(kind)) => {
-                return Err(self.not_ours(rel.text, kind, Keeps::File));
-            }
-            Err(sys::OpenError::Io(error)) => {
-                return Err(self.io(FileAction::Read, rel.text)(error));
-            }
+        // Reading through a hard link writes nothing, so it may have others.
+        let Some((file, meta)) =
+            self.open_regular(&dir, &rel, sys::Access::Read, FileAction::Read, false)?
+        else {
+            return Ok(None);
         };
-        let meta = file
-            .metadata()
-            .map_err(self.io(FileAction::Read, rel.text))?;
-        if !meta.is_file() {
-            return Err(self.not_ours(rel.text, describe(meta.file_type()), Keeps::File));
-        }
         if meta.len() > limit {
             return Err(OwnedError::TooLarge {
                 path: self.path_of(rel.text),
@@ -844,24 +873,7 @@ impl OwnedDir {
         let dir = self.walk(&rel, true)?.ok_or_else(|| {
             self.io(FileAction::Create, rel.text)(std::io::ErrorKind::NotFound.into())
         })?;
-        let mut file = match sys::open_file(&dir, rel.name, sys::Access::Append) {
-            Ok(file) => file,
-            Err(sys::OpenError::NotOurs(kind)) => {
-                return Err(self.not_ours(rel.text, kind, Keeps::File));
-            }
-            Err(sys::OpenError::Io(error)) => {
-                return Err(self.io(FileAction::Open, rel.text)(error));
-            }
-        };
-        let meta = file
-            .metadata()
-            .map_err(self.io(FileAction::Open, rel.text))?;
-        if !meta.is_file() {
-            return Err(self.not_ours(rel.text, describe(meta.file_type()), Keeps::File));
-        }
-        if has_other_names(&meta) {
-            return Err(self.not_ours(rel.text, FileKind::HardLink, Keeps::File));
-        }
+        let (mut file, meta) = self.open_to_append(&dir, &rel)?;
         let needs_newline = meta.len() > 0
             && sys::last_byte(&file, meta.len()).map_err(self.io(FileAction::Read, rel.text))?
                 != b'\n';
@@ -884,25 +896,7 @@ impl OwnedDir {
         let dir = self.walk(&rel, true)?.ok_or_else(|| {
             self.io(FileAction::Create, rel.text)(std::io::ErrorKind::NotFound.into())
         })?;
-        let file = match sys::open_file(&dir, rel.name, sys::Access::Append) {
-            Ok(file) => file,
-            Err(sys::OpenError::NotOurs(kind)) => {
-                return Err(self.not_ours(rel.text, kind, Keeps::File));
-            }
-            Err(sys::OpenError::Io(error)) => {
-                return Err(self.io(FileAction::Open, rel.text)(error));
-            }
-        };
-        let meta = file
-            .metadata()
-            .map_err(self.io(FileAction::Open, rel.text))?;
-        if !meta.is_file() {
-            return Err(self.not_ours(rel.text, describe(meta.file_type()), Keeps::File));
-        }
-        if has_other_names(&meta) {
-            return Err(self.not_ours(rel.text, FileKind::HardLink, Keeps::File));
-        }
-        Ok(file)
+        Ok(self.open_to_append(&dir, &rel)?.0)
     }
 
     /// Rewrites the file `rel` in place with what `change` makes of its
@@ -921,27 +915,11 @@ impl OwnedDir {
         let Some(dir) = self.walk(&rel, false)? else {
             return Ok(false);
         };
-        let mut file = match sys::open_file(&dir, rel.name, sys::Access::Rewrite) {
-            Ok(file) => file,
-            Err(sys::OpenError::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(false);
-            }
-            Err(sys::OpenError::NotOurs(kind)) => {
-                return Err(self.not_ours(rel.text, kind, Keeps::File));
-            }
-            Err(sys::OpenError::Io(error)) => {
-                return Err(self.io(FileAction::Open, rel.text)(error));
-            }
+        let Some((mut file, meta)) =
+            self.open_regular(&dir, &rel, sys::Access::Rewrite, FileAction::Open, true)?
+        else {
+            return Ok(false);
         };
-        let meta = file
-            .metadata()
-            .map_err(self.io(FileAction::Read, rel.text))?;
-        if !meta.is_file() {
-            return Err(self.not_ours(rel.text, describe(meta.file_type()), Keeps::File));
-        }
-        if has_other_names(&meta) {
-            return Err(self.not_ours(rel.text, FileKind::HardLink, Keeps::File));
-        }
         if meta.len() > limit {
             return Err(OwnedError::TooLarge {
                 path: self.path_of(rel.text),
