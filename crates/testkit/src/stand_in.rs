@@ -43,14 +43,22 @@ impl StandIn {
             "{}.runs",
             program.file_name().unwrap().to_string_lossy()
         ));
-        let mut script = format!("#!/bin/sh\nout={}\n{{\n  echo run\n", quote(&record));
-        script.push_str("  for arg in \"$@\"; do printf 'arg\\t%s\\n' \"$arg\"; done\n");
+        // The run is recorded with one write: two stand-ins started at once
+        // (two quick clicks) would otherwise interleave their lines, and
+        // one run would be lost in the other.
+        let mut script = format!(
+            "#!/bin/sh\nout={}\nnl='\n'\nrec=\"run$nl\"\n",
+            quote(&record)
+        );
+        script.push_str(
+            "for arg in \"$@\"; do rec=\"${rec}$(printf 'arg\\t%s' \"$arg\")$nl\"; done\n",
+        );
         for var in RECORDED_VARS {
             script.push_str(&format!(
-                "  [ -n \"${{{var}+set}}\" ] && printf 'env\\t{var}\\t%s\\n' \"${var}\"\n"
+                "[ -n \"${{{var}+set}}\" ] && rec=\"${{rec}}$(printf 'env\\t{var}\\t%s' \"${var}\")$nl\"\n"
             ));
         }
-        script.push_str("  echo end\n} >> \"$out\"\n");
+        script.push_str("printf '%send\\n' \"$rec\" >> \"$out\"\n");
         std::fs::create_dir_all(program.parent().unwrap()).unwrap();
         std::fs::write(program, script).unwrap();
         #[cfg(unix)]
@@ -105,6 +113,43 @@ impl StandIn {
                 return runs;
             }
             std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_started_at_once_are_all_recorded_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let stand_in = StandIn::install(&dir.path().join("bin/app"));
+        // Line by line, about one run in fifty interleaved with another.
+        const ROUNDS: usize = 8;
+        const AT_ONCE: usize = 24;
+        for round in 0..ROUNDS {
+            let children: Vec<_> = (0..AT_ONCE)
+                .map(|index| {
+                    let index = round * AT_ONCE + index;
+                    std::process::Command::new(&stand_in.program)
+                        .args([format!("--run={index}"), "two words".to_owned()])
+                        .env("HOME", format!("/home/{index}"))
+                        .spawn()
+                        .unwrap()
+                })
+                .collect();
+            for mut child in children {
+                assert!(child.wait().unwrap().success());
+            }
+        }
+        let mut runs = stand_in.runs();
+        assert_eq!(runs.len(), ROUNDS * AT_ONCE);
+        runs.sort_by_key(|run| run.args[0].clone());
+        for run in &runs {
+            let index = &run.args[0]["--run=".len()..];
+            assert_eq!(run.args[1], "two words");
+            assert_eq!(run.env["HOME"], format!("/home/{index}"));
         }
     }
 }
