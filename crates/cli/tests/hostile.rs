@@ -196,6 +196,26 @@ fn what_tandem_finds_in_the_way_is_told_in_the_readers_language_with_its_own_cod
         "{said}"
     );
     assert_eq!(std::fs::read(&applications).unwrap(), b"not a folder");
+    // Refused before Tandem wrote down that it registered.
+    let status = machine.json(&["handler", "status", "--json"]);
+    assert_eq!(status["replaced_since"], false, "{status}");
+    // A link to nowhere where the folder belongs is named as a link.
+    std::fs::remove_file(&applications).unwrap();
+    std::os::unix::fs::symlink(machine.home.join("gone"), &applications).unwrap();
+    let (output, _) = machine.run_within(&["--json", "handler", "on"], HONEST);
+    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "not_a_folder", "{error}");
+    assert_eq!(
+        error["error"]["kind"]["key"], "file.kind.symlink",
+        "{error}"
+    );
+    // The same for starting at sign-in.
+    let autostart = machine.home.join(".config/autostart");
+    std::fs::create_dir_all(&autostart).unwrap();
+    mkfifo(&autostart.join("dev.tandem.Tandem.desktop"));
+    let (output, _) = machine.run_within(&["--json", "autostart", "on"], HONEST);
+    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(error["error"]["code"], "not_a_regular_file", "{error}");
 
     // A pipe where Tandem keeps its links: moved aside, and said in Dutch.
     let links = machine.data_dir().join("work/links.json");

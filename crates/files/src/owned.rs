@@ -518,7 +518,12 @@ impl OwnedDir {
     ) -> Result<Option<(std::fs::File, std::fs::Metadata)>, OwnedError> {
         let file = match sys::open_file(dir, rel.name, access) {
             Ok(file) => file,
-            Err(sys::OpenError::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
+            // Appending creates the file: a missing one there is an error,
+            // with the OS's own words.
+            Err(sys::OpenError::Io(error))
+                if error.kind() == std::io::ErrorKind::NotFound
+                    && !matches!(access, sys::Access::Append) =>
+            {
                 return Ok(None);
             }
             Err(sys::OpenError::NotOurs(kind)) => {

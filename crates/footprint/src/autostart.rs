@@ -89,10 +89,11 @@ pub fn enable(locations: &Locations, executable: &Path) -> Result<(), FootprintE
         .map_err(tandem_store::StoreError::from)?;
     let record_file = record(locations);
     let mut record = record_file.load(&lock)?.value;
-    if std::fs::symlink_metadata(&path).is_ok() && !untouched(&path, &record) {
+    if crate::check_regular(&path)? && !untouched(&path, &record) {
         return Err(FootprintError::NotTandems(path));
     }
     let dir = path.parent().unwrap_or(Path::new("/"));
+    crate::check_folder(dir)?;
     if !dir.exists() {
         record.created_dir = true;
     }

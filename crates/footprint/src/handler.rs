@@ -342,19 +342,7 @@ pub fn register(locations: &Locations, cli: &Path) -> Result<(), FootprintError>
     let desktop = locations.handler_desktop_file();
     let dir = desktop.parent().unwrap_or(Path::new("/"));
     let entry = desktop_entry(cli)?;
-    let desktop_kind = std::fs::symlink_metadata(&desktop).map(|meta| meta.file_type());
-    // A pipe or a link where Tandem's entry belongs is named as such, not
-    // taken for an entry the person edited.
-    if let Ok(kind) = desktop_kind
-        && !kind.is_file()
-    {
-        return Err(tandem_files::shared::SharedError::NotRegular {
-            path: desktop,
-            kind: tandem_files::describe(kind),
-        }
-        .into());
-    }
-    let desktop_exists = desktop_kind.is_ok();
+    let desktop_exists = crate::check_regular(&desktop)?;
     if desktop_exists && !entry_is_ours_unedited(&desktop, &registration) {
         return Err(FootprintError::NotTandems(desktop));
     }
@@ -396,6 +384,14 @@ pub fn register(locations: &Locations, cli: &Path) -> Result<(), FootprintError>
         }
     }
     registration.desktop_entry = (!packaged).then(|| entry.clone());
+    // What would fail below for certain fails before the record says
+    // Tandem registered.
+    if !packaged {
+        crate::check_folder(dir)?;
+    }
+    if let Some(parent) = list_path.parent() {
+        crate::check_folder(parent)?;
+    }
     // The record first: if anything below fails, unregistering still knows
     // what to put back.
     record_file.save(&lock, &registration)?;

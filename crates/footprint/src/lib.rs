@@ -92,16 +92,51 @@ pub(crate) fn io_error<'a>(
     }
 }
 
+/// Refuses before anything is written when something other than a folder
+/// (a file, a pipe, a link to nowhere) stands at `dir` or on the way to it,
+/// naming the nearest such entry. A link to a folder is a folder.
+pub(crate) fn check_folder(dir: &std::path::Path) -> Result<(), FootprintError> {
+    for path in dir.ancestors() {
+        let kind = match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => return Ok(()),
+            Ok(meta) => tandem_files::describe(meta.file_type()),
+            Err(_) => match std::fs::symlink_metadata(path) {
+                // It leads nowhere, or round in a circle.
+                Ok(meta) if meta.file_type().is_symlink() => tandem_files::FileKind::Symlink,
+                // Not there yet: it will be made.
+                _ => continue,
+            },
+        };
+        return Err(FootprintError::NotAFolder {
+            path: path.to_path_buf(),
+            kind,
+        });
+    }
+    Ok(())
+}
+
 /// Creates the folder `dir` (and those above it) for a file the desktop
-/// reads. What already sits there and is not a folder is named.
+/// reads; what stands in the way is named ([`check_folder`]).
 pub(crate) fn create_folder(dir: &std::path::Path) -> Result<(), FootprintError> {
-    std::fs::create_dir_all(dir).map_err(|source| match std::fs::metadata(dir) {
-        Ok(meta) if !meta.is_dir() => FootprintError::NotAFolder {
-            path: dir.to_path_buf(),
-            kind: tandem_files::describe(meta.file_type()),
-        },
-        _ => io_error("create", dir)(source),
+    std::fs::create_dir_all(dir).map_err(|source| match check_folder(dir) {
+        Err(not_a_folder) => not_a_folder,
+        Ok(()) => io_error("create", dir)(source),
     })
+}
+
+/// Refuses a pipe, a link or a folder where a desktop file Tandem writes
+/// belongs (rather than take it for a file the person edited). Whether a
+/// regular file is there.
+pub(crate) fn check_regular(path: &std::path::Path) -> Result<bool, FootprintError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(true),
+        Ok(meta) => Err(tandem_files::shared::SharedError::NotRegular {
+            path: path.to_path_buf(),
+            kind: tandem_files::describe(meta.file_type()),
+        }
+        .into()),
+        Err(_) => Ok(false),
+    }
 }
 
 /// Tandem's data folder, where the footprint's records live.
