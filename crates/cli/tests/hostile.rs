@@ -164,10 +164,8 @@ fn what_tandem_finds_in_the_way_is_told_in_the_readers_language_with_its_own_cod
     let mimeapps = machine.home.join(".config/mimeapps.list");
     std::fs::create_dir_all(mimeapps.parent().unwrap()).unwrap();
     mkfifo(&mimeapps);
-    let (output, _) = machine.run_within(&["--json", "handler", "on"], HONEST);
-    assert_eq!(output.status.code(), Some(1));
-    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(error["error"]["code"], "not_a_regular_file", "{error}");
+    let error = machine.json_error(&["--json", "handler", "on"]);
+    assert_eq!(error["code"], "not_a_regular_file", "{error}");
     let (output, _) = machine.run_within(&["handler", "on"], HONEST);
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("is een named pipe (FIFO)"), "{said}");
@@ -181,14 +179,12 @@ fn what_tandem_finds_in_the_way_is_told_in_the_readers_language_with_its_own_cod
     let applications = machine.home.join(".local/share/applications");
     std::fs::create_dir_all(&applications).unwrap();
     mkfifo(&applications.join("dev.tandem.Tandem.desktop"));
-    let (output, _) = machine.run_within(&["--json", "handler", "on"], HONEST);
-    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(error["error"]["code"], "not_a_regular_file", "{error}");
+    let error = machine.json_error(&["--json", "handler", "on"]);
+    assert_eq!(error["code"], "not_a_regular_file", "{error}");
     std::fs::remove_dir_all(&applications).unwrap();
     std::fs::write(&applications, b"not a folder").unwrap();
-    let (output, _) = machine.run_within(&["--json", "handler", "on"], HONEST);
-    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(error["error"]["code"], "not_a_folder", "{error}");
+    let error = machine.json_error(&["--json", "handler", "on"]);
+    assert_eq!(error["code"], "not_a_folder", "{error}");
     let (output, _) = machine.run_within(&["handler", "on"], HONEST);
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -202,20 +198,15 @@ fn what_tandem_finds_in_the_way_is_told_in_the_readers_language_with_its_own_cod
     // A link to nowhere where the folder belongs is named as a link.
     std::fs::remove_file(&applications).unwrap();
     std::os::unix::fs::symlink(machine.home.join("gone"), &applications).unwrap();
-    let (output, _) = machine.run_within(&["--json", "handler", "on"], HONEST);
-    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(error["error"]["code"], "not_a_folder", "{error}");
-    assert_eq!(
-        error["error"]["kind"]["key"], "file.kind.symlink",
-        "{error}"
-    );
+    let error = machine.json_error(&["--json", "handler", "on"]);
+    assert_eq!(error["code"], "not_a_folder", "{error}");
+    assert_eq!(error["kind"]["key"], "file.kind.symlink", "{error}");
     // The same for starting at sign-in.
     let autostart = machine.home.join(".config/autostart");
     std::fs::create_dir_all(&autostart).unwrap();
     mkfifo(&autostart.join("dev.tandem.Tandem.desktop"));
-    let (output, _) = machine.run_within(&["--json", "autostart", "on"], HONEST);
-    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(error["error"]["code"], "not_a_regular_file", "{error}");
+    let error = machine.json_error(&["--json", "autostart", "on"]);
+    assert_eq!(error["code"], "not_a_regular_file", "{error}");
 
     // A pipe where Tandem keeps its links: moved aside, and said in Dutch.
     let links = machine.data_dir().join("work/links.json");

@@ -321,11 +321,10 @@ fn the_admins_rules_come_first_and_only_the_persons_can_be_removed() {
         let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(error["error"]["code"], "rule_not_yours", "{id}");
     }
-    let output = machine.run(&["--json", "rules", "remove", "preset:outlook.live.com"]);
-    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(error["error"]["layer"], "preset");
+    let error = machine.json_error(&["--json", "rules", "remove", "preset:outlook.live.com"]);
+    assert_eq!(error["layer"], "preset");
     assert!(
-        error["error"]["message"]
+        error["message"]
             .as_str()
             .unwrap()
             .starts_with("preset:outlook.live.com is a built-in rule"),
@@ -503,11 +502,9 @@ fn a_previous_handler_that_runs_tandem_is_a_loop_and_is_told_on_the_desktop() {
 
     // A link the handler handed back to Tandem names that handler too.
     machine.set_env("TANDEM_HANDED_ON", "https://unmatched.example/");
-    let output = machine.run(&["--json", "open", "--", "https://unmatched.example/"]);
-    assert_eq!(output.status.code(), Some(1));
-    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(error["error"]["code"], "handler_loop");
-    assert_eq!(error["error"]["handler"]["text"], "Loop");
+    let error = machine.json_error(&["--json", "open", "--", "https://unmatched.example/"]);
+    assert_eq!(error["code"], "handler_loop");
+    assert_eq!(error["handler"]["text"], "Loop");
 }
 
 #[test]
@@ -521,12 +518,10 @@ fn a_broken_previous_handler_is_told_in_the_readers_language() {
         &machine.home.join(".config/mimeapps.list"),
         "[Default Applications]\nx-scheme-handler/https=broken.desktop\n",
     );
-    let output = machine.run(&["--json", "open", "--", "https://unmatched.example/"]);
-    assert_eq!(output.status.code(), Some(1));
-    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(error["error"]["code"], "launch_failed", "{error}");
+    let error = machine.json_error(&["--json", "open", "--", "https://unmatched.example/"]);
+    assert_eq!(error["code"], "launch_failed", "{error}");
     assert_eq!(
-        error["error"]["detail"]["params"]["reason"]["key"], "entry.exec.quote_not_closed",
+        error["detail"]["params"]["reason"]["key"], "entry.exec.quote_not_closed",
         "{error}"
     );
     machine.set_lang("nl_NL.UTF-8");
@@ -546,14 +541,9 @@ fn a_browser_that_cannot_start_is_named_as_people_know_it_in_their_language() {
     use std::os::unix::fs::PermissionsExt;
     let (mut machine, edge, _app) = machine();
     std::fs::set_permissions(&edge.program, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let output = machine.run(&["--json", "open", "--", "https://outlook.live.com/mail/0/"]);
-    assert_eq!(output.status.code(), Some(1));
-    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(error["error"]["code"], "launch_failed", "{error}");
-    assert_eq!(
-        error["error"]["browser"]["text"], "Microsoft Edge",
-        "{error}"
-    );
+    let error = machine.json_error(&["--json", "open", "--", "https://outlook.live.com/mail/0/"]);
+    assert_eq!(error["code"], "launch_failed", "{error}");
+    assert_eq!(error["browser"]["text"], "Microsoft Edge", "{error}");
     machine.set_lang("nl_NL.UTF-8");
     let output = machine.run(&["open", "--", "https://outlook.live.com/mail/0/"]);
     let said = String::from_utf8_lossy(&output.stderr);

@@ -265,6 +265,16 @@ impl Machine {
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.ok(args)).unwrap()
     }
+
+    /// Runs `args` (which include `--json`), which must fail with status 1
+    /// within a minute; the `error` object it prints on stdout.
+    pub fn json_error(&self, args: &[&str]) -> serde_json::Value {
+        let (output, _) = self.run_within(args, Duration::from_secs(60));
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let printed: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|error| panic!("{args:?} printed no JSON: {error}"));
+        printed["error"].clone()
+    }
 }
 
 /// Every file below `dir` with its bytes (links are not followed).
